@@ -1,0 +1,98 @@
+"""Training speed of the reference autoencoder, against this machine's GEMM-bound limit.
+
+Trains 784-256-64-16-64-256-784 (TanH hidden, Sigmoid output, BCELoss, Adam, batch
+256, float32) on seeded random data through ``diy.fit`` (shuffling and batch copies
+included) and prints samples/s. In the same run it measures a float32 1024x1024
+matmul, and derives the GEMM-bound limit::
+
+    FLOPs per sample = 6 x MACs per sample
+        (forward X @ W, backward X.T @ delta and delta @ W.T: three GEMMs of
+         2 x MACs FLOPs each; the usual convention, although diy skips the first
+         layer's delta @ W.T, so it executes fewer, as printed)
+    limit (samples/s) = matmul FLOP/s / FLOPs per sample
+    fraction          = measured samples/s / limit
+
+The matmul is timed before and after training and the faster is kept, so a busy
+machine lowers the fraction rather than flattering it.
+
+    python bench/train_autoencoder.py [--seconds 5] [--threads N] [--profile]
+"""
+import argparse
+import cProfile
+import math
+import pstats
+import time
+
+import numpy as np
+
+import diy
+
+SIZES = [784, 256, 64, 16]
+BATCH = 256
+
+
+def matmul_gflops(n=1024, seconds=1.0):
+    """Best float32 (n, n) @ (n, n) rate over repeated runs, in GFLOP/s."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((n, n), dtype=np.float32), rng.random((n, n), dtype=np.float32)
+    out = np.empty((n, n), dtype=np.float32)
+    np.matmul(a, b, out=out)
+    best, deadline = math.inf, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        np.matmul(a, b, out=out)
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
+
+
+def train_rate(seconds):
+    """Samples/s of ``diy.fit`` on the reference model: median over ~1 s epochs after a warm-up."""
+    rng = np.random.default_rng(0)
+    model = diy.AutoEncoder.build(SIZES, "tanh", "sigmoid", rng=rng, dtype=np.float32)
+    loss, optimizer = diy.BCELoss(), diy.Adam(model, lr=1e-3)
+    X = rng.random((BATCH * 40, SIZES[0]), dtype=np.float32)
+    diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH, rng=rng)  # warm-up
+    epochs = max(3, round(seconds / diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH,
+                                                rng=rng)["seconds"][0]))
+    history = diy.fit(model, loss, optimizer, X, epochs=epochs, batch_size=BATCH, rng=rng)
+    dtypes = {p.dtype for _, p, _ in model.parameters()}
+    dtypes |= {b.dtype for buffers in optimizer.state.values() for b in buffers}
+    assert dtypes == {np.dtype(np.float32)}, f"float64 crept in: {dtypes}"
+    return len(X) / float(np.median(history["seconds"])), epochs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="training time measured")
+    parser.add_argument("--threads", type=int, help="BLAS threads (default: the library's)")
+    parser.add_argument("--profile", action="store_true", help="also print where the time goes")
+    args = parser.parse_args()
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(args.threads)
+
+    layers = list(zip(SIZES, SIZES[1:])) + list(zip(SIZES[::-1], SIZES[-2::-1]))
+    macs = sum(d_in * d_out for d_in, d_out in layers)
+    flops = 6 * macs
+    executed = flops - 2 * SIZES[0] * SIZES[1]
+
+    gflops_before = matmul_gflops()
+    rate, epochs = train_rate(args.seconds)
+    gflops = max(gflops_before, matmul_gflops())
+    limit = gflops * 1e9 / flops
+
+    print(f"model        {'-'.join(map(str, SIZES + SIZES[-2::-1]))}, TanH/Sigmoid, BCELoss, Adam, "
+          f"batch {BATCH}, float32")
+    print(f"FLOPs/sample {flops / 1e6:.3f} M  (6 x {macs} MACs; GEMMs actually run: {executed / 1e6:.3f} M)")
+    print(f"matmul       {gflops:.1f} GFLOP/s  (float32 1024x1024, best of before/after)")
+    print(f"limit        {limit:,.0f} samples/s")
+    print(f"measured     {rate:,.0f} samples/s  (median of {epochs} epochs of {BATCH * 40} samples)")
+    print(f"fraction     {rate / limit:.1%} of the GEMM-bound limit")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(train_rate, 2.0)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
+
+
+if __name__ == "__main__":
+    main()

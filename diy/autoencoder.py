@@ -1,0 +1,105 @@
+"""Autoencoder: an encoder and a decoder, trained to reproduce the input."""
+import numpy as np
+
+from .activations import check_activation, init_for, with_activation
+from .linear import Linear
+from .random import as_generator
+from .sequential import Sequential
+from .tied_linear import TiedLinear
+
+
+class AutoEncoder(Sequential):
+    """``decoder(encoder(X))``: (batch, d) -> (batch, k) -> (batch, d).
+
+    A two-module ``Sequential`` whose children are named ``encoder`` and
+    ``decoder``, so parameters read ``"encoder.0.W"``, ``"decoder.2.b"``. Forward
+    and backward are Sequential's; ``encode`` and ``decode`` run one half.
+
+    Parameters
+    ----------
+    encoder, decoder : Module
+        Maps (batch, d) -> (batch, k) and (batch, k) -> (batch, d).
+    """
+
+    def __init__(self, encoder, decoder):
+        super().__init__(encoder, decoder)
+
+    @property
+    def encoder(self):
+        return self.modules[0]
+
+    @property
+    def decoder(self):
+        return self.modules[1]
+
+    def _named_children(self):
+        return [("encoder", self.encoder), ("decoder", self.decoder)]
+
+    def append(self, module):
+        raise TypeError("AutoEncoder has exactly an encoder and a decoder; append to one of them")
+
+    def encode(self, X):
+        """(batch, d) -> (batch, k): the code (latent representation) of ``X``."""
+        return self.encoder.forward(X)
+
+    def decode(self, Z):
+        """(batch, k) -> (batch, d): the reconstruction from a code ``Z``."""
+        return self.decoder.forward(Z)
+
+    @classmethod
+    def build(cls, sizes, activation="tanh", output_activation="sigmoid", *,
+              latent_activation=None, tied=False, rng=None, dtype=np.float32):
+        """A fully connected autoencoder, mirror-symmetric in its layer sizes.
+
+        ``sizes=[784, 256, 64, 16]`` gives the encoder 784-256-64-16 and the
+        decoder 16-64-256-784::
+
+            encoder: Linear, act, Linear, act, Linear, latent_act
+            decoder: Linear, act, Linear, act, Linear, output_act
+
+        Parameters
+        ----------
+        sizes : sequence of int, length >= 2
+            Input size, hidden sizes, latent size.
+        activation : {"tanh", "sigmoid", "relu", "linear"}
+            After every hidden layer, encoder and decoder.
+        output_activation : {"sigmoid", "tanh", "relu", "linear"}
+            After the last decoder layer: "sigmoid" for data in [0, 1] (with
+            BCELoss), "linear" for unbounded data (with MSELoss).
+        latent_activation : {"tanh", "sigmoid", "relu", "linear"} or None
+            After the last encoder layer. None (the default) uses ``activation``,
+            as in the classic course autoencoder (a bounded tanh code); "linear"
+            gives an unconstrained code, as PCA's.
+        tied : bool
+            If True the decoder's layers are ``TiedLinear`` on the encoder's
+            (each decoder weight is the transpose of its mirror encoder weight,
+            with its own bias), halving the weights.
+        rng : np.random.Generator, int or None
+            Source of the initial weights.
+        dtype : numpy dtype
+            Of every parameter.
+
+        Layers followed by ReLU use He initialisation, the others Xavier (see
+        ``Linear``). A tied decoder layer inherits its encoder layer's init.
+        """
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"AutoEncoder.build: need >= 2 positive sizes, got {sizes}")
+        latent_activation = activation if latent_activation is None else latent_activation
+        for name in (activation, output_activation, latent_activation):
+            check_activation(name, "AutoEncoder.build")
+        rng = as_generator(rng)
+        n = len(sizes) - 1
+        encoder_acts = [activation] * (n - 1) + [latent_activation]
+        decoder_acts = [activation] * (n - 1) + [output_activation]
+
+        encoder, linears = [], []
+        for d_in, d_out, act in zip(sizes[:-1], sizes[1:], encoder_acts):
+            linears.append(Linear(d_in, d_out, rng=rng, dtype=dtype, init=init_for(act)))
+            encoder += with_activation(linears[-1], act)
+        decoder = []
+        for source, act in zip(reversed(linears), decoder_acts):
+            layer = (TiedLinear(source) if tied else
+                     Linear(source.d_out, source.d_in, rng=rng, dtype=dtype, init=init_for(act)))
+            decoder += with_activation(layer, act)
+        return cls(Sequential(*encoder), Sequential(*decoder))

@@ -1,0 +1,78 @@
+"""The dataset file layout every stage reads: ``data/{dataset}.npz``.
+
+Keys ``X_train, y_train, X_val, y_val, X_test, y_test`` and ``image_shape``:
+
+- ``X_*`` : float32 ndarray of shape (n, n_features), values in [0, 1], images flattened in C order;
+- ``y_*`` : int64 ndarray of shape (n,), class labels;
+- ``image_shape`` : int64 ndarray, e.g. ``[28, 28]``, with ``prod(image_shape) == n_features``.
+
+Stored uncompressed (loading is then a plain read) and without pickles.
+"""
+import logging
+
+import numpy as np
+
+from diy.atomic import atomic_path
+
+log = logging.getLogger(__name__)
+
+SPLITS = ("train", "val", "test")
+KEYS = tuple(f"{a}_{s}" for s in SPLITS for a in ("X", "y")) + ("image_shape",)
+
+
+def check_dataset(data, source="dataset"):
+    """Raise ValueError, naming `source` and the key, unless `data` has the layout above."""
+    missing = [k for k in KEYS if k not in data]
+    extra = [k for k in data if k not in KEYS]
+    if missing or extra:
+        raise ValueError(f"{source}: missing keys {missing}, unexpected keys {extra}")
+    shape = np.asarray(data["image_shape"])
+    if shape.dtype != np.int64 or shape.ndim != 1 or (shape < 1).any():
+        raise ValueError(f"{source}: image_shape must be positive int64 sizes, got {shape!r}")
+    n_features = int(np.prod(shape))
+    for split in SPLITS:
+        X, y = data[f"X_{split}"], data[f"y_{split}"]
+        if X.dtype != np.float32 or X.ndim != 2 or X.shape[1] != n_features:
+            raise ValueError(
+                f"{source}: X_{split} must be float32 of shape (n, {n_features}), "
+                f"got {X.dtype} {X.shape}"
+            )
+        if X.size and (X.min() < 0 or X.max() > 1):
+            raise ValueError(f"{source}: X_{split} has values outside [0, 1]")
+        if y.dtype != np.int64 or y.shape != (X.shape[0],):
+            raise ValueError(
+                f"{source}: y_{split} must be int64 of shape ({X.shape[0]},), got {y.dtype} {y.shape}"
+            )
+
+
+def save_dataset(path, data):
+    """Check `data` (dict of the keys above) and write it to `path` atomically."""
+    check_dataset(data, source=str(path))
+    with atomic_path(path) as tmp:
+        np.savez(tmp, **{k: data[k] for k in KEYS})
+    sizes = ", ".join(f"{s} {len(data[f'y_{s}'])}" for s in SPLITS)
+    log.info("wrote %s: %s samples of shape %s", path, sizes, tuple(map(int, data["image_shape"])))
+
+
+def load_dataset(path):
+    """Read and check a dataset file; returns a dict of the keys above."""
+    with np.load(path, allow_pickle=False) as npz:
+        data = {k: npz[k] for k in npz.files}
+    check_dataset(data, source=str(path))
+    return data
+
+
+def make_dataset(image_shape, train, val, test):
+    """The dataset dict from three ``(X, y)`` pairs.
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+    train, val, test : tuple (X, y)
+        X : float32 ndarray of shape (n, n_features), in [0, 1]; y : integer ndarray of shape (n,).
+    """
+    data = {"image_shape": np.asarray(image_shape, dtype=np.int64)}
+    for split, (X, y) in zip(SPLITS, (train, val, test)):
+        data[f"X_{split}"] = X
+        data[f"y_{split}"] = np.asarray(y, dtype=np.int64)
+    return data

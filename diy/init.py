@@ -1,0 +1,28 @@
+"""Weight initialisation schemes, as functions of (fan_in, fan_out).
+
+Each returns an array of shape ``(fan_in, fan_out)`` drawn from ``rng``.
+"""
+import numpy as np
+
+
+def xavier_uniform(fan_in, fan_out, rng, dtype=np.float32):
+    """Glorot & Bengio (2010): U(-a, a), a = sqrt(6 / (fan_in + fan_out)).
+
+    Keeps the variance of activations *and* of back-propagated deltas roughly
+    constant across layers for activations that are linear around 0 (tanh,
+    sigmoid's centre, the identity).
+    """
+    a = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)
+
+
+def he_normal(fan_in, fan_out, rng, dtype=np.float32):
+    """He et al. (2015): N(0, 2 / fan_in).
+
+    ReLU zeroes half of its inputs on average, halving the variance; the factor 2
+    restores it, so deep ReLU stacks neither vanish nor explode at the start.
+    """
+    return (rng.standard_normal(size=(fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(dtype)
+
+
+INITIALISERS = {"xavier": xavier_uniform, "he": he_normal}

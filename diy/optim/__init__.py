@@ -1,0 +1,5 @@
+"""Optimizers: update rules applied to the gradients a module has accumulated."""
+from .optimizer import Optimizer
+from .sgd import SGD
+from .adam import Adam
+from .optim import Optim

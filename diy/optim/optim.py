@@ -1,0 +1,49 @@
+"""`Optim`: one training step of a network and a loss, in the form of the seed project."""
+from .sgd import SGD
+
+
+class Optim:
+    """Bundles a network, a loss and an update rule; ``step`` trains on one batch.
+
+    ``Optim(net, loss, eps)`` updates with the plain gradient step
+    ``p -= eps * dL/dp`` (the seed's ``update_parameters(eps)``, here
+    ``SGD(net, eps)``). ``Optim(net, loss, optimizer=Adam(net))`` uses any optimizer
+    instead; give one or the other.
+
+    Parameters
+    ----------
+    net : Module
+        The network.
+    loss : Loss
+        The criterion; the quantity minimised is ``loss(y, net(x)).mean()``.
+    eps : float, optional
+        Step size of the plain gradient step.
+    optimizer : Optimizer, optional
+        An optimizer over ``net`` (``diy.optim.SGD``, ``diy.optim.Adam``).
+    """
+
+    def __init__(self, net, loss, eps=None, *, optimizer=None):
+        if (eps is None) == (optimizer is None):
+            raise ValueError("Optim: give exactly one of eps (plain gradient step) and optimizer")
+        self.net = net
+        self.loss = loss
+        self.optimizer = SGD(net, eps) if optimizer is None else optimizer
+
+    def compute_gradient(self, batch_x, batch_y):
+        """Zero the gradients, then forward, loss and backward on one batch.
+
+        Leaves dL/dp in the network's gradient buffers and returns the batch mean
+        loss as a float, without updating anything.
+        """
+        self.net.zero_grad()
+        output = self.net.forward(batch_x)
+        value = float(self.loss.forward(batch_y, output).mean())
+        delta = self.loss.backward(batch_y, output)
+        self.net.backward_update_gradient(batch_x, delta)
+        return value
+
+    def step(self, batch_x, batch_y):
+        """Train on one batch: ``compute_gradient`` then one update; return the batch mean loss."""
+        value = self.compute_gradient(batch_x, batch_y)
+        self.optimizer.step()
+        return value

@@ -1,0 +1,207 @@
+"""save/load: identical predictions after a round trip, and tampered files rejected clearly."""
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from diy import (
+    AutoEncoder, Dropout, Linear, LogSoftmax, MLPClassifier, ReLU, Sequential, Sigmoid, Softmax,
+    TanH, TiedLinear, load, save,
+)
+from diy.serialization import ARCHITECTURE, ModelFileError
+
+
+def perturb_biases(model, seed=0):
+    """Trained-looking parameters: biases are zero at initialisation, which would hide mix-ups."""
+    rng = np.random.default_rng(seed)
+    for name, parameter, _ in model.parameters():
+        if name.endswith("b"):
+            parameter[...] = rng.standard_normal(parameter.shape)
+    return model
+
+
+def rewrite(path, target, change):
+    """Copy the .npz at ``path`` to ``target`` with ``change(dict of arrays)`` applied."""
+    with np.load(path) as npz:
+        arrays = dict(npz)
+    change(arrays)
+    np.savez(target, **arrays)
+    return target
+
+
+def architecture(arrays):
+    return json.loads(str(arrays[ARCHITECTURE]))
+
+
+def set_architecture(arrays, value):
+    arrays[ARCHITECTURE] = np.array(json.dumps(value))
+
+
+def test_sequential_of_every_module_round_trips(tmp_path):
+    net = perturb_biases(Sequential(
+        Linear(5, 8, rng=0), ReLU(), Dropout(0.3, rng=0), Linear(8, 6, rng=1, init="he"), TanH(),
+        Linear(6, 4, rng=2, bias=False), Sigmoid(), Linear(4, 3, rng=3), Softmax(), LogSoftmax(),
+    )).eval()
+    save(net, tmp_path / "net.npz")
+    loaded = load(tmp_path / "net.npz")
+    assert repr(loaded) == repr(net) and not loaded.training
+    assert loaded[2].p == 0.3 and loaded[3].init == "he" and not loaded[5].bias
+    X = np.random.default_rng(0).standard_normal((7, 5)).astype(np.float32)
+    np.testing.assert_array_equal(loaded.forward(X), net.forward(X))
+    assert [(n, p.dtype) for n, p, _ in loaded.parameters()] == [(n, p.dtype) for n, p, _ in net.parameters()]
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_autoencoder_round_trips(tmp_path, tied):
+    ae = perturb_biases(AutoEncoder.build([12, 6, 3], "tanh", "sigmoid", tied=tied, rng=0, dtype=np.float64))
+    save(ae, tmp_path / "ae.npz")
+    loaded = load(tmp_path / "ae.npz")
+    X = np.random.default_rng(1).uniform(size=(4, 12))
+    np.testing.assert_array_equal(loaded.forward(X), ae.forward(X))
+    np.testing.assert_array_equal(loaded.encode(X), ae.encode(X))
+    names = [n for n, _, _ in loaded.parameters()]
+    assert names == [n for n, _, _ in ae.parameters()] and names[0] == "encoder.0.W"
+    if tied:  # still tied: the decoder reads the loaded encoder's array
+        assert loaded.decoder[0].source is loaded.encoder[2]
+        assert loaded.decoder[2].source is loaded.encoder[0]
+        assert "decoder.0.W" not in names
+
+
+def test_classifier_round_trips_with_its_classes(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 4))
+    y = np.array(["low", "mid", "high"])[(X[:, 0] > -0.4).astype(int) + (X[:, 0] > 0.4)]
+    clf = MLPClassifier(hidden=(8,), dropout=0.1, epochs=5, random_state=0).fit(X, y)
+    save(clf, tmp_path / "clf.npz")
+    loaded = load(tmp_path / "clf.npz")
+    assert isinstance(loaded, MLPClassifier) and loaded.get_config() == clf.get_config()
+    np.testing.assert_array_equal(loaded.classes_, clf.classes_)
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
+def test_save_is_one_npz_without_pickle_and_atomic(tmp_path):
+    save(Sequential(Linear(2, 2, rng=0)), tmp_path / "model")  # any name, no suffix added
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+    with zipfile.ZipFile(tmp_path / "model") as archive:
+        assert sorted(archive.namelist()) == sorted([f"{ARCHITECTURE}.npy", "0.W.npy", "0.b.npy"])
+    with np.load(tmp_path / "model", allow_pickle=False) as npz:
+        assert architecture(npz)["model"]["children"][0][1] == {
+            "type": "Linear", "config": {"d_in": 2, "d_out": 2, "init": "xavier", "bias": True}}
+
+
+def test_save_refuses_what_it_cannot_rebuild(tmp_path):
+    class Custom(Linear):
+        pass
+
+    with pytest.raises(ValueError, match="REGISTRY"):
+        save(Sequential(Custom(2, 2)), tmp_path / "x.npz")
+    with pytest.raises(ValueError, match="not part of the saved model"):
+        save(Sequential(TiedLinear(Linear(2, 3))), tmp_path / "x.npz")
+    with pytest.raises(ValueError, match="not fitted"):
+        save(MLPClassifier(), tmp_path / "x.npz")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def tamper_missing_parameter(arrays):
+    del arrays["decoder.0.b"]
+
+
+def tamper_extra_key(arrays):
+    arrays["decoder.9.W"] = np.zeros((2, 2))
+
+
+def tamper_shape(arrays):
+    arrays["encoder.0.W"] = arrays["encoder.0.W"][:, :2]
+
+
+def tamper_dtype(arrays):
+    arrays["encoder.0.b"] = arrays["encoder.0.b"].astype(np.float64)
+
+
+def tamper_bad_json(arrays):
+    arrays[ARCHITECTURE] = np.array("{not json")
+
+
+def tamper_no_architecture(arrays):
+    del arrays[ARCHITECTURE]
+
+
+def tamper_unknown_type(arrays):
+    value = architecture(arrays)
+    value["model"]["children"][0][1]["children"][1][1]["type"] = "os.system"
+    set_architecture(arrays, value)
+
+
+def tamper_config(arrays):
+    value = architecture(arrays)
+    value["model"]["children"][0][1]["children"][0][1]["config"]["d_out"] = 5
+    set_architecture(arrays, value)
+
+
+def tamper_bad_constructor_argument(arrays):
+    value = architecture(arrays)
+    value["model"]["children"][0][1]["children"][0][1]["config"]["evil"] = 1
+    set_architecture(arrays, value)
+
+
+def tamper_dangling_reference(arrays):
+    value = architecture(arrays)
+    value["model"]["children"][1][1]["children"][0][1]["config"]["source"] = {"$module": "decoder.4"}
+    set_architecture(arrays, value)
+
+
+def tamper_object_array(arrays):
+    arrays["decoder.0.b"] = np.array([{"x": 1}], dtype=object)
+
+
+def tamper_version(arrays):
+    value = architecture(arrays)
+    value["version"] = 99
+    set_architecture(arrays, value)
+
+
+@pytest.mark.parametrize("tamper, message", [
+    (tamper_missing_parameter, r"missing parameter 'decoder\.0\.b'"),
+    (tamper_extra_key, r"unexpected keys \['decoder\.9\.W'\]"),
+    (tamper_shape, r"parameter 'encoder\.0\.W' has shape \(6, 2\), the architecture needs \(6, 4\)"),
+    (tamper_dtype, r"parameter 'encoder\.0\.b' is float64, the file declares float32"),
+    (tamper_bad_json, r"is not valid JSON"),
+    (tamper_no_architecture, r"no '__architecture__' key"),
+    (tamper_unknown_type, r"unknown module type 'os\.system' at encoder\.1"),
+    (tamper_config, r"parameter 'encoder\.0\.W' has shape \(6, 4\), the architecture needs \(6, 5\)"),
+    (tamper_bad_constructor_argument, r"cannot rebuild Linear at encoder\.0 .*evil"),
+    (tamper_dangling_reference, r"decoder\.0: 'source' refers to 'decoder\.4'"),
+    (tamper_object_array, r"'decoder\.0\.b' cannot be read without pickle"),
+    (tamper_version, r"format version 99"),
+])
+def test_tampered_files_are_rejected_naming_file_and_key(tmp_path, tamper, message):
+    good = tmp_path / "good.npz"
+    save(AutoEncoder.build([6, 4, 2], tied=True, rng=0), good)
+    bad = rewrite(good, tmp_path / "bad.npz", tamper)
+    with pytest.raises(ModelFileError, match=message) as caught:
+        load(bad)
+    assert str(caught.value).startswith(str(bad))
+    assert isinstance(caught.value, ValueError)
+
+
+def test_unreadable_files_are_rejected(tmp_path):
+    (tmp_path / "text.npz").write_text("not a zip")
+    with pytest.raises(ModelFileError, match="not a readable .npz"):
+        load(tmp_path / "text.npz")
+    good = tmp_path / "good.npz"
+    save(Sequential(Linear(30, 30, rng=0)), good)
+    (tmp_path / "cut.npz").write_bytes(good.read_bytes()[:2000])
+    with pytest.raises(ModelFileError, match="cut.npz"):
+        load(tmp_path / "cut.npz")
+    with pytest.raises(ModelFileError, match="not a readable"):
+        load(tmp_path / "absent.npz")
+
+
+def test_classifier_file_without_classes_is_rejected(tmp_path):
+    X, y = np.random.default_rng(0).standard_normal((20, 3)), np.arange(20) % 2
+    save(MLPClassifier(hidden=(4,), epochs=1, random_state=0).fit(X, y), tmp_path / "clf.npz")
+    bad = rewrite(tmp_path / "clf.npz", tmp_path / "bad.npz", lambda a: a.pop("__classes__"))
+    with pytest.raises(ModelFileError, match="missing '__classes__'"):
+        load(bad)

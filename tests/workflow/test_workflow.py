@@ -1,0 +1,105 @@
+"""The workflow run by Snakemake in a temporary directory: dry run, lint, config errors, datasets.
+
+The real-MNIST test needs DIY_MNIST_MIRROR (set by .ci/run to ../shared/data/mnist).
+"""
+import os
+
+import numpy as np
+import pytest
+
+from diy.data.dataset import load_dataset
+
+pytestmark = pytest.mark.slow
+
+MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def _ok(result):
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def _files_under(path):
+    return sorted(p.relative_to(path) for p in path.rglob("*")) if path.exists() else []
+
+
+def test_dry_run_of_the_default_config_writes_nothing_into_the_repository(snakemake, repo_root):
+    before = {d: _files_under(repo_root / d) for d in ("data", "results", "logs")}
+    out = _ok(snakemake("-n", "--cores", "1")).stdout
+    for rule in ("download_mnist", "prepare_mnist", "prepare_digits", "all"):
+        assert f"rule {rule}:" in out
+    assert "data/digits.npz" in out and "data/mnist.npz" in out
+    assert {d: _files_under(repo_root / d) for d in before} == before
+    assert not (snakemake.workdir / "data").exists()
+
+
+def test_lint_prints_no_lints(snakemake):
+    result = _ok(snakemake("--lint"))
+    assert "Lints for" not in result.stdout + result.stderr
+    assert "Congratulations" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("override, key", [
+    (["--config", 'grid={"latent_dim": [0]}'], "config: grid.latent_dim[0] = 0: must be >= 1"),
+    (["--config", "datasets=[digits, cifar]"], "config: datasets[1] = 'cifar': must be one of"),
+    (["--config", "training={lr: fast}"], "config: training.lr = 'fast': must be a number"),
+])
+def test_bad_command_line_config_fails_before_any_job(snakemake, override, key):
+    result = snakemake("-n", *override)
+    assert result.returncode != 0
+    assert key in result.stdout + result.stderr
+    assert "Building DAG" not in result.stdout + result.stderr
+
+
+def test_bad_configfile_fails_naming_the_key(snakemake, repo_config):
+    config = {**repo_config, "grid": {**repo_config["grid"], "noise": [0.0, 1.5]}}
+    result = snakemake("-n", config=config)
+    assert result.returncode != 0
+    assert "config: grid.noise[1] = 1.5: must be in [0, 1]" in result.stdout + result.stderr
+
+
+def test_command_line_override_of_one_list(snakemake):
+    # YAML reads 1e-3 as a string: it must be accepted as the number.
+    out = _ok(snakemake("-n", "--config", "datasets=[digits]", "training={lr: 1e-3}")).stdout
+    assert "rule prepare_digits:" in out
+    assert "rule download_mnist:" not in out and "data/mnist.npz" not in out
+
+
+def test_digits_dataset_built_by_the_workflow(snakemake):
+    _ok(snakemake("--cores", "1", config={"datasets": ["digits"]}))
+    data = load_dataset(snakemake.workdir / "data" / "digits.npz")
+    assert sum(len(data[f"y_{s}"]) for s in ("train", "val", "test")) == 1797
+    assert "wrote data/digits.npz" in (snakemake.workdir / "logs/data/prepare_digits.log").read_text()
+
+
+def test_failed_download_leaves_no_file_and_says_why_in_the_log(snakemake, tmp_path):
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    config = {"datasets": ["mnist"], "mnist": {"mirrors": [], "retries": 0}}
+    result = snakemake("--cores", "1", config=config, env={"DIY_MNIST_MIRROR": str(empty)})
+    assert result.returncode != 0
+    log = (snakemake.workdir / "logs/data/download_mnist.log").read_text()
+    assert f"{empty}: not found (tried {empty}/train-images-idx3-ubyte.gz" in log
+    assert "DIY_MNIST_MIRROR=/path/to/dir" in log
+    assert [p for p in (snakemake.workdir / "data").rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.skipif(not os.environ.get("DIY_MNIST_MIRROR"),
+                    reason="DIY_MNIST_MIRROR is not set: no local MNIST mirror to test the download on")
+def test_real_mnist_downloaded_verified_and_split(snakemake):
+    # No configured mirror: the run must use DIY_MNIST_MIRROR and reach no network.
+    config = {"datasets": ["mnist"], "mnist": {"mirrors": []}}
+    mirror = os.path.abspath(os.environ["DIY_MNIST_MIRROR"])
+    _ok(snakemake("--cores", "2", config=config, env={"DIY_MNIST_MIRROR": mirror}))
+    data = load_dataset(snakemake.workdir / "data" / "mnist.npz")
+    assert len(data["y_train"]) + len(data["y_val"]) == 60000 and len(data["y_test"]) == 10000
+    assert len(data["y_val"]) == 6000
+    np.testing.assert_array_equal(np.bincount(data["y_test"]), MNIST_TEST_COUNTS)
+    np.testing.assert_array_equal(
+        np.bincount(data["y_train"]) + np.bincount(data["y_val"]), MNIST_TRAIN_COUNTS
+    )
+    np.testing.assert_array_equal(data["image_shape"], [28, 28])
+    assert data["X_test"].dtype == np.float32 and data["X_test"].max() == 1.0
+    log = (snakemake.workdir / "logs/data/download_mnist.log").read_text()
+    assert log.count("SHA-256 verified") == 4

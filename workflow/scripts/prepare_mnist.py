@@ -1,0 +1,14 @@
+"""Rule prepare_mnist: the four IDX files -> data/mnist.npz (diy.data.mnist)."""
+from pathlib import Path
+
+from diy.data.dataset import save_dataset
+from diy.data.mnist import build_mnist
+from diy.study.logs import log_to
+
+with log_to(snakemake.log[0]):
+    data = build_mnist(
+        Path(snakemake.input[0]).parent,
+        validation_fraction=snakemake.params.validation_fraction,
+        seed=snakemake.params.seed,
+    )
+    save_dataset(snakemake.output[0], data)
