@@ -37,24 +37,6 @@ class OverwritingLinear(diy.Linear):
         self._gradient["b"][...] = delta.sum(axis=0)
 
 
-class TiedTranspose(diy.Module):
-    """Decoder ``Y = X @ W.T`` sharing an encoder Linear's W and its gradient buffer."""
-
-    def __init__(self, encoder):
-        super().__init__()
-        self._parameters["W"] = encoder._parameters["W"]
-        self._gradient["W"] = encoder._gradient["W"]
-
-    def forward(self, X):
-        return X @ self._parameters["W"].T
-
-    def backward_update_gradient(self, input, delta):
-        self._gradient["W"] += delta.T @ input
-
-    def backward_delta(self, input, delta):
-        return delta @ self._parameters["W"]
-
-
 class HalfMSELoss(diy.MSELoss):
     """Drops the factor 2 of the derivative."""
 
@@ -82,7 +64,7 @@ def test_a_gradient_that_overwrites_is_detected_once_weights_are_tied():
     X = normal((4, 5))
     assert max(check_gradient(OverwritingLinear(5, 3, rng=0), X).values()) < 1e-6
     encoder = OverwritingLinear(5, 3, rng=0)
-    errors = check_gradient(diy.Sequential(encoder, diy.TanH(), TiedTranspose(encoder)), X)
+    errors = check_gradient(diy.Sequential(encoder, diy.TanH(), diy.TiedLinear(encoder, bias=False)), X)
     assert errors["0.W"] > 0.1
     assert errors["input"] < 1e-6 and errors["0.b"] < 1e-6
 

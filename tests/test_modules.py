@@ -21,7 +21,11 @@ def away_from_zero(shape, seed=0):
 
 
 class TiedTranspose(diy.Module):
-    """Decoder ``Y = X @ W.T`` sharing an encoder Linear's W and its gradient buffer."""
+    """Decoder ``Y = X @ W.T`` holding the encoder Linear's very W and gradient arrays.
+
+    Unlike ``diy.TiedLinear`` (which looks W up through its source), the arrays sit in
+    two modules' ``_parameters``: the case ``parameters()`` and ``astype`` must dedupe.
+    """
 
     def __init__(self, encoder):
         super().__init__()
