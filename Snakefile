@@ -12,6 +12,9 @@ configfile: "config.yaml"
 # Validates (and normalises) `config` at parse time, so a bad config fails before any job.
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/aggregate.smk"
 
 
 # Each stage's rule file appends its final outputs to ALL_TARGETS (see common.smk).

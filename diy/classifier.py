@@ -69,11 +69,13 @@ class MLPClassifier:
         self.random_state = random_state
         self.dtype = np.dtype(dtype)
 
-    def fit(self, X, y, X_val=None, y_val=None):
+    def fit(self, X, y, X_val=None, y_val=None, *, callback=None, name=None):
         """Train on ``X`` of shape (n, d) and labels ``y`` of shape (n,) or one-hot (n, K).
 
         ``X_val, y_val`` (optional) are used for the validation loss and accuracy
-        in ``history_`` and, with ``patience``, for early stopping.
+        in ``history_`` and, with ``patience``, for early stopping. ``callback`` and
+        ``name`` are passed to ``diy.fit``: a per-epoch hook, and the model's name in a
+        ``TrainingDiverged`` message (default "MLPClassifier").
         """
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim != 2 or len(X) != len(y):
@@ -101,7 +103,7 @@ class MLPClassifier:
             self.net_, CrossEntropyLoss(), Adam(self.net_, lr=self.lr), X, y,
             epochs=self.epochs, batch_size=min(self.batch_size, len(X)), rng=rng,
             X_val=X_val, y_val=y_val, metric=None if X_val is None else _accuracy_of_logits,
-            patience=self.patience, name="MLPClassifier",
+            patience=self.patience, callback=callback, name=name or "MLPClassifier",
         )
         return self
 

@@ -5,7 +5,8 @@ generator derived from (seed, kind, level) alone, so a given (kind, level) gets 
 same noise whatever else is configured; the three methods see that same noisy set:
 
 - ``"noisy"``: the corrupted input itself (the error to beat);
-- ``"autoencoder"``: the model's reconstruction of the noisy input;
+- ``"autoencoder"``: the model's reconstruction of the noisy input (without a model:
+  no such rows, so a caller can compute the baselines once, apart from any variant);
 - ``"pca"``: projection of the noisy input on the top ``n_components`` principal
   axes of the clean train split, back-projected and clipped to [0, 1].
 
@@ -18,7 +19,7 @@ Rows (one per kind, level, method, in that nesting order)::
 
 Examples, for ``np.savez`` by the caller: ``indices`` (m,), ``kinds`` (K,) str,
 ``levels`` (L,) float, ``clean`` (m, d), and ``noisy``, ``autoencoder``, ``pca``
-(the last only with a PCA baseline) of shape (K, L, m, d), all float32.
+(each only with its method) of shape (K, L, m, d), all float32.
 """
 import zlib
 
@@ -39,7 +40,8 @@ def denoising(model, X_test, kinds, levels, X_train=None, n_components=None, see
               example_indices=range(8)):
     """Rows of denoising errors, and example images for a figure.
 
-    model : the autoencoder (anything :func:`~diy.study.reconstruction.reconstruct` takes).
+    model : the autoencoder (anything :func:`~diy.study.reconstruction.reconstruct` takes),
+        or None for the ``"noisy"`` (and ``"pca"``) rows only.
     X_test : ndarray of shape (n_test, d), clean test images in [0, 1].
     kinds : sequence of noise kinds of ``diy.noise.corrupt`` (gaussian, masking, salt_and_pepper).
     levels : sequence of floats, each applied with each kind.
@@ -57,7 +59,8 @@ def denoising(model, X_test, kinds, levels, X_train=None, n_components=None, see
             raise ValueError("n_components (the latent size) is needed for the PCA baseline")
         pca = fit_pca(X_train, n_components, seed)
     index = np.asarray(list(example_indices), dtype=np.intp)
-    methods = ["noisy", "autoencoder"] + (["pca"] if pca is not None else [])
+    methods = (["noisy"] + (["autoencoder"] if model is not None else [])
+               + (["pca"] if pca is not None else []))
     examples = {"indices": index, "kinds": np.array(kinds, dtype=str),
                 "levels": np.array(levels, dtype=np.float64), "clean": X_test[index]}
     for method in methods:
@@ -66,7 +69,9 @@ def denoising(model, X_test, kinds, levels, X_train=None, n_components=None, see
     for i, kind in enumerate(kinds):
         for j, level in enumerate(levels):
             noisy = corrupt(X_test, kind, level, noise_generator(seed, kind, level))
-            outputs = {"noisy": noisy, "autoencoder": reconstruct(model, noisy)}
+            outputs = {"noisy": noisy}
+            if model is not None:
+                outputs["autoencoder"] = reconstruct(model, noisy)
             if pca is not None:
                 outputs["pca"] = pca_reconstruct(pca, noisy)
             for method in methods:

@@ -55,3 +55,78 @@ def _assert_jsonable(value):
             _assert_jsonable(item)
     else:
         assert value is None or type(value) in (str, int, float, bool), (value, type(value))
+
+
+# -- a fake study: the documents the analyses would write for a small grid ----------------
+FAKE_GRID = {"latent_dim": [2, 8], "activation": ["tanh", "relu"], "noise": [0.0, 0.5], "seed": [0, 1]}
+FAKE_KINDS, FAKE_LEVELS = ["gaussian", "masking"], [0.1, 0.5]
+
+
+def _score(variant):
+    """A made-up quality in (0, 1): best for latent 8, tanh, noise 0.5, seed 0."""
+    return (0.4 + 0.3 * variant.latent_dim / 8 + 0.1 * variant.noise
+            + (0.05 if variant.activation == "tanh" else 0) - 0.01 * variant.seed)
+
+
+def _error(variant):
+    """A made-up error: lowest (1.25) for latent 8, tanh, noise 0, seed 0."""
+    return (10 / variant.latent_dim + variant.noise + (0.1 if variant.activation == "relu" else 0)
+            + 0.01 * variant.seed)
+
+
+def _rows(analysis, method, score, error, level_bonus=0.0):
+    if analysis == "reconstruction":
+        return [{"method": method, "bce": 5 * error, "mse": error / 64, "squared_error_per_image": error,
+                 "psnr": 20 - error}]
+    if analysis == "kmeans":
+        return [{"representation": method, "accuracy": score, "nmi": score - 0.1, "ari": score - 0.2}]
+    if analysis == "tsne":
+        return [{"representation": method, "n_samples": 100, "trustworthiness": 0.9 + score / 10,
+                 "knn_accuracy": score + 0.1, "kmeans_accuracy": score + 0.05}]
+    if analysis == "denoising":
+        return [{"test_noise_kind": kind, "test_noise_level": level, "method": method,
+                 "squared_error_per_image": error + level, "psnr": 10 + 10 * score - 4 * level + level_bonus}
+                for kind in FAKE_KINDS for level in FAKE_LEVELS]
+    return [{"representation": method, "classifier": c, "val_accuracy": score, "test_accuracy": score + d}
+            for c, d in (("logistic", 0.0), ("knn", 0.05), ("mlp", 0.1))]
+
+
+@pytest.fixture(scope="session")
+def fake_grid():
+    """The fake study's grid and test noises."""
+    return {"grid": FAKE_GRID, "kinds": FAKE_KINDS, "levels": FAKE_LEVELS}
+
+
+@pytest.fixture(scope="session")
+def fake_documents():
+    """``{analysis: [document, ...]}`` for datasets digits and mnist, variants then baselines."""
+    from diy.study.results import document
+    from diy.study.variants import ae_variants
+
+    variants = ae_variants({"grid": FAKE_GRID})
+    documents = {}
+    for analysis in ("reconstruction", "kmeans", "tsne", "denoising", "classification"):
+        docs = []
+        for dataset in ("digits", "mnist"):
+            offset = 0.0 if dataset == "digits" else 0.02
+            for v in variants:
+                docs.append(document(analysis, dataset, {"seed": 0},
+                                     _rows(analysis, "autoencoder", _score(v) + offset, _error(v),
+                                           level_bonus=v.noise * 3), variant=v.name))
+            free = {"reconstruction": [], "denoising": ["noisy"]}.get(analysis, ["pixels"])
+            for name in free:
+                docs.append(document(analysis, dataset, {"seed": 0}, _rows(analysis, name, 0.6, 1.0),
+                                     baseline=name))
+            for k in FAKE_GRID["latent_dim"]:
+                docs.append(document(analysis, dataset, {"seed": 0},
+                                     _rows(analysis, "pca", 0.5 + k / 100, 16 / k), baseline=f"pca{k}"))
+        documents[analysis] = docs
+    return documents
+
+
+@pytest.fixture(scope="session")
+def fake_tables(fake_documents):
+    """The analysis tables of :func:`fake_documents`."""
+    from diy.study.tables import analysis_table
+
+    return {analysis: analysis_table(docs) for analysis, docs in fake_documents.items()}

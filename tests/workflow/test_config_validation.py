@@ -26,9 +26,16 @@ def test_defaults_fill_missing_keys_and_keep_given_ones(schema):
     config = validate_config({"grid": {"latent_dim": [3]}, "training": {"epochs": 2}}, schema)
     assert config["grid"]["latent_dim"] == [3]
     assert config["grid"]["activation"] == ["tanh", "relu", "sigmoid"]
-    assert config["training"] == {"epochs": 2, "batch_size": 128, "lr": 0.001, "patience": 5,
-                                  "dtype": "float32"}
+    assert config["training"] == {"epochs": 2, "batch_size": 128, "lr": 0.001, "patience": 10,
+                                  "dtype": "float32", "max_train_samples": None}
     assert config["architecture"]["mnist"] == {"hidden": [256, 64]}
+
+
+def test_epochs_once_or_per_dataset(schema):
+    assert validate_config({}, schema)["training"]["epochs"] == {"digits": 1000, "mnist": 50}
+    assert validate_config({"training": {"epochs": "7"}}, schema)["training"]["epochs"] == 7
+    config = validate_config({"classifiers": {"epochs": {"mnist": 3}}}, schema)
+    assert config["classifiers"]["epochs"] == {"digits": 200, "mnist": 3}
 
 
 def test_numbers_written_as_strings_become_numbers(schema):
@@ -75,6 +82,11 @@ def test_noise_type_choices_are_the_noise_functions(schema):
     ({"training": {"lr": True}}, "config: training.lr = True: must be a number"),
     ({"training": {"lr": 0}}, "config: training.lr = 0: must be > 0"),
     ({"training": {"epochs": "many"}}, "config: training.epochs = 'many': must be an integer"),
+    ({"training": {"epochs": {"cifar": 3}}}, "config: training.epochs.cifar: unknown key"),
+    ({"classifiers": {"epochs": {"mnist": 0}}}, "config: classifiers.epochs.mnist = 0: must be >= 1"),
+    ({"training": {"max_train_samples": 0}}, "config: training.max_train_samples = 0: must be >= 1"),
+    ({"architecture": {"latent_activation": "gelu"}},
+     "config: architecture.latent_activation = 'gelu': must be one of linear, tanh, relu, sigmoid"),
     ({"training": {"dtype": "float16"}},
      "config: training.dtype = 'float16': must be one of float32, float64"),
     ({"noise_type": "poisson"},

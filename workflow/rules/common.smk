@@ -1,6 +1,8 @@
 # Config validation and helpers shared by every stage's rules. Included first by the Snakefile.
 
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
+from snakemake.utils import available_cpu_count
 
 from diy.study.config import load_schema, validate_config
 from diy.study.variants import ae_variants, classifier_variants
@@ -20,6 +22,19 @@ config.clear()
 config.update(_validated)
 
 DATASETS = config["datasets"]
+
+
+# Snakemake trusts --cores: `--cores 8` on a 2-CPU machine would run 8 single-threaded
+# training jobs at once, each getting a quarter of a CPU (and its own copy of MNIST in
+# memory), no faster in total than two. So a local run's core budget is lowered to the CPUs
+# this process may use (as `--cores all` counts them); Snakemake then runs at most that many
+# job threads at once and caps each job's `threads` by it. A cluster or cloud run (--jobs,
+# where `nodes` is set) is left alone.
+_cores, _cpus = workflow.global_resources["_cores"].value, available_cpu_count()
+if workflow.nodes is None and isinstance(_cores, int) and _cores > _cpus:
+    logger.info(f"--cores {_cores} lowered to the {_cpus} CPUs of this machine "
+                "(one job thread per CPU; see README, 'Threads')")
+    workflow.global_resources["_cores"] = _cpus
 
 # Inputs of `rule all`: each stage's .smk extends it with that stage's final outputs.
 ALL_TARGETS = []

@@ -1,0 +1,320 @@
+"""The study's figures, drawn from the tables, the histories and the saved example arrays.
+
+Every function returns a ``matplotlib.figure.Figure`` (no pyplot, no global state: safe
+in scripts and tests alike); :func:`save_figure` writes it as PNG atomically. Nothing is
+computed here but means over seeds of the values it is given.
+"""
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from diy.atomic import atomic_path
+from diy.study.tables import METRICS, best, best_per_latent_dim, format_value, metric_values
+
+#: Line colours of the activations, fixed so that every figure uses the same.
+ACTIVATION_COLOURS = {"tanh": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:green"}
+OTHER_COLOURS = ["tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
+
+
+def _colour(activation, activations):
+    if activation in ACTIVATION_COLOURS:
+        return ACTIVATION_COLOURS[activation]
+    others = [a for a in activations if a not in ACTIVATION_COLOURS]
+    return OTHER_COLOURS[others.index(activation) % len(OTHER_COLOURS)]
+
+
+def _panels(n_rows, n_cols, width=3.2, height=2.6, **kwargs):
+    fig = Figure(figsize=(max(width * n_cols, 5), height * n_rows + 0.8), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(n_rows, n_cols, squeeze=False, **kwargs))
+    return fig, axes
+
+
+def save_figure(fig, path, dpi=110):
+    """Write `fig` to `path` (PNG) atomically."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=dpi)
+
+
+def learning_curves(histories, title):
+    """Autoencoder learning curves: one panel per (training noise, latent size), one colour
+    per activation; solid validation loss, dashed training loss, against the epoch.
+
+    histories : dict mapping an ``AEVariant`` to a DataFrame with columns ``epoch``,
+        ``train_loss``, ``val_loss``.
+    """
+    variants = list(histories)
+    noises = sorted({v.noise for v in variants})
+    sizes = sorted({v.latent_dim for v in variants})
+    activations = list(dict.fromkeys(v.activation for v in variants))
+    fig, axes = _panels(len(noises), len(sizes), sharex=True, sharey=True)
+    for variant, history in histories.items():
+        ax = axes[noises.index(variant.noise), sizes.index(variant.latent_dim)]
+        colour = _colour(variant.activation, activations)
+        ax.plot(history["epoch"], history["val_loss"], color=colour, lw=1.5)
+        ax.plot(history["epoch"], history["train_loss"], color=colour, lw=1, ls="--", alpha=0.7)
+    for i, noise in enumerate(noises):
+        for j, size in enumerate(sizes):
+            ax = axes[i, j]
+            ax.set_title(f"latent {size}, noise {format_value(noise)}", fontsize=9)
+            ax.set_yscale("log")
+            ax.grid(alpha=0.3)
+            if i == len(noises) - 1:
+                ax.set_xlabel("epoch")
+            if j == 0:
+                ax.set_ylabel("loss")
+    handles = [axes[0, 0].plot([], [], color=_colour(a, activations), label=a)[0] for a in activations]
+    handles += [axes[0, 0].plot([], [], color="k", label="validation")[0],
+                axes[0, 0].plot([], [], color="k", ls="--", label="train")[0]]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=9)
+    fig.suptitle(title)
+    return fig
+
+
+def classifier_curves(histories, title):
+    """Raw-pixel classifier learning curves: losses (solid validation, dashed train) and
+    validation accuracy against the epoch, one colour per variant.
+
+    histories : dict mapping a variant name to a DataFrame with columns ``epoch``,
+        ``train_loss``, ``val_loss``, ``val_accuracy``.
+    """
+    fig, axes = _panels(1, 2, width=5, height=3.6)
+    loss, accuracy = axes[0]
+    for i, (name, history) in enumerate(histories.items()):
+        colour = f"C{i % 10}"
+        loss.plot(history["epoch"], history["val_loss"], color=colour, label=name)
+        loss.plot(history["epoch"], history["train_loss"], color=colour, ls="--", alpha=0.7)
+        accuracy.plot(history["epoch"], history["val_accuracy"], color=colour, label=name)
+    loss.set(xlabel="epoch", ylabel="cross-entropy (solid validation, dashed train)", yscale="log",
+             title="loss")
+    accuracy.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy")
+    for ax in axes[0]:
+        ax.grid(alpha=0.3)
+    accuracy.legend(fontsize=8)
+    fig.suptitle(title)
+    return fig
+
+
+def image_rows(rows, image_shape, title):
+    """A grid of images: one row per ``(label, images)`` of `rows`, images of shape (m, d)
+    (flattened, values in [0, 1]) drawn as `image_shape` in grey levels."""
+    n_cols = max(len(images) for _, images in rows)
+    fig = Figure(figsize=(max(1.0 * n_cols + 2.6, 5), 1.0 * len(rows) + 0.8), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(rows), n_cols, squeeze=False))
+    shape = tuple(int(s) for s in image_shape)
+    for i, (label, images) in enumerate(rows):
+        for j in range(n_cols):
+            ax = axes[i, j]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if j < len(images):
+                ax.imshow(np.asarray(images[j]).reshape(shape), cmap="gray", vmin=0, vmax=1)
+            else:
+                ax.set_axis_off()
+        axes[i, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    fig.suptitle(title)
+    return fig
+
+
+def metric_vs_latent(values, label, title, reference_label="raw pixels"):
+    """A metric against the latent size: one panel per training noise, one line per
+    activation (mean over seeds, with the seeds' range shaded), PCA of each size dashed
+    and the model-free reference (raw pixels or noisy input) dotted.
+
+    values : DataFrame from ``diy.study.tables.metric_values`` for one dataset.
+    """
+    ae = values[values["method"] == "autoencoder"]
+    pca = values[values["method"] == "pca"].sort_values("latent_dim")
+    reference = values[values["method"].isin(["pixels", "noisy"])]["value"]
+    noises = sorted(ae["noise"].dropna().unique())
+    activations = list(dict.fromkeys(ae["activation"]))
+    sizes = sorted(int(s) for s in values["latent_dim"].dropna().unique())
+    fig, axes = _panels(1, max(len(noises), 1), width=3.8, height=3.2, sharey=True)
+    for ax, noise in zip(axes[0], noises):
+        for activation in activations:
+            rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation)]
+            stats = rows.groupby("latent_dim")["value"].agg(["mean", "min", "max"]).sort_index()
+            x = stats.index.astype(int)
+            colour = _colour(activation, activations)
+            ax.plot(x, stats["mean"], marker="o", color=colour, label=f"AE, {activation}")
+            if (stats["max"] > stats["min"]).any():
+                ax.fill_between(x, stats["min"], stats["max"], color=colour, alpha=0.2)
+        if len(pca):
+            ax.plot(pca["latent_dim"].astype(int), pca["value"], marker="s", color="k", ls="--",
+                    label="PCA, same size")
+        if len(reference):
+            ax.axhline(float(reference.iloc[0]), color="grey", ls=":", label=reference_label)
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(sizes, [str(s) for s in sizes])
+        ax.minorticks_off()
+        ax.set(xlabel="latent size", title=f"training noise {format_value(noise)}")
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel(label)
+    axes[0, 0].legend(fontsize=8)
+    fig.suptitle(title)
+    return fig
+
+
+def heatmaps(values, label, title, higher_is_better=True):
+    """The autoencoders' metric over latent size (rows) x training noise (columns), one
+    panel per activation, mean over seeds, each cell annotated; a shared colour scale whose
+    bright end is the better one."""
+    ae = values[values["method"] == "autoencoder"]
+    activations = list(dict.fromkeys(ae["activation"]))
+    sizes = sorted(int(s) for s in ae["latent_dim"].unique())
+    noises = sorted(ae["noise"].unique())
+    means = ae.groupby(["activation", "latent_dim", "noise"])["value"].mean()
+    low, high = float(means.min()), float(means.max())
+    cmap = "viridis" if higher_is_better else "viridis_r"
+    fig, axes = _panels(1, max(len(activations), 1), width=3.4, height=0.45 * len(sizes) + 2)
+    image = None
+    for ax, activation in zip(axes[0], activations):
+        grid = np.full((len(sizes), len(noises)), np.nan)
+        for (act, size, noise), value in means.items():
+            if act == activation:
+                grid[sizes.index(int(size)), noises.index(noise)] = value
+        image = ax.imshow(grid, cmap=cmap, vmin=low, vmax=high, aspect="auto", origin="lower")
+        middle = (low + high) / 2
+        for (i, j), value in np.ndenumerate(grid):
+            if not math.isnan(value):
+                bright = (value > middle) == higher_is_better
+                ax.text(j, i, format_value(value, 3), ha="center", va="center", fontsize=8,
+                        color="k" if bright else "w")
+        ax.set_xticks(range(len(noises)), [format_value(n) for n in noises])
+        ax.set_yticks(range(len(sizes)), [str(s) for s in sizes])
+        ax.set(xlabel="training noise", ylabel="latent size", title=activation)
+    if image is not None:
+        fig.colorbar(image, ax=axes[0].tolist(), label=label, shrink=0.9)
+    fig.suptitle(title)
+    return fig
+
+
+def tsne_maps(panels, title, n_cols=None):
+    """t-SNE maps side by side, points coloured by their class label.
+
+    panels : list of ``(label, Y, y)``, Y of shape (m, 2), y of shape (m,) integer labels.
+    """
+    n_cols = n_cols or min(len(panels), 4)
+    n_rows = math.ceil(len(panels) / n_cols)
+    fig, axes = _panels(n_rows, n_cols, width=3.6, height=3.4)
+    classes = np.unique(np.concatenate([np.asarray(y) for _, _, y in panels]))
+    for ax, (label, Y, y) in zip(axes.flat, panels):
+        for k, c in enumerate(classes):
+            points = Y[np.asarray(y) == c]
+            ax.scatter(points[:, 0], points[:, 1], s=3, color=f"C{k % 10}", label=str(c), alpha=0.8,
+                       linewidths=0)
+        ax.set_title(label, fontsize=8)
+        ax.set(xlabel="t-SNE 1", ylabel="t-SNE 2")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes.flat[len(panels):]:
+        ax.set_axis_off()
+    handles = [axes.flat[0].scatter([], [], s=20, color=f"C{k % 10}", label=str(c))
+               for k, c in enumerate(classes)]
+    fig.legend(handles=handles, title="label", loc="outside right center", fontsize=8)
+    fig.suptitle(title)
+    return fig
+
+
+# -- the study's figures, from its tables and saved arrays ------------------------------
+#: Metrics (``diy.study.tables.METRICS``) drawn against the latent size, and as heatmaps.
+LINE_METRICS = ("reconstruction_error", "kmeans_accuracy", "kmeans_nmi", "tsne_trustworthiness",
+                "tsne_knn_accuracy", "tsne_kmeans_accuracy", "denoising_psnr", "logistic_accuracy",
+                "knn_accuracy", "mlp_accuracy")
+HEATMAP_METRICS = ("reconstruction_error", "kmeans_accuracy", "tsne_kmeans_accuracy", "denoising_psnr",
+                   "knn_accuracy")
+
+
+def metric_figure(tables, dataset, name, kind="lines"):
+    """The metric `name` of one dataset: :func:`metric_vs_latent` (``kind="lines"``) or
+    :func:`heatmaps` (``kind="heatmap"``), titled with the dataset and the metric."""
+    metric = METRICS[name]
+    values = metric_values(tables, name)
+    values = values[values["dataset"] == dataset]
+    if kind == "heatmap":
+        direction = "higher" if metric.higher_is_better else "lower"
+        return heatmaps(values, metric.label, f"{dataset}: {metric.label} of each autoencoder\n"
+                        f"(mean over seeds; {direction} is better)", metric.higher_is_better)
+    reference = "noisy input" if metric.table == "denoising" else "raw pixels"
+    return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "
+                            "size, autoencoders beside PCA", reference)
+
+
+def reconstructions_figure(tables, dataset, load):
+    """Test images and their reconstructions by the best autoencoder of each latent size
+    (lowest squared error) and by PCA of the same size.
+
+    load : function of a variant's or baseline's name (``"pca16"``) returning the arrays
+        its reconstruction job saved (``clean``, ``reconstruction``, ``image_shape``).
+    """
+    values = metric_values(tables, "reconstruction_error")
+    chosen = best_per_latent_dim(values[values["dataset"] == dataset], higher_is_better=False)
+    rows, image_shape = [], None
+    for latent_dim, row in chosen.items():
+        ae, pca = load(row["variant"]), load(f"pca{latent_dim}")
+        if not rows:
+            rows.append(("original", ae["clean"]))
+            image_shape = ae["image_shape"]
+        rows.append((f"AE {row['variant']}\nerror {format_value(row['value'], 3)}", ae["reconstruction"]))
+        pca_error = _value(values[values["dataset"] == dataset], "pca", latent_dim)
+        rows.append((f"PCA {latent_dim}\nerror {format_value(pca_error, 3)}", pca["reconstruction"]))
+    return image_rows(rows, image_shape, f"{dataset}: test images (top) and their reconstructions by the "
+                      "best autoencoder of each latent size and by PCA of that size\n"
+                      "(error: squared error per image over the test split)")
+
+
+def tsne_figure(tables, dataset, load):
+    """t-SNE maps of the test subset: the best autoencoder of each latent size (highest
+    k-means accuracy on its map), PCA of each size, and raw pixels.
+
+    load : function of a variant's or baseline's name returning its saved map arrays
+        (``map``, ``y``).
+    """
+    values = metric_values(tables, "tsne_kmeans_accuracy")
+    values = values[values["dataset"] == dataset]
+    chosen = best_per_latent_dim(values, higher_is_better=True)
+
+    def panel(label, name, score):
+        arrays = load(name)
+        return f"{label}\nk-means acc. {format_value(score, 3)}", arrays["map"], arrays["y"]
+
+    # First row: the autoencoders, then raw pixels; second row: PCA under each autoencoder.
+    panels = [panel(row["variant"], row["variant"], row["value"]) for row in chosen.values()]
+    panels.append(panel("raw pixels", "pixels", _value(values, "pixels")))
+    panels += [panel(f"PCA {k}", f"pca{k}", _value(values, "pca", k)) for k in chosen]
+    return tsne_maps(panels, f"{dataset}: t-SNE maps of {len(panels[0][2])} test images coloured by "
+                     "label; top: best autoencoder of each latent size, bottom: PCA of that size",
+                     n_cols=len(chosen) + 1)
+
+
+def denoising_figure(tables, dataset, load):
+    """Clean test images; for each test noise kind at its middle level, the noisy input and
+    its denoising by the best autoencoder (highest mean PSNR over test noises), by the best
+    plain autoencoder (trained without noise) and by PCA of the best one's size.
+
+    load : function of a variant's or baseline's name returning its saved example arrays.
+    """
+    values = metric_values(tables, "denoising_psnr")
+    values = values[values["dataset"] == dataset]
+    top = best(values, higher_is_better=True)
+    plain = best(values[values["noise"] == 0], higher_is_better=True)
+    ae, pca = load(top["variant"]), load(f"pca{int(top['latent_dim'])}")
+    other = load(plain["variant"]) if plain is not None and plain["variant"] != top["variant"] else None
+    level = len(ae["levels"]) // 2
+    rows = [("clean", ae["clean"])]
+    for i, kind in enumerate(ae["kinds"]):
+        noise = f"{kind} {format_value(float(ae['levels'][level]))}"
+        rows.append((f"noisy: {noise}", ae["noisy"][i, level]))
+        rows.append((f"AE {top['variant']}", ae["autoencoder"][i, level]))
+        if other is not None:
+            rows.append((f"AE {plain['variant']}", other["autoencoder"][i, level]))
+        rows.append((f"PCA {int(top['latent_dim'])}", pca["pca"][i, level]))
+    return image_rows(rows, ae["image_shape"], f"{dataset}: denoising of test images, best denoising "
+                      "autoencoder vs best plain autoencoder vs PCA")
+
+
+def _value(values, method, latent_dim=None):
+    rows = values[values["method"] == method]
+    if latent_dim is not None:
+        rows = rows[rows["latent_dim"] == latent_dim]
+    return float(rows["value"].iloc[0]) if len(rows) else float("nan")

@@ -1,0 +1,152 @@
+"""Train one autoencoder variant of the grid on a dataset, and encode its splits.
+
+The architecture is ``[n_features, *hidden, latent_dim]``, mirrored by the decoder
+(``diy.AutoEncoder.build``): the variant's activation after every hidden layer, a sigmoid
+output for pixels in [0, 1] and BCELoss, trained with Adam and early stopping on the
+validation loss. The code layer is linear by default (``latent_activation``): a
+tanh/sigmoid code saturates and a ReLU code has dead units, which in a 2- to 8-d code
+distort or waste the very dimensions k-means, t-SNE and the latent classifiers read; a
+linear code, as in PCA, has neither problem.
+
+A variant with ``noise > 0`` is a denoising autoencoder: each training batch is corrupted
+afresh (``diy.noise.corrupt``) and the target is the clean batch. Validation loss and the
+codes are computed on clean inputs.
+
+All randomness comes from the variant's seed, split into independent streams for the
+initial weights and for training (shuffling, and noise, which ``fit`` separates again),
+so a variant gives the same model bit for bit whatever else runs.
+"""
+import logging
+import time
+
+import numpy as np
+
+from diy.autoencoder import AutoEncoder
+from diy.bce_loss import BCELoss
+from diy.noise import corrupt
+from diy.optim import Adam
+from diy.train import fit, predict
+
+log = logging.getLogger(__name__)
+
+SPLITS = ("train", "val", "test")
+
+
+def seed_streams(seed):
+    """``(init_rng, train_rng)``: independent generators spawned from ``default_rng(seed)``."""
+    init_rng, train_rng = np.random.default_rng(seed).spawn(2)
+    return init_rng, train_rng
+
+
+def training_subset(X, max_samples):
+    """The first ``max_samples`` rows of ``X`` (all of them if None).
+
+    The dataset's splits are already shuffled and stratified, so a prefix is a fair and
+    seed-independent subset: every variant trained with the same limit sees the same samples.
+    """
+    if max_samples is None or max_samples >= len(X):
+        return X
+    if max_samples < 1:
+        raise ValueError(f"max_train_samples must be >= 1 or None, got {max_samples}")
+    return X[:max_samples]
+
+
+def build_autoencoder(n_features, hidden, variant, *, latent_activation="linear", rng=None,
+                      dtype=np.float32):
+    """The untrained ``AutoEncoder`` of `variant` (an ``AEVariant``) for `n_features` inputs."""
+    return AutoEncoder.build(
+        [n_features, *hidden, variant.latent_dim], variant.activation, "sigmoid",
+        latent_activation=latent_activation, rng=rng, dtype=dtype,
+    )
+
+
+def train_autoencoder(data, variant, *, hidden, training, noise_type="gaussian",
+                      latent_activation="linear", name=None):
+    """Train `variant` on ``data`` and encode every split.
+
+    Parameters
+    ----------
+    data : dict
+        A dataset as from ``diy.data.dataset.load_dataset``: ``X_train, X_val, X_test``
+        of shape (n, n_features), values in [0, 1].
+    variant : diy.study.variants.AEVariant
+        Latent size, hidden activation, noise level and seed.
+    hidden : sequence of int
+        Encoder hidden sizes (``architecture[dataset].hidden`` of the config).
+    training : mapping
+        ``epochs, batch_size, lr, patience, dtype`` and optionally ``max_train_samples``
+        (the config's ``training`` section).
+    noise_type : str
+        A key of ``diy.noise.NOISE``; used only if ``variant.noise > 0``.
+    latent_activation : str
+        Activation of the code layer.
+    name : str, optional
+        Names the model in log lines and in a ``TrainingDiverged`` message
+        (default: the variant's name).
+
+    Returns
+    -------
+    model : AutoEncoder
+        With the parameters of the epoch of lowest validation loss, in eval mode.
+    history : diy.train.History
+    codes : dict
+        ``Z_train, Z_val, Z_test``: float32 codes of shape (n, latent_dim) of the *whole*
+        splits (also with ``max_train_samples``), row for row with ``data``'s labels.
+
+    Raises
+    ------
+    diy.train.TrainingDiverged
+        Naming `name`, the epoch and the batch.
+    """
+    name = variant.name if name is None else name
+    dtype = np.dtype(training["dtype"])
+    X_train = training_subset(data["X_train"], training.get("max_train_samples"))
+    X_train = X_train.astype(dtype, copy=False)
+    X_val = data["X_val"].astype(dtype, copy=False)
+    init_rng, train_rng = seed_streams(variant.seed)
+    model = build_autoencoder(X_train.shape[1], hidden, variant, latent_activation=latent_activation,
+                              rng=init_rng, dtype=dtype)
+
+    transform = None
+    if variant.noise > 0:
+        def transform(batch, rng):
+            return corrupt(batch, noise_type, variant.noise, rng)
+
+    log.info("%s: autoencoder %s (%s code), %s, trained on %d samples (validation %d), %s",
+             name, "-".join(map(str, [X_train.shape[1], *hidden, variant.latent_dim])),
+             latent_activation, f"{noise_type} noise {variant.noise}" if transform else "no noise",
+             len(X_train), len(X_val), ", ".join(f"{key}={value}" for key, value in training.items()))
+    start = time.perf_counter()
+    history = fit(
+        model, BCELoss(), Adam(model, lr=training["lr"]), X_train,
+        epochs=training["epochs"], batch_size=training["batch_size"], rng=train_rng,
+        X_val=X_val, patience=training["patience"], input_transform=transform,
+        callback=epoch_logger(name, training["epochs"]), name=name,
+    )
+    log.info("%s: %d epochs in %.1f s (%.0f samples/s); best epoch %s, validation loss %.4f%s",
+             name, len(history), time.perf_counter() - start,
+             len(X_train) * len(history) / max(sum(history["seconds"]), 1e-9), history.best_epoch,
+             min(history["val_loss"]), ", stopped early" if history.stopped_early else "")
+    codes = encode_splits(model, data, dtype)
+    return model, history, codes
+
+
+def encode_splits(model, data, dtype=np.float32):
+    """``{"Z_train": ..., "Z_val": ..., "Z_test": ...}``: float32 codes of each split."""
+    model.eval()
+    return {f"Z_{split}": predict(model.encoder, data[f"X_{split}"].astype(dtype, copy=False))
+            .astype(np.float32, copy=False) for split in SPLITS}
+
+
+def epoch_logger(name, epochs, metric_name=None, logger=log):
+    """A ``fit`` callback logging each epoch as one INFO line to `logger`, so that
+    ``tail -f`` on the job's log follows training."""
+    width = len(str(epochs))
+
+    def callback(record):
+        metric = "" if metric_name is None else f" {metric_name} {record['val_metric']:.4f}"
+        logger.info("%s: epoch %*d/%d train_loss %.5f val_loss %.5f%s %.2fs", name, width,
+                 record["epoch"], epochs, record["train_loss"], record["val_loss"], metric,
+                 record["seconds"])
+
+    return callback

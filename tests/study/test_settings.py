@@ -1,0 +1,34 @@
+"""Per-dataset training settings (diy.study.settings)."""
+import pytest
+
+from diy.study.settings import AE_TRAINING_KEYS, dataset_settings
+
+
+def test_a_value_per_dataset_or_one_for_all():
+    section = {"epochs": {"digits": 500, "mnist": 50}, "lr": 0.001, "batch_size": 128,
+               "patience": 10, "dtype": "float32", "max_train_samples": None, "other": 1}
+    assert dataset_settings(section, "mnist", AE_TRAINING_KEYS) == {
+        "batch_size": 128, "dtype": "float32", "epochs": 50, "lr": 0.001,
+        "max_train_samples": None, "patience": 10,
+    }
+    assert dataset_settings(section, "digits", ["epochs"]) == {"epochs": 500}
+    assert dataset_settings({**section, "epochs": 7}, "digits", ["epochs"]) == {"epochs": 7}
+
+
+def test_keys_are_sorted_whatever_the_order_given():
+    a = dataset_settings({"lr": 1, "epochs": 2}, "digits", ["lr", "epochs"])
+    b = dataset_settings({"epochs": 2, "lr": 1}, "digits", ["epochs", "lr"])
+    assert repr(a) == repr(b) == "{'epochs': 2, 'lr': 1}"
+
+
+def test_missing_dataset_is_named():
+    with pytest.raises(KeyError, match="epochs has no value for dataset 'mnist'"):
+        dataset_settings({"epochs": {"digits": 3}}, "mnist", ["epochs"])
+
+
+def test_resources_grow_with_the_dataset_and_the_epochs():
+    from diy.study.settings import memory_mb, runtime_minutes
+
+    assert runtime_minutes(50, 220) == 5 + int(50 * 220 * 0.1 / 60)  # MNIST: 23 minutes
+    assert runtime_minutes(500, 0.5) == 5
+    assert memory_mb(220) == 740 and memory_mb(0.5) == 301

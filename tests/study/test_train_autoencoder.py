@@ -1,0 +1,154 @@
+"""Training one autoencoder variant (diy.study.train_autoencoder), without Snakemake."""
+import logging
+
+import numpy as np
+import pytest
+
+from diy.bce_loss import BCELoss
+from diy.linear import Linear
+from diy.study.train_autoencoder import (
+    build_autoencoder,
+    seed_streams,
+    train_autoencoder,
+    training_subset,
+)
+from diy.study.variants import AEVariant
+from diy.tanh import TanH
+from diy.train import TrainingDiverged
+
+TRAINING = {"epochs": 4, "batch_size": 64, "lr": 3e-3, "patience": 3, "dtype": "float32",
+            "max_train_samples": None}
+
+
+def _train(digits, variant, **kwargs):
+    options = {"hidden": [32], "training": TRAINING, "noise_type": "gaussian", **kwargs}
+    return train_autoencoder(digits, variant, **options)
+
+
+def _parameters(model):
+    return {name: p.copy() for name, p, _ in model.parameters()}
+
+
+def _assert_same_parameters(a, b):
+    assert a.keys() == b.keys()
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+def test_model_history_and_codes(digits):
+    model, history, codes = _train(digits, AEVariant(8, "tanh", 0.0, 0))
+    assert [name for name, _, _ in model.parameters()] == [
+        "encoder.0.W", "encoder.0.b", "encoder.2.W", "encoder.2.b",
+        "decoder.0.W", "decoder.0.b", "decoder.2.W", "decoder.2.b",
+    ]
+    assert model.encoder[0]._parameters["W"].shape == (64, 32)
+    assert model.encoder[2]._parameters["W"].shape == (32, 8)
+    assert model.encoder[0]._parameters["W"].dtype == np.float32
+    assert len(history) == 4 and history["epoch"] == [1, 2, 3, 4]
+    assert history["train_loss"][-1] < history["train_loss"][0]
+    assert history["val_loss"][-1] < history["val_loss"][0]
+    assert history.best_epoch == int(np.argmin(history["val_loss"])) + 1
+    assert sorted(codes) == ["Z_test", "Z_train", "Z_val"]
+    for split in ("train", "val", "test"):
+        Z = codes[f"Z_{split}"]
+        assert Z.dtype == np.float32 and Z.shape == (len(digits[f"X_{split}"]), 8)
+        np.testing.assert_allclose(Z, model.encode(digits[f"X_{split}"]), rtol=1e-6)
+    assert not model.training
+
+
+def test_code_layer_is_linear_by_default_and_configurable():
+    variant = AEVariant(2, "relu", 0.0, 0)
+    encoder = build_autoencoder(64, [16], variant, rng=0).encoder
+    assert isinstance(encoder[-1], Linear)  # no activation after the code layer
+    encoder = build_autoencoder(64, [16], variant, latent_activation="tanh", rng=0).encoder
+    assert isinstance(encoder[-1], TanH)
+
+
+def test_same_variant_gives_bit_identical_model_history_and_codes(digits):
+    variant = AEVariant(8, "sigmoid", 0.25, 3)
+    model_a, history_a, codes_a = _train(digits, variant)
+    model_b, history_b, codes_b = _train(digits, variant)
+    _assert_same_parameters(_parameters(model_a), _parameters(model_b))
+    assert history_a["train_loss"] == history_b["train_loss"]
+    assert history_a["val_loss"] == history_b["val_loss"]
+    for key in codes_a:
+        np.testing.assert_array_equal(codes_a[key], codes_b[key])
+
+
+def test_the_seed_changes_the_model(digits):
+    a = _parameters(_train(digits, AEVariant(8, "tanh", 0.0, 0))[0])
+    b = _parameters(_train(digits, AEVariant(8, "tanh", 0.0, 1))[0])
+    assert not np.array_equal(a["encoder.0.W"], b["encoder.0.W"])
+
+
+def test_seed_streams_are_independent_and_reproducible():
+    init_a, train_a = seed_streams(5)
+    init_b, train_b = seed_streams(5)
+    assert init_a.random() == init_b.random() and train_a.random() == train_b.random()
+    init, train = seed_streams(5)
+    assert init.random() != train.random()
+
+
+def test_noise_corrupts_training_inputs_only_for_a_denoising_variant(digits):
+    # Same seed: same initial weights and batch order; only the noise differs.
+    _, clean, _ = _train(digits, AEVariant(8, "tanh", 0.0, 0))
+    _, clean_masking, _ = _train(digits, AEVariant(8, "tanh", 0.0, 0), noise_type="masking")
+    assert clean_masking["train_loss"] == clean["train_loss"]  # noise_type unused at noise 0
+    _, gaussian, _ = _train(digits, AEVariant(8, "tanh", 0.5, 0))
+    _, masking, _ = _train(digits, AEVariant(8, "tanh", 0.5, 0), noise_type="masking")
+    assert gaussian["train_loss"][0] != clean["train_loss"][0]
+    assert masking["train_loss"][0] not in (gaussian["train_loss"][0], clean["train_loss"][0])
+
+
+def test_noise_target_is_the_clean_input(digits, monkeypatch):
+    # Noise that blanks every input leaves the model nothing to go on: the best it can do
+    # is the mean training image, so its loss cannot go below that of the mean against the
+    # clean targets (with the blank input as target it would fall towards 0).
+    seen = []
+
+    def blank(X, kind, level, rng):
+        seen.append(X.copy())
+        return np.zeros_like(X)
+
+    monkeypatch.setattr("diy.study.train_autoencoder.corrupt", blank)
+    _, history, _ = _train(digits, AEVariant(8, "tanh", 0.25, 0))
+    assert len(seen) == 4 * 10 and all(x.any() for x in seen)  # 600 samples / 64 per batch
+    X = digits["X_train"].astype(np.float64)
+    mean = np.clip(X.mean(axis=0), 1e-7, 1 - 1e-7)
+    loss_of_mean = float(BCELoss().forward(X, np.broadcast_to(mean, X.shape)).mean())
+    assert min(history["train_loss"]) > 0.99 * loss_of_mean
+
+
+def test_max_train_samples_trains_on_a_prefix_but_encodes_every_sample(digits):
+    training = {**TRAINING, "max_train_samples": 100, "epochs": 1}
+    model, history, codes = _train(digits, AEVariant(2, "tanh", 0.0, 0), training=training)
+    assert codes["Z_train"].shape == (len(digits["X_train"]), 2)
+    X = digits["X_train"]
+    assert training_subset(X, 100) is not X and len(training_subset(X, 100)) == 100
+    np.testing.assert_array_equal(training_subset(X, 100), X[:100])
+    assert training_subset(X, None) is X and training_subset(X, 10**6) is X
+
+
+def test_float64_training(digits):
+    training = {**TRAINING, "dtype": "float64", "epochs": 1}
+    model, _, codes = _train(digits, AEVariant(2, "tanh", 0.0, 0), training=training)
+    assert model.encoder[0]._parameters["W"].dtype == np.float64
+    assert codes["Z_test"].dtype == np.float32
+
+
+def test_each_epoch_is_one_log_line(digits, caplog):
+    with caplog.at_level(logging.INFO, logger="diy.study.train_autoencoder"):
+        _train(digits, AEVariant(2, "tanh", 0.0, 0), name="digits/ae/latent2_tanh_noise0_seed0")
+    lines = [r.getMessage() for r in caplog.records if ": epoch " in r.getMessage()]
+    assert len(lines) == 4
+    assert lines[0].startswith("digits/ae/latent2_tanh_noise0_seed0: epoch 1/4 train_loss ")
+    assert " val_loss " in lines[0] and lines[0].endswith("s")
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
+def test_divergence_names_the_variant_and_the_epoch(digits):
+    training = {**TRAINING, "lr": 1e10}
+    with pytest.raises(TrainingDiverged, match=r"^digits/ae/latent2_relu_noise0_seed0 diverged "
+                                               r"at epoch 1, batch \d+/\d+: loss = nan"):
+        _train(digits, AEVariant(2, "relu", 0.0, 0), training=training,
+               name="digits/ae/latent2_relu_noise0_seed0")

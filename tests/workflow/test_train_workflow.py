@@ -1,0 +1,260 @@
+"""Training the grid through Snakemake, in temporary directories, on the quick config.
+
+One module-scoped run trains the quick config's digits grid (8 autoencoders, 1 classifier);
+the tests check its files, re-run one variant bit for bit and dry-run config changes. Further
+runs: a diverging variant with --keep-going, and (with DIY_MNIST_MIRROR) a subset of MNIST.
+Targets are named explicitly, so that only training (not the analyses) runs.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import yaml
+from snakemake.utils import available_cpu_count
+
+from diy.data.dataset import load_dataset
+from diy.serialization import load
+from diy.study.artifacts import read_history
+from diy.study.config import validate_config
+from diy.study.variants import ae_variants, classifier_variants
+
+pytestmark = pytest.mark.slow
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+QUICK = yaml.safe_load(open(os.path.join(REPO, "workflow", "configs", "quick.yaml")))
+AE_FILES = ("model.npz", "history.csv", "codes.npz")
+CLASSIFIER_FILES = ("model.npz", "history.csv", "metrics.json")
+
+
+class Run:
+    """A working directory, a config file, and `run(*args)` of Snakemake on them."""
+
+    def __init__(self, root, config):
+        self.workdir = root / "work"
+        self.workdir.mkdir()
+        self.configfile = root / "config.yaml"
+        self.configfile.write_text(yaml.safe_dump(config))
+
+    def run(self, *args, check=True, env=None):
+        command = [sys.executable, "-m", "snakemake", "-s", os.path.join(REPO, "Snakefile"),
+                   "-d", str(self.workdir), "--configfile", str(self.configfile), *args]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                                env={**os.environ, **(env or {})})
+        if check:
+            assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+        return result
+
+    def path(self, relative):
+        return self.workdir / relative
+
+
+def training_targets(config, schema):
+    """Every training output of `config`: results/{dataset}/{ae,clf}/{variant}/{file}."""
+    config = validate_config(config, schema)
+    targets = []
+    for dataset in config["datasets"]:
+        for variant in ae_variants(config):
+            targets += [f"results/{dataset}/ae/{variant.name}/{f}" for f in AE_FILES]
+        for variant in classifier_variants(config):
+            targets += [f"results/{dataset}/clf/{variant.name}/{f}" for f in CLASSIFIER_FILES]
+    return targets
+
+
+def job_counts(output):
+    """``{rule: count}`` from Snakemake's "Job stats" table ({} if nothing is to be done)."""
+    if "Job stats:" not in output:
+        return {}
+    counts = {}
+    for line in output.split("Job stats:")[1].splitlines()[3:]:
+        parts = line.split()
+        if len(parts) != 2 or parts[0] == "total":
+            break
+        counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def planned_outputs(output, rule):
+    """The model.npz paths of the `rule` jobs a dry run lists."""
+    blocks = output.split(f"rule {rule}:")[1:]
+    lines = [line.strip() for block in blocks for line in block.splitlines()]
+    return sorted(line.split()[1].rstrip(",") for line in lines if line.startswith("output: "))
+
+
+def check_autoencoder(directory, data, latent_dim):
+    model = load(directory / "model.npz")
+    assert model.encoder[-1].__class__.__name__ == "Linear"  # a linear code layer
+    with np.load(directory / "codes.npz") as codes:
+        assert sorted(codes.files) == ["Z_test", "Z_train", "Z_val"]
+        for split in ("train", "val", "test"):
+            Z = codes[f"Z_{split}"]
+            assert Z.dtype == np.float32 and Z.shape == (len(data[f"y_{split}"]), latent_dim)
+        np.testing.assert_allclose(model.encode(data["X_test"][:50]), codes["Z_test"][:50],
+                                   rtol=1e-5, atol=1e-6)
+    history = read_history(directory / "history.csv")
+    assert list(history) == ["epoch", "train_loss", "val_loss", "seconds"]
+    assert history["train_loss"][-1] < history["train_loss"][0]
+    assert min(history["val_loss"]) < history["val_loss"][0]
+    return history
+
+
+def check_classifier(directory, data):
+    model = load(directory / "model.npz")
+    metrics = json.loads((directory / "metrics.json").read_text())
+    assert set(metrics) == {"test_accuracy", "val_accuracy", "confusion_matrix", "classes",
+                            "epochs_trained", "seconds"}
+    assert metrics["test_accuracy"] == model.score(data["X_test"], data["y_test"])
+    assert np.sum(metrics["confusion_matrix"]) == len(data["y_test"])
+    history = read_history(directory / "history.csv")
+    assert list(history) == ["epoch", "train_loss", "val_loss", "val_accuracy", "seconds"]
+    assert len(history["epoch"]) == metrics["epochs_trained"]
+    assert history["train_loss"][-1] < history["train_loss"][0]
+    return metrics
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory, schema):
+    run = Run(tmp_path_factory.mktemp("train-digits"), QUICK)
+    # --cores 8 on purpose: the run must not use more job threads than the machine has CPUs.
+    run.output = run.run("--cores", "8", *training_targets(QUICK, schema))
+    return run
+
+
+def test_quick_config_trains_the_digits_grid(digits_run):
+    data = load_dataset(digits_run.path("data/digits.npz"))
+    variants = sorted(p.name for p in digits_run.path("results/digits/ae").iterdir())
+    assert len(variants) == 8 and "latent8_relu_noise0.25_seed0" in variants
+    for name in variants:
+        check_autoencoder(digits_run.path(f"results/digits/ae/{name}"), data, int(name[6]))
+        log = digits_run.path(f"logs/digits/ae/{name}.log").read_text()
+        assert log.count(f"digits/ae/{name}: epoch ") == QUICK["training"]["epochs"]
+        assert digits_run.path(f"benchmarks/digits/ae/{name}.tsv").exists()
+    metrics = check_classifier(digits_run.path("results/digits/clf/hidden64_relu_dropout0_seed0"), data)
+    assert metrics["test_accuracy"] > 0.8
+    # Nothing half-written is left beside the outputs.
+    assert not [p for p in digits_run.path("results").rglob(".*") if p.is_file()]
+
+
+def test_job_threads_and_blas_threads_never_exceed_the_cpus(digits_run):
+    cpus = available_cpu_count()
+    output = digits_run.output.stdout + digits_run.output.stderr
+    assert f"Provided cores: {min(8, cpus)}\n" in output
+    if cpus < 8:
+        assert f"--cores 8 lowered to the {cpus} CPUs of this machine" in output
+    log = digits_run.path("logs/digits/ae/latent2_tanh_noise0_seed0.log").read_text()
+    assert "threads: 1 (thread pools: " in log
+    assert "OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=1" in log  # set by Snakemake from threads:
+
+
+def test_rerun_of_one_variant_is_bit_identical(digits_run):
+    directory = digits_run.path("results/digits/ae/latent8_relu_noise0.25_seed0")
+    with np.load(directory / "model.npz") as npz:
+        before = {key: npz[key] for key in npz.files}
+    history_before = read_history(directory / "history.csv")
+    with np.load(directory / "codes.npz") as npz:
+        codes_before = {key: npz[key] for key in npz.files}
+    mtime = (directory / "model.npz").stat().st_mtime_ns
+
+    output = digits_run.run("--cores", "1", "-f", f"{directory.relative_to(digits_run.workdir)}/model.npz")
+    assert job_counts(output.stdout + output.stderr) == {"train_autoencoder": 1}
+    assert (directory / "model.npz").stat().st_mtime_ns != mtime
+    with np.load(directory / "model.npz") as npz:
+        assert sorted(npz.files) == sorted(before)
+        for key in npz.files:
+            np.testing.assert_array_equal(npz[key], before[key], err_msg=key)
+    history = read_history(directory / "history.csv")
+    for column in ("epoch", "train_loss", "val_loss"):
+        assert history[column] == history_before[column], column
+    with np.load(directory / "codes.npz") as npz:
+        for key in npz.files:
+            np.testing.assert_array_equal(npz[key], codes_before[key], err_msg=key)
+
+
+def _dry_runs(run, schema, configs):
+    """Dry runs of each config's training targets in `run`'s directory, side by side.
+
+    Returns one ``({rule: count}, output)`` per config.
+    """
+    processes = []
+    for i, config in enumerate(configs):
+        configfile = run.configfile.parent / f"changed{i}.yaml"
+        configfile.write_text(yaml.safe_dump(config))
+        command = [sys.executable, "-m", "snakemake", "-s", os.path.join(REPO, "Snakefile"),
+                   "-d", str(run.workdir), "--configfile", str(configfile), "-n", "--nolock",
+                   *training_targets(config, schema)]
+        processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                          text=True))
+    results = []
+    for process in processes:
+        output = process.communicate(timeout=300)[0]
+        assert process.returncode == 0, output[-5000:]
+        results.append((job_counts(output), output))
+    return results
+
+
+def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
+    unchanged, new_grid_value, noise_type, other_dataset, training = _dry_runs(digits_run, schema, [
+        QUICK,
+        {**QUICK, "grid": {**QUICK["grid"], "latent_dim": [2, 8, 4]}},
+        {**QUICK, "noise_type": "masking"},
+        {**QUICK, "training": {**QUICK["training"], "epochs": {"digits": 10, "mnist": 3}},
+         "architecture": {"mnist": {"hidden": [32]}}},
+        {**QUICK, "training": {**QUICK["training"], "lr": 0.002}},
+    ])
+    assert unchanged[0] == {}  # nothing to do
+
+    # One more grid value: only the new variants.
+    counts, output = new_grid_value
+    assert counts == {"train_autoencoder": 4}
+    assert all("/latent4_" in path for path in planned_outputs(output, "train_autoencoder"))
+
+    # The noise type: only the denoising variants (noise 0 never reads it).
+    counts, output = noise_type
+    assert counts == {"train_autoencoder": 4}
+    assert all("_noise0.25_" in path for path in planned_outputs(output, "train_autoencoder"))
+
+    # MNIST's epochs (digits' stay 10) and architecture: nothing on digits.
+    assert other_dataset[0] == {}
+    # A training value: every autoencoder, no classifier.
+    assert training[0] == {"train_autoencoder": 8}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_diverging_variant_fails_alone_and_leaves_no_model(tmp_path, schema):
+    # An absurd learning rate: the ReLU network overflows to nan in its first epoch, the
+    # tanh one saturates (BCE stays finite), so only the ReLU variant fails.
+    config = {**QUICK, "grid": {"latent_dim": [2], "activation": ["tanh", "relu"], "noise": [0.0],
+                                "seed": [0]},
+              "training": {**QUICK["training"], "lr": 1e10}}
+    run = Run(tmp_path, config)
+    result = run.run("--cores", "2", "--keep-going", *training_targets(config, schema), check=False)
+    assert result.returncode != 0
+    message = "digits/ae/latent2_relu_noise0_seed0 diverged at epoch 1, batch "
+    assert message in result.stderr
+    assert message in run.path("logs/digits/ae/latent2_relu_noise0_seed0.log").read_text()
+    failed = run.path("results/digits/ae/latent2_relu_noise0_seed0")
+    assert not failed.exists() or list(failed.iterdir()) == []
+    for name in ("model.npz", "history.csv", "codes.npz"):  # --keep-going: the rest is built
+        assert run.path(f"results/digits/ae/latent2_tanh_noise0_seed0/{name}").exists()
+    assert run.path("results/digits/clf/hidden64_relu_dropout0_seed0/metrics.json").exists()
+
+
+@pytest.mark.skipif(not os.environ.get("DIY_MNIST_MIRROR"),
+                    reason="DIY_MNIST_MIRROR is not set: no local MNIST mirror to train on")
+def test_quick_config_on_a_subset_of_mnist(tmp_path, schema):
+    config = {**QUICK, "datasets": ["mnist"], "mnist": {"mirrors": []},
+              "grid": {"latent_dim": [2], "activation": ["relu"], "noise": [0.0, 0.5], "seed": [0]},
+              "training": {**QUICK["training"], "epochs": 3, "max_train_samples": 3000},
+              "classifiers": {**QUICK["classifiers"], "epochs": 3, "max_train_samples": 3000}}
+    run = Run(tmp_path, config)
+    mirror = os.path.abspath(os.environ["DIY_MNIST_MIRROR"])
+    run.run("--cores", "2", *training_targets(config, schema), env={"DIY_MNIST_MIRROR": mirror})
+    data = load_dataset(run.path("data/mnist.npz"))
+    for name in ("latent2_relu_noise0_seed0", "latent2_relu_noise0.5_seed0"):
+        check_autoencoder(run.path(f"results/mnist/ae/{name}"), data, 2)
+        log = run.path(f"logs/mnist/ae/{name}.log").read_text()
+        assert "trained on 3000 samples (validation 6000)" in log
+    metrics = check_classifier(run.path("results/mnist/clf/hidden64_relu_dropout0_seed0"), data)
+    assert metrics["test_accuracy"] > 0.8

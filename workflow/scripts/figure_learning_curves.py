@@ -1,0 +1,14 @@
+"""Rule learning_curves_figure: every autoencoder's history.csv of a dataset ->
+results/figures/{dataset}_learning_curves.png (diy.study.figures)."""
+import pandas as pd
+
+from diy.study.figures import learning_curves, save_figure
+from diy.study.logs import log_to
+from diy.study.variants import AEVariant
+
+with log_to(snakemake.log[0]):
+    histories = {AEVariant.parse(name): pd.read_csv(path)
+                 for name, path in zip(snakemake.params.variants, snakemake.input)}
+    dataset = snakemake.wildcards.dataset
+    save_figure(learning_curves(histories, f"{dataset}: autoencoder learning curves (BCE loss; "
+                                "solid validation, dashed train)"), snakemake.output[0])

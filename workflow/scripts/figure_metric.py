@@ -1,0 +1,14 @@
+"""Rules metric_figure, heatmap_figure: one metric of a dataset, from its table ->
+results/figures/{dataset}_{metric}_vs_latent.png or _heatmap.png (diy.study.figures)."""
+from pathlib import Path
+
+from diy.study.figures import metric_figure, save_figure
+from diy.study.logs import log_to
+from diy.study.tables import read_table
+
+with log_to(snakemake.log[0]):
+    table = read_table(snakemake.input[0])
+    kind = "heatmap" if snakemake.rule == "heatmap_figure" else "lines"
+    tables = {Path(snakemake.input[0]).stem: table}
+    figure = metric_figure(tables, snakemake.wildcards.dataset, snakemake.wildcards.metric, kind)
+    save_figure(figure, snakemake.output[0])

@@ -1,0 +1,15 @@
+"""Rule summary: the tables -> results/tables/summary.md and .html, the study's answers
+(diy.study.tables)."""
+import logging
+
+from diy.atomic import write_text
+from diy.study.logs import log_to
+from diy.study.tables import read_table, summary_html, summary_markdown
+
+with log_to(snakemake.log[0]):
+    tables = {name: read_table(path) for name, path in zip(snakemake.params.tables, snakemake.input)}
+    classifiers = tables.pop("classifiers")
+    datasets = snakemake.params.datasets
+    write_text(snakemake.output.md, summary_markdown(tables, datasets, classifiers))
+    write_text(snakemake.output.html, summary_html(tables, datasets, classifiers))
+    logging.info("wrote %s and %s", snakemake.output.md, snakemake.output.html)

@@ -1,0 +1,16 @@
+"""Rule table: one analysis' JSON files (every dataset, variant and baseline) ->
+results/tables/{analysis}.csv, .md and .html (diy.study.tables)."""
+import logging
+
+from diy.atomic import write_text
+from diy.study.logs import log_to
+from diy.study.results import read_json
+from diy.study.tables import analysis_table, html_page, html_table, markdown_table, write_csv
+
+with log_to(snakemake.log[0]):
+    table = analysis_table(read_json(path) for path in snakemake.input)
+    write_csv(table, snakemake.output.csv)
+    write_text(snakemake.output.md, markdown_table(table))
+    write_text(snakemake.output.html, html_page(f"{snakemake.wildcards.table}.csv", html_table(table)))
+    logging.info("wrote %s (.md, .html): %d rows from %d files", snakemake.output.csv, len(table),
+                 len(snakemake.input))

@@ -1,0 +1,28 @@
+"""Rule train_autoencoder: data/{dataset}.npz -> results/{dataset}/ae/{variant}/.
+
+The training is diy.study.train_autoencoder's; the three files are renamed into place together.
+"""
+from diy.data.dataset import load_dataset
+from diy.serialization import save
+from diy.study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, write_history
+from diy.study.logs import log_to
+from diy.study.threads import limit_threads
+from diy.study.train_autoencoder import train_autoencoder
+from diy.study.variants import AEVariant
+
+with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
+    dataset, variant = snakemake.wildcards.dataset, AEVariant.parse(snakemake.wildcards.variant)
+    model, history, codes = train_autoencoder(
+        load_dataset(snakemake.input[0]),
+        variant,
+        hidden=snakemake.params.hidden,
+        training=snakemake.params.training,
+        noise_type=snakemake.params.noise_type,
+        latent_activation=snakemake.params.latent_activation,
+        name=f"{dataset}/ae/{variant.name}",
+    )
+    out = snakemake.output
+    with atomic_outputs(out.model, out.history, out.codes) as (model_tmp, history_tmp, codes_tmp):
+        save(model, model_tmp)
+        write_history(history_tmp, history, AE_HISTORY_COLUMNS)
+        write_codes(codes_tmp, codes)

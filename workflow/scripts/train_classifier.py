@@ -1,0 +1,26 @@
+"""Rule train_classifier: data/{dataset}.npz -> results/{dataset}/clf/{variant}/.
+
+The training is diy.study.train_classifier's; the three files are renamed into place together.
+"""
+from diy.data.dataset import load_dataset
+from diy.serialization import save
+from diy.study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, write_history, write_json
+from diy.study.logs import log_to
+from diy.study.threads import limit_threads
+from diy.study.train_classifier import train_classifier
+from diy.study.variants import ClassifierVariant
+
+with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
+    dataset = snakemake.wildcards.dataset
+    variant = ClassifierVariant.parse(snakemake.wildcards.variant)
+    model, history, metrics = train_classifier(
+        load_dataset(snakemake.input[0]),
+        variant,
+        training=snakemake.params.training,
+        name=f"{dataset}/clf/{variant.name}",
+    )
+    out = snakemake.output
+    with atomic_outputs(out.model, out.history, out.metrics) as (model_tmp, history_tmp, metrics_tmp):
+        save(model, model_tmp)
+        write_history(history_tmp, history, CLASSIFIER_HISTORY_COLUMNS)
+        write_json(metrics_tmp, metrics)
