@@ -1,7 +1,7 @@
 """Decoder layer sharing (tying) the weight matrix of a `Linear`."""
 import numpy as np
 
-from .linear import Linear
+from .linear import Linear, check_input
 from .module import Module
 
 
@@ -38,13 +38,7 @@ class TiedLinear(Module):
 
     def forward(self, X):
         W = self.source._parameters["W"]
-        if X.ndim != 2 or X.shape[1] != self.d_in:
-            raise ValueError(f"{self!r}: expected input of shape (batch, {self.d_in}), got {X.shape}")
-        if X.dtype != W.dtype:
-            raise TypeError(
-                f"{self!r}: input is {X.dtype} but parameters are {W.dtype}; "
-                f"convert the input, or the module with .astype({X.dtype})"
-            )
+        check_input(self, X, W)
         Y = X @ W.T
         if self.bias:
             Y += self._parameters["b"]
