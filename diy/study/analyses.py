@@ -13,7 +13,13 @@ workflow computes each baseline once per dataset, never once per variant.
 
 Example images are the first ``n_examples`` of the test split, the same for every variant
 and baseline, so figures can put them side by side.
+
+:data:`ANALYSES` names them all for the workflow's one script: :func:`run_analysis` runs
+an analysis by name, on a variant's model or codes (:func:`read_source`) or on a baseline.
 """
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
 from diy.study.clustering import cluster
@@ -22,7 +28,8 @@ from diy.study.embedding import embedding
 from diy.study.latent_classification import METHODS, classify
 from diy.study.pca import fit_pca, pca_codes, pca_reconstruct
 from diy.study.reconstruction import reconstruct, reconstruction_metrics
-from diy.study.results import parse_baseline
+from diy.serialization import load
+from diy.study.results import parse_baseline, read_npz
 
 SPLITS = ("train", "val", "test")
 
@@ -149,3 +156,52 @@ def classification_baseline(data, baseline, seed=0, **options):
     kind = _kind(baseline, ("pixels", "pca"), "classification")
     return classification_analysis(baseline_codes(data, baseline, seed), data, seed,
                                    representation=kind, **options)
+
+
+# -- dispatch by name (workflow/scripts/analysis.py) ---------------------------------
+@dataclass(frozen=True)
+class Analysis:
+    """An analysis of the workflow: its two functions, what of a variant it reads
+    (``"model"`` or ``"codes"``, the rule's input of that name) and the rule's npz output
+    of its arrays (None: it has none, its functions return rows alone)."""
+    variant: Callable
+    baseline: Callable
+    reads: str
+    npz: str = None
+
+
+ANALYSES = {
+    "reconstruction": Analysis(reconstruction_analysis, reconstruction_baseline, "model", "examples"),
+    "kmeans": Analysis(kmeans_analysis, kmeans_baseline, "codes"),
+    "tsne": Analysis(tsne_analysis, tsne_baseline, "codes", "map"),
+    "denoising": Analysis(denoising_analysis, denoising_baseline, "model", "examples"),
+    "classification": Analysis(classification_analysis, classification_baseline, "codes"),
+}
+
+_READERS = {"model": load, "codes": read_npz}
+
+
+def read_source(name, path):
+    """What analysis `name` reads of a variant, from `path`: its model, or its codes."""
+    return _READERS[_analysis(name).reads](path)
+
+
+def run_analysis(name, data, settings, *, baseline=None, model=None, codes=None):
+    """Analysis `name` of a baseline (a name, as in the ``*_baseline`` functions) or, without
+    one, of a variant's `model` or `codes` (whichever the analysis reads); `settings` are
+    its keyword arguments. Returns ``(rows, arrays)``, arrays None if it has no npz output."""
+    analysis = _analysis(name)
+    if baseline is not None:
+        result = analysis.baseline(data, baseline, **settings)
+    else:
+        source = {"model": model, "codes": codes}[analysis.reads]
+        if source is None:
+            raise ValueError(f"{name} of a variant reads its {analysis.reads}: give {analysis.reads}=")
+        result = analysis.variant(source, data, **settings)
+    return result if analysis.npz else (result, None)
+
+
+def _analysis(name):
+    if name not in ANALYSES:
+        raise ValueError(f"{name!r} is not an analysis: expected one of {', '.join(ANALYSES)}")
+    return ANALYSES[name]

@@ -5,7 +5,9 @@ import json
 import numpy as np
 import pytest
 
+from diy.serialization import save
 from diy.study.analyses import (
+    ANALYSES,
     baseline_codes,
     classification_analysis,
     classification_baseline,
@@ -14,7 +16,9 @@ from diy.study.analyses import (
     kmeans_analysis,
     kmeans_baseline,
     reconstruction_analysis,
+    read_source,
     reconstruction_baseline,
+    run_analysis,
     tsne_analysis,
     tsne_baseline,
 )
@@ -23,6 +27,7 @@ from diy.study.denoising import denoising
 from diy.study.embedding import embedding
 from diy.study.latent_classification import latent_classification
 from diy.study.reconstruction import reconstruct, reconstruction
+from diy.study.results import write_npz
 
 MLP = {"hidden": (16,), "epochs": 10, "batch_size": 64, "patience": 3, "lr": 3e-3}
 KINDS, LEVELS = ("gaussian", "masking"), (0.1, 0.4)
@@ -117,3 +122,36 @@ def test_classification_rows_and_baselines_equal_the_per_variant_ones(data, auto
     pixels = classification_baseline(data, "pixels", seed=0, methods=("knn",), knn_k=3)
     assert [(r["representation"], r["classifier"]) for r in pixels] == [("pixels", "knn")]
     assert pixels[0]["test_accuracy"] > 0.9
+
+
+def test_the_dispatch_table_names_each_analysis_its_functions_input_and_npz_output():
+    assert {name: (a.variant.__name__, a.baseline.__name__, a.reads, a.npz) for name, a in ANALYSES.items()} == {
+        "reconstruction": ("reconstruction_analysis", "reconstruction_baseline", "model", "examples"),
+        "kmeans": ("kmeans_analysis", "kmeans_baseline", "codes", None),
+        "tsne": ("tsne_analysis", "tsne_baseline", "codes", "map"),
+        "denoising": ("denoising_analysis", "denoising_baseline", "model", "examples"),
+        "classification": ("classification_analysis", "classification_baseline", "codes", None),
+    }
+
+
+def test_run_analysis_calls_the_named_functions_and_reads_what_they_need(data, autoencoder, tmp_path):
+    model, codes = autoencoder
+    settings = {"n_init": 2, "seed": 3}
+    assert run_analysis("kmeans", data, settings, codes=codes) == (kmeans_analysis(codes, data, **settings), None)
+    assert run_analysis("kmeans", data, settings, baseline="pca8") == (kmeans_baseline(data, "pca8", **settings), None)
+    rows, arrays = run_analysis("reconstruction", data, {"n_examples": 3}, model=model)
+    expected_rows, expected_arrays = reconstruction_analysis(model, data, n_examples=3)
+    assert rows == expected_rows and set(arrays) == set(expected_arrays)
+    np.testing.assert_array_equal(arrays["reconstruction"], expected_arrays["reconstruction"])
+
+    save(model, tmp_path / "model.npz")
+    write_npz(tmp_path / "codes.npz", codes)
+    assert run_analysis("reconstruction", data, {"n_examples": 3},
+                        model=read_source("reconstruction", tmp_path / "model.npz"))[0] == expected_rows
+    read = read_source("kmeans", tmp_path / "codes.npz")
+    np.testing.assert_array_equal(read["Z_test"], codes["Z_test"])
+
+    with pytest.raises(ValueError, match="kmeans of a variant reads its codes"):
+        run_analysis("kmeans", data, settings, model=model)
+    with pytest.raises(ValueError, match="'pca' is not an analysis"):
+        run_analysis("pca", data, {}, baseline="pca8")

@@ -3,6 +3,8 @@
 # are needed) by diy.study.analyses. Baselines that depend on no variant (raw pixels, the
 # noisy input, PCA of each latent size) are computed once per dataset, in their own rules:
 # results/{dataset}/baselines/{analysis}_{baseline}.json.
+# Every rule runs scripts/analysis.py, which takes the analysis' name from the rule's
+# (less _baseline): the rule names are the analyses' names of diy.study.analyses.ANALYSES.
 
 
 include: "analysis_common.smk"
@@ -31,7 +33,7 @@ rule reconstruction:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/reconstruction.py"
+        "../scripts/analysis.py"
 
 
 rule kmeans:
@@ -55,7 +57,7 @@ rule kmeans:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/kmeans.py"
+        "../scripts/analysis.py"
 
 
 rule tsne:
@@ -80,7 +82,7 @@ rule tsne:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/tsne.py"
+        "../scripts/analysis.py"
 
 
 rule denoising:
@@ -105,7 +107,7 @@ rule denoising:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/denoising.py"
+        "../scripts/analysis.py"
 
 
 rule classification:
@@ -129,7 +131,7 @@ rule classification:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/classification.py"
+        "../scripts/analysis.py"
 
 
 # -- baselines, once per dataset ------------------------------------------------------------
@@ -154,7 +156,7 @@ rule reconstruction_baseline:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/reconstruction.py"
+        "../scripts/analysis.py"
 
 
 rule kmeans_baseline:
@@ -177,7 +179,7 @@ rule kmeans_baseline:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/kmeans.py"
+        "../scripts/analysis.py"
 
 
 rule tsne_baseline:
@@ -201,7 +203,7 @@ rule tsne_baseline:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/tsne.py"
+        "../scripts/analysis.py"
 
 
 rule denoising_baseline:
@@ -225,7 +227,7 @@ rule denoising_baseline:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/denoising.py"
+        "../scripts/analysis.py"
 
 
 # Raw-pixel k-NN (~90 s on MNIST) and logistic regression (~140 s) are the study's most
@@ -250,4 +252,4 @@ rule classification_baseline:
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/classification.py"
+        "../scripts/analysis.py"
