@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from diy.study.clustering import cluster
+from diy.study.clustering import cluster_rows
 from diy.study.denoising import denoising
 from diy.study.embedding import embedding
 from diy.study.latent_classification import METHODS, classify
@@ -85,16 +85,18 @@ def reconstruction_baseline(data, baseline, seed=0, n_examples=10):
 
 
 # -- k-means (diy.study.clustering) ------------------------------------------------
-def kmeans_analysis(codes, data, n_init=10, seed=0, representation="autoencoder"):
-    """k-means (k = number of classes) on the test codes: one row of accuracy, NMI, ARI."""
-    return [{"representation": representation,
-             **cluster(codes["Z_test"], data["y_test"], n_init=n_init, seed=seed)}]
+def kmeans_analysis(codes, data, n_init=10, seed=0, representation="autoencoder", whiten=True):
+    """k-means (k = number of classes) on the test codes: a row of accuracy, NMI, ARI,
+    and a second on the codes whitened by the train codes' mean and covariance."""
+    return cluster_rows(representation, codes["Z_test"], data["y_test"],
+                        codes["Z_train"] if whiten else None, n_init, seed)
 
 
 def kmeans_baseline(data, baseline, n_init=10, seed=0):
-    """The same on raw pixels or on PCA codes."""
+    """The same on PCA codes, and on raw pixels (not whitened: see diy.study.clustering)."""
     kind = _kind(baseline, ("pixels", "pca"), "kmeans")
-    return kmeans_analysis(baseline_codes(data, baseline, seed), data, n_init, seed, kind)
+    return kmeans_analysis(baseline_codes(data, baseline, seed), data, n_init, seed, kind,
+                           whiten=kind != "pixels")
 
 
 # -- t-SNE (diy.study.embedding) ---------------------------------------------------

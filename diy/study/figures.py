@@ -218,11 +218,11 @@ def tsne_maps(panels, title, n_cols=None):
 
 # -- the study's figures, from its tables and saved arrays ------------------------------
 #: Metrics (``diy.study.tables.METRICS``) drawn against the latent size, and as heatmaps.
-LINE_METRICS = ("reconstruction_error", "kmeans_accuracy", "kmeans_nmi", "tsne_trustworthiness",
-                "tsne_knn_accuracy", "tsne_kmeans_accuracy", "denoising_psnr", "logistic_accuracy",
-                "knn_accuracy", "mlp_accuracy")
-HEATMAP_METRICS = ("reconstruction_error", "kmeans_accuracy", "tsne_kmeans_accuracy", "denoising_psnr",
-                   "knn_accuracy")
+LINE_METRICS = ("reconstruction_error", "kmeans_accuracy", "kmeans_whitened_accuracy", "kmeans_nmi",
+                "tsne_trustworthiness", "tsne_knn_accuracy", "tsne_kmeans_accuracy", "denoising_psnr",
+                "logistic_accuracy", "knn_accuracy", "mlp_accuracy")
+HEATMAP_METRICS = ("reconstruction_error", "kmeans_accuracy", "kmeans_whitened_accuracy",
+                   "tsne_kmeans_accuracy", "denoising_psnr", "knn_accuracy")
 
 
 def metric_figure(tables, dataset, name, kind="lines"):

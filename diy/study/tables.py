@@ -21,7 +21,7 @@ VARIANT_COLUMNS = ["dataset", "latent_dim", "activation", "noise", "seed", "vari
 #: Table name -> the columns that tell its rows apart, besides VARIANT_COLUMNS.
 TABLES = {
     "reconstruction": ["method"],
-    "kmeans": ["representation"],
+    "kmeans": ["representation", "preprocessing"],
     "tsne": ["representation"],
     "denoising": ["method", "test_noise_kind", "test_noise_level"],
     "classification": ["representation", "classifier"],
@@ -134,14 +134,18 @@ class Metric:
     where: tuple = ()
 
 
+_RAW = (("preprocessing", "none"),)
+
 #: The metrics the summary and the figures show.
 METRICS = {
     "reconstruction_error": Metric("reconstruction", "squared_error_per_image",
                                    "reconstruction squared error per image", False),
     "reconstruction_bce": Metric("reconstruction", "bce", "reconstruction BCE per image", False),
-    "kmeans_accuracy": Metric("kmeans", "accuracy", "k-means accuracy", True),
-    "kmeans_nmi": Metric("kmeans", "nmi", "k-means NMI", True),
-    "kmeans_ari": Metric("kmeans", "ari", "k-means ARI", True),
+    "kmeans_accuracy": Metric("kmeans", "accuracy", "k-means accuracy", True, _RAW),
+    "kmeans_nmi": Metric("kmeans", "nmi", "k-means NMI", True, _RAW),
+    "kmeans_ari": Metric("kmeans", "ari", "k-means ARI", True, _RAW),
+    "kmeans_whitened_accuracy": Metric("kmeans", "accuracy", "k-means accuracy on whitened codes", True,
+                                       (("preprocessing", "whitened"),)),
     "tsne_trustworthiness": Metric("tsne", "trustworthiness", "t-SNE trustworthiness", True),
     "tsne_knn_accuracy": Metric("tsne", "knn_accuracy", "k-NN accuracy in the t-SNE map", True),
     "tsne_kmeans_accuracy": Metric("tsne", "kmeans_accuracy", "k-means accuracy on the t-SNE map", True),
@@ -234,7 +238,8 @@ def best_variants_table(tables, datasets, metrics=tuple(METRICS), classifiers=No
 
 #: Metrics of the autoencoder-vs-PCA table, with short column labels.
 VERSUS_PCA = {"reconstruction_error": "squared error/image", "kmeans_accuracy": "k-means acc.",
-              "knn_accuracy": "k-NN acc.", "tsne_kmeans_accuracy": "t-SNE k-means acc."}
+              "kmeans_whitened_accuracy": "whitened k-means acc.", "knn_accuracy": "k-NN acc.",
+              "tsne_kmeans_accuracy": "t-SNE k-means acc."}
 
 
 def versus_pca_table(tables, datasets, metrics=VERSUS_PCA):

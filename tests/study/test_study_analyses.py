@@ -68,7 +68,9 @@ def test_kmeans_rows_and_baselines_equal_the_per_variant_ones(data, autoencoder)
     _, codes = autoencoder
     rows = kmeans_analysis(codes, data, n_init=2, seed=3)
     rows += kmeans_baseline(data, "pixels", n_init=2, seed=3) + kmeans_baseline(data, "pca8", n_init=2, seed=3)
-    assert rows == clustering(codes["Z_test"], data["y_test"], data["X_train"], data["X_test"], n_init=2, seed=3)
+    assert rows == clustering(codes["Z_test"], data["y_test"], data["X_train"], data["X_test"], n_init=2, seed=3,
+                              Z_train=codes["Z_train"])
+    assert [row["preprocessing"] for row in rows] == ["none", "whitened", "none", "none", "whitened"]
 
 
 def test_tsne_rows_map_and_pixel_baseline(data, autoencoder):

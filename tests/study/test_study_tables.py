@@ -26,8 +26,10 @@ from diy.study.tables import (
 # The fake study of conftest.py: per dataset (digits, mnist), latent sizes [2, 8] x activations
 # [tanh, relu] x training noises [0, 0.5] x seeds [0, 1]; 2 test noise kinds x 2 levels.
 N_VARIANTS, LATENT_DIMS, N_TEST_NOISES = 16, [2, 8], 4
-ROWS_PER_DOCUMENT = {"reconstruction": 1, "kmeans": 1, "tsne": 1, "denoising": N_TEST_NOISES,
+ROWS_PER_DOCUMENT = {"reconstruction": 1, "kmeans": 2, "tsne": 1, "denoising": N_TEST_NOISES,
                      "classification": 3}
+# k-means on raw pixels has no whitened row.
+PIXEL_ROWS_PER_DOCUMENT = {**ROWS_PER_DOCUMENT, "kmeans": 1}
 BASELINES = {"reconstruction": ["pca"], "kmeans": ["pixels", "pca"], "tsne": ["pixels", "pca"],
              "denoising": ["noisy", "pca"], "classification": ["pixels", "pca"]}
 
@@ -48,8 +50,10 @@ def test_table_columns_and_one_row_per_variant_and_baseline(fake_tables, fake_gr
     method = TABLES[analysis][0]
     assert set(variants[method]) == {"autoencoder"}
     baselines = table[table["variant"].isna()]
-    n_baselines = sum(1 if b != "pca" else len(LATENT_DIMS) for b in BASELINES[analysis])
-    assert len(baselines) == 2 * n_baselines * per_document
+    rows_per_dataset = sum(len(LATENT_DIMS) * per_document if b == "pca" else
+                           PIXEL_ROWS_PER_DOCUMENT[analysis] if b == "pixels" else per_document
+                           for b in BASELINES[analysis])
+    assert len(baselines) == 2 * rows_per_dataset
     assert baselines[["activation", "noise", "seed"]].isna().all().all()
     pca = baselines[baselines[method] == "pca"]
     assert sorted(pca["latent_dim"].unique()) == LATENT_DIMS
