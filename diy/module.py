@@ -19,6 +19,10 @@ import numpy as np
 class Module:
     """Base class of every layer and container.
 
+    Every subclass registers itself by its class name in ``Module.registry`` when it is
+    defined, so ``diy.load`` can rebuild it from the name a file stores (and nothing else:
+    a name that no imported subclass holds is refused). Two subclasses may not share a name.
+
     Attributes
     ----------
     _parameters : dict of str -> ndarray
@@ -29,6 +33,18 @@ class Module:
     training : bool
         True in train mode (the default), False in eval mode.
     """
+
+    #: Class name -> Module subclass, filled by ``__init_subclass__``; a name defined by two
+    #: different classes maps to None (ambiguous: neither can be saved or loaded by it).
+    registry = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        known = Module.registry.get(cls.__name__, cls)
+        # The same class defined again (a module reloaded, a test's local class re-created)
+        # replaces itself; a different class of the same name makes the name ambiguous.
+        same = known is not None and (known.__module__, known.__qualname__) == (cls.__module__, cls.__qualname__)
+        Module.registry[cls.__name__] = cls if same else None
 
     def __init__(self):
         self._parameters = {}

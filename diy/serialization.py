@@ -14,7 +14,8 @@ children; a config value that is a module of the same model (``TiedLinear``'s
 ``MLPClassifier`` is described by its config and its network, and its ``classes_``
 is stored as ``__classes__``.
 
-Loading never unpickles nor evaluates anything: classes come from ``REGISTRY``,
+Loading never unpickles nor evaluates anything: classes come from ``Module.registry`` (every
+Module subclass registers itself by its class name when it is defined),
 arrays are read with ``allow_pickle=False``, and every name, shape and dtype must
 match what the architecture rebuilds. Any mismatch raises ``ModelFileError``,
 naming the file and the offending key.
@@ -25,26 +26,13 @@ import zipfile
 import numpy as np
 
 from .atomic import atomic_path
-from .autoencoder import AutoEncoder
 from .classifier import MLPClassifier
-from .dropout import Dropout
 from .linear import Linear
-from .log_softmax import LogSoftmax
 from .module import Module
-from .relu import ReLU
 from .sequential import Sequential
-from .sigmoid import Sigmoid
-from .softmax import Softmax
-from .tanh import TanH
-from .tied_linear import TiedLinear
 
 FORMAT, VERSION = "diy", 1
 ARCHITECTURE, CLASSES = "__architecture__", "__classes__"
-
-# The module classes a file may name; nothing else is ever constructed.
-REGISTRY = {cls.__name__: cls for cls in (
-    Linear, TiedLinear, TanH, Sigmoid, ReLU, Softmax, LogSoftmax, Dropout, Sequential, AutoEncoder,
-)}
 
 
 class ModelFileError(ValueError):
@@ -134,8 +122,9 @@ def _describe(root):
                 value = {"$module": paths[id(value)]}
             config[key] = value
         description = {"type": type(module).__name__, "config": config}
-        if REGISTRY.get(type(module).__name__) is not type(module):
-            raise ValueError(f"save: {type(module).__name__} is not in diy.serialization.REGISTRY")
+        if Module.registry.get(type(module).__name__) is not type(module):
+            raise ValueError(f"save: another Module subclass is also named {type(module).__name__!r}, "
+                             f"so a file could not say which one to rebuild; rename one of them")
         children = module._named_children()
         if children:
             description["children"] = [[key, describe(child)] for key, child in children]
@@ -185,9 +174,9 @@ def _build(description, where, built, path):
     """Construct the module described at dotted path ``where``; ``built`` maps paths to modules."""
     label = where or "the model"
     type_name = _field(description, "type", str, path, label)
-    if type_name not in REGISTRY:
-        raise ModelFileError(f"{path}: unknown module type {type_name!r} at {label}; "
-                             f"known: {sorted(REGISTRY)}")
+    if Module.registry.get(type_name) is None:
+        known = sorted(name for name, cls in Module.registry.items() if cls is not None)
+        raise ModelFileError(f"{path}: unknown module type {type_name!r} at {label}; known: {known}")
     config = dict(_field(description, "config", dict, path, label))
     for key, value in config.items():
         if isinstance(value, dict) and "$module" in value:
@@ -203,7 +192,7 @@ def _build(description, where, built, path):
         names.append(entry[0])
         children.append(_build(entry[1], f"{where}.{entry[0]}" if where else entry[0], built, path))
     try:
-        module = REGISTRY[type_name](*children, **config)
+        module = Module.registry[type_name](*children, **config)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{path}: cannot rebuild {type_name} at {label} "
                              f"from config {config!r}: {error}") from error

@@ -91,12 +91,27 @@ def test_save_is_one_npz_without_pickle_and_atomic(tmp_path):
             "type": "Linear", "config": {"d_in": 2, "d_out": 2, "init": "xavier", "bias": True}}
 
 
-def test_save_refuses_what_it_cannot_rebuild(tmp_path):
-    class Custom(Linear):
+def test_layers_register_themselves_and_ambiguous_names_are_refused(tmp_path):
+    class Scaled(Linear):
         pass
 
-    with pytest.raises(ValueError, match="REGISTRY"):
-        save(Sequential(Custom(2, 2)), tmp_path / "x.npz")
+    # A new layer needs no registry edit: it is saved and rebuilt by its class name.
+    save(Sequential(Scaled(2, 2, rng=0)), tmp_path / "scaled.npz")
+    assert type(load(tmp_path / "scaled.npz")[0]) is Scaled
+
+    def another():
+        class Scaled(Linear):  # a different class of the same name
+            pass
+        return Scaled
+
+    for cls in (Scaled, another()):
+        with pytest.raises(ValueError, match="also named 'Scaled'"):
+            save(Sequential(cls(2, 2)), tmp_path / "x.npz")
+    with pytest.raises(ModelFileError, match="unknown module type 'Scaled'"):
+        load(tmp_path / "scaled.npz")
+
+
+def test_save_refuses_what_it_cannot_rebuild(tmp_path):
     with pytest.raises(ValueError, match="not part of the saved model"):
         save(Sequential(TiedLinear(Linear(2, 3))), tmp_path / "x.npz")
     with pytest.raises(ValueError, match="not fitted"):

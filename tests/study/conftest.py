@@ -104,8 +104,8 @@ def fake_grid():
 @pytest.fixture(scope="session")
 def fake_documents():
     """``{analysis: [document, ...]}`` for datasets digits and mnist, variants then baselines."""
-    from diy.study.results import document
-    from diy.study.variants import ae_variants
+    from study.results import document
+    from study.variants import ae_variants
 
     variants = ae_variants({"grid": FAKE_GRID})
     documents = {}
@@ -131,6 +131,6 @@ def fake_documents():
 @pytest.fixture(scope="session")
 def fake_tables(fake_documents):
     """The analysis tables of :func:`fake_documents`."""
-    from diy.study.tables import analysis_table
+    from study.tables import analysis_table
 
     return {analysis: analysis_table(docs) for analysis, docs in fake_documents.items()}

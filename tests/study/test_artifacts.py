@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from diy.study.artifacts import (
+from study.artifacts import (
     AE_HISTORY_COLUMNS,
     CLASSIFIER_HISTORY_COLUMNS,
     atomic_outputs,

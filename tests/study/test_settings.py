@@ -1,7 +1,7 @@
-"""Per-dataset training settings (diy.study.settings)."""
+"""Per-dataset training settings (study.settings)."""
 import pytest
 
-from diy.study.settings import AE_TRAINING_KEYS, dataset_settings
+from study.settings import AE_TRAINING_KEYS, dataset_settings
 
 
 def test_a_value_per_dataset_or_one_for_all():
@@ -27,7 +27,7 @@ def test_missing_dataset_is_named():
 
 
 def test_resources_grow_with_the_dataset_and_the_epochs():
-    from diy.study.settings import memory_mb, runtime_minutes
+    from study.settings import memory_mb, runtime_minutes
 
     assert runtime_minutes(50, 220) == 5 + int(50 * 220 * 0.1 / 60)  # MNIST: 23 minutes
     assert runtime_minutes(500, 0.5) == 5

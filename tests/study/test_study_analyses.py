@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from diy.serialization import save
-from diy.study.analyses import (
+from study.analyses import (
     ANALYSES,
     baseline_codes,
     classification_analysis,
@@ -22,12 +22,12 @@ from diy.study.analyses import (
     tsne_analysis,
     tsne_baseline,
 )
-from diy.study.clustering import clustering
-from diy.study.denoising import denoising
-from diy.study.embedding import embedding
-from diy.study.latent_classification import latent_classification
-from diy.study.reconstruction import reconstruct, reconstruction
-from diy.study.results import write_npz
+from study.clustering import clustering
+from study.denoising import denoising
+from study.embedding import embedding
+from study.latent_classification import latent_classification
+from study.reconstruction import reconstruct, reconstruction
+from study.results import write_npz
 
 MLP = {"hidden": (16,), "epochs": 10, "batch_size": 64, "patience": 3, "lr": 3e-3}
 KINDS, LEVELS = ("gaussian", "masking"), (0.1, 0.4)

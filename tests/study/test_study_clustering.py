@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from diy.study.clustering import cluster, clustering, fit_whitening, whiten
+from study.clustering import cluster, clustering, fit_whitening, whiten
 
 
 def blobs(seed=0):

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from diy.study.denoising import denoising
+from study.denoising import denoising
 
 KINDS = ("gaussian", "masking", "salt_and_pepper")
 LEVELS = (0.0, 0.1, 0.3, 0.5)

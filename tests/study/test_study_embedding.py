@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from diy.study.embedding import embedding, subset_indices
+from study.embedding import embedding, subset_indices
 
 KEYS = {"representation", "n_samples", "trustworthiness", "knn_accuracy", "kmeans_accuracy"}
 

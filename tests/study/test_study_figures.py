@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from diy.study.figures import (
+from study.figures import (
     HEATMAP_METRICS,
     LINE_METRICS,
     classifier_curves,
@@ -17,8 +17,8 @@ from diy.study.figures import (
     tsne_figure,
     tsne_maps,
 )
-from diy.study.tables import METRICS
-from diy.study.variants import AEVariant, ae_variants
+from study.tables import METRICS
+from study.variants import AEVariant, ae_variants
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

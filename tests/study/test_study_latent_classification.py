@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 
-from diy.study.latent_classification import classify, latent_classification
+from study.latent_classification import classify, latent_classification
 
 MLP = {"hidden": (32,), "epochs": 40, "batch_size": 64, "patience": 5, "lr": 3e-3}
 

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from diy.metrics import (binary_cross_entropy, clustering_accuracy, mean_squared_error, psnr,
+from study.metrics import (binary_cross_entropy, clustering_accuracy, mean_squared_error, psnr,
                          squared_error_per_image)
-from diy.study.clustering import cluster_scores
-from diy.study.embedding import knn_loo_accuracy
+from study.clustering import cluster_scores
+from study.embedding import knn_loo_accuracy
 
 
 def test_a_permuted_labelling_scores_one():

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from diy.study.reconstruction import reconstruct, reconstruction, reconstruction_metrics
+from study.reconstruction import reconstruct, reconstruction, reconstruction_metrics
 
 KEYS = {"method", "bce", "mse", "squared_error_per_image", "psnr"}
 

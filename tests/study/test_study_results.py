@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from diy.study.results import document, parse_baseline, read_json, read_npz, write_json, write_npz
+from study.results import document, parse_baseline, read_json, read_npz, write_json, write_npz
 
 
 @pytest.mark.parametrize("name, parsed", [

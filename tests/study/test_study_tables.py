@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diy.study.tables import (
+from study.tables import (
     TABLES,
     VARIANT_COLUMNS,
     analysis_table,

@@ -1,4 +1,4 @@
-"""Training one autoencoder variant (diy.study.train_autoencoder), without Snakemake."""
+"""Training one autoencoder variant (study.train_autoencoder), without Snakemake."""
 import logging
 
 import numpy as np
@@ -6,13 +6,13 @@ import pytest
 
 from diy.bce_loss import BCELoss
 from diy.linear import Linear
-from diy.study.train_autoencoder import (
+from study.train_autoencoder import (
     build_autoencoder,
     seed_streams,
     train_autoencoder,
     training_subset,
 )
-from diy.study.variants import AEVariant
+from study.variants import AEVariant
 from diy.tanh import TanH
 from diy.train import TrainingDiverged
 
@@ -110,7 +110,7 @@ def test_noise_target_is_the_clean_input(digits, monkeypatch):
         seen.append(X.copy())
         return np.zeros_like(X)
 
-    monkeypatch.setattr("diy.study.train_autoencoder.corrupt", blank)
+    monkeypatch.setattr("study.train_autoencoder.corrupt", blank)
     _, history, _ = _train(digits, AEVariant(8, "tanh", 0.25, 0))
     assert len(seen) == 4 * 10 and all(x.any() for x in seen)  # 600 samples / 64 per batch
     X = digits["X_train"].astype(np.float64)
@@ -137,7 +137,7 @@ def test_float64_training(digits):
 
 
 def test_each_epoch_is_one_log_line(digits, caplog):
-    with caplog.at_level(logging.INFO, logger="diy.study.train_autoencoder"):
+    with caplog.at_level(logging.INFO, logger="study.train_autoencoder"):
         _train(digits, AEVariant(2, "tanh", 0.0, 0), name="digits/ae/latent2_tanh_noise0_seed0")
     lines = [r.getMessage() for r in caplog.records if ": epoch " in r.getMessage()]
     assert len(lines) == 4

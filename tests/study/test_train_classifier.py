@@ -1,4 +1,4 @@
-"""Training one raw-pixel classifier variant (diy.study.train_classifier), without Snakemake."""
+"""Training one raw-pixel classifier variant (study.train_classifier), without Snakemake."""
 import json
 import logging
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from diy.classifier import MLPClassifier
-from diy.study.train_classifier import train_classifier
-from diy.study.variants import ClassifierVariant
+from study.train_classifier import train_classifier
+from study.variants import ClassifierVariant
 from diy.train import TrainingDiverged
 
 TRAINING = {"epochs": 6, "lr": 3e-3, "batch_size": 64, "patience": 3, "max_train_samples": None}
@@ -53,7 +53,7 @@ def test_max_train_samples(digits):
 
 
 def test_each_epoch_is_one_log_line_with_validation_accuracy(digits, caplog):
-    with caplog.at_level(logging.INFO, logger="diy.study"):
+    with caplog.at_level(logging.INFO, logger="study"):
         _, history, _ = _train(digits, epochs=3, patience=10)
     lines = [r.getMessage() for r in caplog.records if ": epoch " in r.getMessage()]
     assert len(lines) == 3

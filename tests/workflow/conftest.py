@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from diy.study.config import load_schema
+from study.config import load_schema
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from diy.study.results import read_npz
-from diy.study.tables import TABLES, VARIANT_COLUMNS
+from study.results import read_npz
+from study.tables import TABLES, VARIANT_COLUMNS
 
 pytestmark = pytest.mark.slow
 

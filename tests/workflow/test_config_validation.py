@@ -5,7 +5,7 @@ import re
 import pytest
 
 from diy.noise import NOISE
-from diy.study.config import ConfigError, load_config, validate_config
+from study.config import ConfigError, load_config, validate_config
 
 
 def test_repository_config_is_valid_and_equals_the_schema_defaults(schema, repo_config):

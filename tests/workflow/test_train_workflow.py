@@ -15,11 +15,11 @@ import pytest
 import yaml
 from snakemake.utils import available_cpu_count
 
-from diy.data.dataset import load_dataset
+from study.data.dataset import load_dataset
 from diy.serialization import load
-from diy.study.artifacts import read_history
-from diy.study.config import validate_config
-from diy.study.variants import ae_variants, classifier_variants
+from study.artifacts import read_history
+from study.config import validate_config
+from study.variants import ae_variants, classifier_variants
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ import re
 import numpy as np
 import pytest
 
-from diy.study.config import validate_config
-from diy.study.variants import (
+from study.config import validate_config
+from study.variants import (
     AE_VARIANT_REGEX,
     CLASSIFIER_VARIANT_REGEX,
     AEVariant,

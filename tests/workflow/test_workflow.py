@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from diy.data.dataset import load_dataset
+from study.data.dataset import load_dataset
 
 pytestmark = pytest.mark.slow
 

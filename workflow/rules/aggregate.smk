@@ -1,7 +1,7 @@
 # Aggregation: the analyses' JSON files gathered into results/tables/ (CSV and Markdown, and a
 # summary.md answering the study's questions), drawn into results/figures/*.png, and
 # captioned for `snakemake --report report.html`. It reads what the analyses and the
-# training wrote and never recomputes an analysis (diy.study.tables, diy.study.figures).
+# training wrote and never recomputes an analysis (study.tables, study.figures).
 #
 # Re-run only the aggregation (what reads the tables follows):
 #   snakemake --cores 2 aggregate --forcerun table classifiers_table learning_curves_figure classifier_curves_figure

@@ -1,10 +1,10 @@
 # Analyses: one target per analysis and autoencoder variant, results/{dataset}/{analysis}/{variant}.json
-# (diy.study.results layout), computed from the variant's codes (or model, where the images
-# are needed) by diy.study.analyses. Baselines that depend on no variant (raw pixels, the
+# (study.results layout), computed from the variant's codes (or model, where the images
+# are needed) by study.analyses. Baselines that depend on no variant (raw pixels, the
 # noisy input, PCA of each latent size) are computed once per dataset, in their own rules:
 # results/{dataset}/baselines/{analysis}_{baseline}.json.
 # Every rule runs scripts/analysis.py, which takes the analysis' name from the rule's
-# (less _baseline): the rule names are the analyses' names of diy.study.analyses.ANALYSES.
+# (less _baseline): the rule names are the analyses' names of study.analyses.ANALYSES.
 
 
 include: "analysis_common.smk"

@@ -1,9 +1,9 @@
 # Constants and input functions of analysis.smk and aggregate.smk (kept apart from the rules,
 # as `snakemake --lint` asks): the analyses, their baselines, their settings from config.yaml.
 
-from diy.study.figures import HEATMAP_METRICS, LINE_METRICS
-from diy.study.tables import METRICS
-from diy.study.variants import AE_VARIANT_REGEX
+from study.figures import HEATMAP_METRICS, LINE_METRICS
+from study.tables import METRICS
+from study.variants import AE_VARIANT_REGEX
 
 ANALYSES = ["reconstruction", "kmeans", "tsne", "denoising", "classification"]
 

@@ -4,8 +4,8 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.utils import available_cpu_count
 
-from diy.study.config import load_schema, validate_config
-from diy.study.variants import ae_variants, classifier_variants
+from study.config import load_schema, validate_config
+from study.variants import ae_variants, classifier_variants
 
 _schema = load_schema(workflow.source_path("../schemas/config.schema.yaml"))
 try:
@@ -14,7 +14,7 @@ try:
     # here so that grid values sharing a name also stop the run before any job.
     AE_VARIANTS = [variant.name for variant in ae_variants(_validated)]
     CLASSIFIER_VARIANTS = [variant.name for variant in classifier_variants(_validated)]
-except ValueError as error:  # diy.study.config.ConfigError is one
+except ValueError as error:  # study.config.ConfigError is one
     raise WorkflowError(f"invalid configuration:\n{error}") from None
 # In place, so whatever holds Snakemake's config dict (scripts get it as snakemake.config)
 # sees the normalised values: numbers as numbers, defaults filled in.

@@ -1,6 +1,6 @@
-# Datasets: data/{dataset}.npz in the layout of diy.data.dataset.
+# Datasets: data/{dataset}.npz in the layout of study.data.dataset.
 
-from diy.data.download import MNIST_SHA256
+from study.data.download import MNIST_SHA256
 
 ALL_TARGETS.extend(expand("data/{dataset}.npz", dataset=DATASETS))
 

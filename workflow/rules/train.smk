@@ -1,14 +1,14 @@
 # Training: one job per (dataset, variant) for the autoencoder grid and the raw-pixel
 # classifiers, each writing its directory results/{dataset}/{ae,clf}/{variant}/ at once.
 
-from diy.study.settings import (
+from study.settings import (
     AE_TRAINING_KEYS,
     CLASSIFIER_TRAINING_KEYS,
     dataset_settings,
     memory_mb,
     runtime_minutes,
 )
-from diy.study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX, AEVariant
+from study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX, AEVariant
 
 AE_FILES = ["model.npz", "history.csv", "codes.npz"]
 CLASSIFIER_FILES = ["model.npz", "history.csv", "metrics.json"]

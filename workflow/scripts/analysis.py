@@ -1,12 +1,12 @@
 """Rules reconstruction, kmeans, tsne, denoising, classification and their ``*_baseline``
 rules: the analysis named by the rule (less ``_baseline``) of a variant's model or codes, or
 of a baseline -> JSON; the arrays a figure needs, where the analysis has them -> npz
-(diy.study.analyses)."""
-from diy.data.dataset import load_dataset
-from diy.study.analyses import ANALYSES, read_source, run_analysis
-from diy.study.logs import log_to
-from diy.study.threads import limit_threads
-from diy.study.results import document, write_json, write_npz
+(study.analyses)."""
+from study.data.dataset import load_dataset
+from study.analyses import ANALYSES, read_source, run_analysis
+from study.logs import log_to
+from study.threads import limit_threads
+from study.results import document, write_json, write_npz
 
 with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
     name = snakemake.rule.removesuffix("_baseline")

@@ -1,11 +1,11 @@
 """Rule classifiers_table: the raw-pixel classifiers' metrics.json ->
-results/tables/classifiers.csv, .md and .html (diy.study.tables)."""
+results/tables/classifiers.csv, .md and .html (study.tables)."""
 import logging
 
 from diy.atomic import write_text
-from diy.study.logs import log_to
-from diy.study.results import read_json
-from diy.study.tables import classifiers_table, html_page, html_table, markdown_table, write_csv
+from study.logs import log_to
+from study.results import read_json
+from study.tables import classifiers_table, html_page, html_table, markdown_table, write_csv
 
 with log_to(snakemake.log[0]):
     table = classifiers_table((dataset, variant, read_json(path))

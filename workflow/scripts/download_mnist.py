@@ -1,8 +1,8 @@
-"""Rule download_mnist: fetch and verify the four MNIST IDX files (diy.data.download)."""
+"""Rule download_mnist: fetch and verify the four MNIST IDX files (study.data.download)."""
 from pathlib import Path
 
-from diy.data.download import fetch_mnist, mirrors_to_try
-from diy.study.logs import log_to
+from study.data.download import fetch_mnist, mirrors_to_try
+from study.logs import log_to
 
 with log_to(snakemake.log[0]):
     fetch_mnist(

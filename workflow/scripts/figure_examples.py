@@ -1,12 +1,12 @@
 """Rules reconstructions_figure, tsne_figure, denoising_figure: the saved example arrays of
 a dataset's best variants and baselines, chosen from the analysis' table ->
-results/figures/{dataset}_{reconstructions,tsne,denoising}.png (diy.study.figures)."""
+results/figures/{dataset}_{reconstructions,tsne,denoising}.png (study.figures)."""
 from pathlib import Path
 
-from diy.study.figures import denoising_figure, reconstructions_figure, save_figure, tsne_figure
-from diy.study.logs import log_to
-from diy.study.results import read_npz
-from diy.study.tables import read_table
+from study.figures import denoising_figure, reconstructions_figure, save_figure, tsne_figure
+from study.logs import log_to
+from study.results import read_npz
+from study.tables import read_table
 
 FIGURES = {"reconstructions_figure": reconstructions_figure, "tsne_figure": tsne_figure,
            "denoising_figure": denoising_figure}

@@ -1,10 +1,10 @@
 """Rule learning_curves_figure: every autoencoder's history.csv of a dataset ->
-results/figures/{dataset}_learning_curves.png (diy.study.figures)."""
+results/figures/{dataset}_learning_curves.png (study.figures)."""
 import pandas as pd
 
-from diy.study.figures import learning_curves, save_figure
-from diy.study.logs import log_to
-from diy.study.variants import AEVariant
+from study.figures import learning_curves, save_figure
+from study.logs import log_to
+from study.variants import AEVariant
 
 with log_to(snakemake.log[0]):
     histories = {AEVariant.parse(name): pd.read_csv(path)

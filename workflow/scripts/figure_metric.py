@@ -1,10 +1,10 @@
 """Rules metric_figure, heatmap_figure: one metric of a dataset, from its table ->
-results/figures/{dataset}_{metric}_vs_latent.png or _heatmap.png (diy.study.figures)."""
+results/figures/{dataset}_{metric}_vs_latent.png or _heatmap.png (study.figures)."""
 from pathlib import Path
 
-from diy.study.figures import metric_figure, save_figure
-from diy.study.logs import log_to
-from diy.study.tables import read_table
+from study.figures import metric_figure, save_figure
+from study.logs import log_to
+from study.tables import read_table
 
 with log_to(snakemake.log[0]):
     table = read_table(snakemake.input[0])

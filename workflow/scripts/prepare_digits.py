@@ -1,7 +1,7 @@
-"""Rule prepare_digits: scikit-learn's 8x8 digits -> data/digits.npz (diy.data.digits)."""
-from diy.data.dataset import save_dataset
-from diy.data.digits import build_digits
-from diy.study.logs import log_to
+"""Rule prepare_digits: scikit-learn's 8x8 digits -> data/digits.npz (study.data.digits)."""
+from study.data.dataset import save_dataset
+from study.data.digits import build_digits
+from study.logs import log_to
 
 with log_to(snakemake.log[0]):
     data = build_digits(

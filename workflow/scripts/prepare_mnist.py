@@ -1,9 +1,9 @@
-"""Rule prepare_mnist: the four IDX files -> data/mnist.npz (diy.data.mnist)."""
+"""Rule prepare_mnist: the four IDX files -> data/mnist.npz (study.data.mnist)."""
 from pathlib import Path
 
-from diy.data.dataset import save_dataset
-from diy.data.mnist import build_mnist
-from diy.study.logs import log_to
+from study.data.dataset import save_dataset
+from study.data.mnist import build_mnist
+from study.logs import log_to
 
 with log_to(snakemake.log[0]):
     data = build_mnist(

@@ -1,10 +1,10 @@
 """Rule summary: the tables -> results/tables/summary.md and .html, the study's answers
-(diy.study.tables)."""
+(study.tables)."""
 import logging
 
 from diy.atomic import write_text
-from diy.study.logs import log_to
-from diy.study.tables import read_table, summary_html, summary_markdown
+from study.logs import log_to
+from study.tables import read_table, summary_html, summary_markdown
 
 with log_to(snakemake.log[0]):
     tables = {name: read_table(path) for name, path in zip(snakemake.params.tables, snakemake.input)}

@@ -1,11 +1,11 @@
 """Rule table: one analysis' JSON files (every dataset, variant and baseline) ->
-results/tables/{analysis}.csv, .md and .html (diy.study.tables)."""
+results/tables/{analysis}.csv, .md and .html (study.tables)."""
 import logging
 
 from diy.atomic import write_text
-from diy.study.logs import log_to
-from diy.study.results import read_json
-from diy.study.tables import analysis_table, html_page, html_table, markdown_table, write_csv
+from study.logs import log_to
+from study.results import read_json
+from study.tables import analysis_table, html_page, html_table, markdown_table, write_csv
 
 with log_to(snakemake.log[0]):
     table = analysis_table(read_json(path) for path in snakemake.input)

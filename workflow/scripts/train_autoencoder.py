@@ -1,14 +1,14 @@
 """Rule train_autoencoder: data/{dataset}.npz -> results/{dataset}/ae/{variant}/.
 
-The training is diy.study.train_autoencoder's; the three files are renamed into place together.
+The training is study.train_autoencoder's; the three files are renamed into place together.
 """
-from diy.data.dataset import load_dataset
+from study.data.dataset import load_dataset
 from diy.serialization import save
-from diy.study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, write_history
-from diy.study.logs import log_to
-from diy.study.threads import limit_threads
-from diy.study.train_autoencoder import train_autoencoder
-from diy.study.variants import AEVariant
+from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, write_history
+from study.logs import log_to
+from study.threads import limit_threads
+from study.train_autoencoder import train_autoencoder
+from study.variants import AEVariant
 
 with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
     dataset, variant = snakemake.wildcards.dataset, AEVariant.parse(snakemake.wildcards.variant)

@@ -1,14 +1,14 @@
 """Rule train_classifier: data/{dataset}.npz -> results/{dataset}/clf/{variant}/.
 
-The training is diy.study.train_classifier's; the three files are renamed into place together.
+The training is study.train_classifier's; the three files are renamed into place together.
 """
-from diy.data.dataset import load_dataset
+from study.data.dataset import load_dataset
 from diy.serialization import save
-from diy.study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, write_history, write_json
-from diy.study.logs import log_to
-from diy.study.threads import limit_threads
-from diy.study.train_classifier import train_classifier
-from diy.study.variants import ClassifierVariant
+from study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, write_history, write_json
+from study.logs import log_to
+from study.threads import limit_threads
+from study.train_classifier import train_classifier
+from study.variants import ClassifierVariant
 
 with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
     dataset = snakemake.wildcards.dataset

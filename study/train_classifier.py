@@ -21,8 +21,8 @@ def train_classifier(data, variant, *, training, name=None):
     Parameters
     ----------
     data : dict
-        A dataset as from ``diy.data.dataset.load_dataset``.
-    variant : diy.study.variants.ClassifierVariant
+        A dataset as from ``study.data.dataset.load_dataset``.
+    variant : study.variants.ClassifierVariant
         Hidden sizes, activation, dropout and seed (the seed drives initial weights,
         dropout masks and shuffling).
     training : mapping

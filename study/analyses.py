@@ -1,12 +1,12 @@
 """The workflow's analyses, one function per rule: a variant's codes or model in, rows out.
 
-Each ``*_analysis`` takes the dataset (a dict in the layout of ``diy.data.dataset``), the
+Each ``*_analysis`` takes the dataset (a dict in the layout of ``study.data.dataset``), the
 variant's codes (``{"Z_train", "Z_val", "Z_test"}``, as in its ``codes.npz``) or its model,
 and the analysis' settings, and returns rows (lists of JSON-able dicts, laid out in the
 module named in its docstring) and, where a figure needs them, a dict of arrays.
 
 Each ``*_baseline`` computes the same rows for a representation that depends on no
-variant, named as in :func:`diy.study.results.parse_baseline`: ``"pixels"`` (the raw
+variant, named as in :func:`study.results.parse_baseline`: ``"pixels"`` (the raw
 images), ``"pca<k>"`` (PCA with k components fitted on the train split: the linear
 autoencoder of latent size k) or, for denoising, ``"noisy"`` (the corrupted input). The
 workflow computes each baseline once per dataset, never once per variant.
@@ -22,14 +22,14 @@ from typing import Callable
 
 import numpy as np
 
-from diy.study.clustering import cluster_rows
-from diy.study.denoising import denoising
-from diy.study.embedding import embedding
-from diy.study.latent_classification import METHODS, classify
-from diy.study.pca import fit_pca, pca_codes, pca_reconstruct
-from diy.study.reconstruction import reconstruct, reconstruction_metrics
+from study.clustering import cluster_rows
+from study.denoising import denoising
+from study.embedding import embedding
+from study.latent_classification import METHODS, classify
+from study.pca import fit_pca, pca_codes, pca_reconstruct
+from study.reconstruction import reconstruct, reconstruction_metrics
 from diy.serialization import load
-from diy.study.results import parse_baseline, read_npz
+from study.results import parse_baseline, read_npz
 
 SPLITS = ("train", "val", "test")
 
@@ -61,7 +61,7 @@ def _kind(baseline, allowed, analysis):
     return kind
 
 
-# -- reconstruction (diy.study.reconstruction) ----------------------------------------
+# -- reconstruction (study.reconstruction) ----------------------------------------
 def _reconstruction_rows(data, X_hat_test, method, n_examples):
     index = _examples(data, n_examples)
     rows = [{"method": method, **reconstruction_metrics(data["X_test"], X_hat_test)}]
@@ -84,7 +84,7 @@ def reconstruction_baseline(data, baseline, seed=0, n_examples=10):
     return _reconstruction_rows(data, X_hat, "pca", n_examples)
 
 
-# -- k-means (diy.study.clustering) ------------------------------------------------
+# -- k-means (study.clustering) ------------------------------------------------
 def kmeans_analysis(codes, data, n_init=10, seed=0, representation="autoencoder", whiten=True):
     """k-means (k = number of classes) on the test codes: a row of accuracy, NMI, ARI,
     and a second on the codes whitened by the train codes' mean and covariance."""
@@ -93,13 +93,13 @@ def kmeans_analysis(codes, data, n_init=10, seed=0, representation="autoencoder"
 
 
 def kmeans_baseline(data, baseline, n_init=10, seed=0):
-    """The same on PCA codes, and on raw pixels (not whitened: see diy.study.clustering)."""
+    """The same on PCA codes, and on raw pixels (not whitened: see study.clustering)."""
     kind = _kind(baseline, ("pixels", "pca"), "kmeans")
     return kmeans_analysis(baseline_codes(data, baseline, seed), data, n_init, seed, kind,
                            whiten=kind != "pixels")
 
 
-# -- t-SNE (diy.study.embedding) ---------------------------------------------------
+# -- t-SNE (study.embedding) ---------------------------------------------------
 def tsne_analysis(codes, data, size, seed=0, perplexity=30.0, max_iter=1000, n_neighbors=5,
                   knn_k=5, n_init=10, representation="autoencoder"):
     """t-SNE of a seeded test subset of `size` codes, scored; arrays ``indices`` (m,),
@@ -117,7 +117,7 @@ def tsne_baseline(data, baseline, size, seed=0, **options):
                          representation=kind, **options)
 
 
-# -- denoising (diy.study.denoising) -----------------------------------------------
+# -- denoising (study.denoising) -----------------------------------------------
 def _denoising(model, data, kinds, levels, seed, n_examples, latent_dim, method):
     rows, examples = denoising(model, data["X_test"], kinds, levels,
                                X_train=None if latent_dim is None else data["X_train"],
@@ -131,7 +131,7 @@ def denoising_analysis(model, data, kinds, levels, seed=0, n_examples=8):
     """The autoencoder's errors on the test split corrupted by each (kind, level).
 
     Rows of method ``"autoencoder"`` only (the noisy input is a baseline); arrays as in
-    ``diy.study.denoising`` (``clean``, ``noisy``, ``autoencoder``...) plus ``image_shape``.
+    ``study.denoising`` (``clean``, ``noisy``, ``autoencoder``...) plus ``image_shape``.
     """
     return _denoising(model, data, kinds, levels, seed, n_examples, None, "autoencoder")
 
@@ -142,7 +142,7 @@ def denoising_baseline(data, baseline, kinds, levels, seed=0, n_examples=8):
     return _denoising(None, data, kinds, levels, seed, n_examples, parse_baseline(baseline)[1], kind)
 
 
-# -- classification on codes (diy.study.latent_classification) ----------------------
+# -- classification on codes (study.latent_classification) ----------------------
 def classification_analysis(codes, data, seed=0, knn_k=5, logistic_max_iter=1000, mlp=None,
                             methods=METHODS, representation="autoencoder"):
     """Logistic regression, k-NN and the DIY MLP trained on the train codes, scored on val

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from diy.study.variants import ClassifierVariant
+from study.variants import ClassifierVariant
 
 VARIANT_COLUMNS = ["dataset", "latent_dim", "activation", "noise", "seed", "variant"]
 
@@ -31,7 +31,7 @@ CLASSIFIER_COLUMNS = ["hidden", "dropout", "test_accuracy", "val_accuracy", "epo
 
 
 def analysis_table(documents):
-    """One analysis' documents (``diy.study.results`` layout), in order -> DataFrame.
+    """One analysis' documents (``study.results`` layout), in order -> DataFrame.
 
     Columns: VARIANT_COLUMNS, then the row keys in their first-seen order.
     """

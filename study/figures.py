@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from diy.atomic import atomic_path
-from diy.study.tables import METRICS, best, best_per_latent_dim, format_value, metric_values
+from study.tables import METRICS, best, best_per_latent_dim, format_value, metric_values
 
 #: Line colours of the activations, fixed so that every figure uses the same.
 ACTIVATION_COLOURS = {"tanh": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:green"}
@@ -121,7 +121,7 @@ def metric_vs_latent(values, label, title, reference_label="raw pixels"):
     activation (mean over seeds, with the seeds' range shaded), PCA of each size dashed
     and the model-free reference (raw pixels or noisy input) dotted.
 
-    values : DataFrame from ``diy.study.tables.metric_values`` for one dataset.
+    values : DataFrame from ``study.tables.metric_values`` for one dataset.
     """
     ae = values[values["method"] == "autoencoder"]
     pca = values[values["method"] == "pca"].sort_values("latent_dim")
@@ -217,7 +217,7 @@ def tsne_maps(panels, title, n_cols=None):
 
 
 # -- the study's figures, from its tables and saved arrays ------------------------------
-#: Metrics (``diy.study.tables.METRICS``) drawn against the latent size, and as heatmaps.
+#: Metrics (``study.tables.METRICS``) drawn against the latent size, and as heatmaps.
 LINE_METRICS = ("reconstruction_error", "kmeans_accuracy", "kmeans_whitened_accuracy", "kmeans_nmi",
                 "tsne_trustworthiness", "tsne_knn_accuracy", "tsne_kmeans_accuracy", "denoising_psnr",
                 "logistic_accuracy", "knn_accuracy", "mlp_accuracy")

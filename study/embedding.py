@@ -23,9 +23,9 @@ import numpy as np
 from sklearn.manifold import TSNE, trustworthiness
 from sklearn.neighbors import NearestNeighbors
 
-from diy.metrics import clustering_accuracy
-from diy.study.clustering import kmeans_labels
-from diy.study.pca import fit_pca, pca_codes
+from study.metrics import clustering_accuracy
+from study.clustering import kmeans_labels
+from study.pca import fit_pca, pca_codes
 
 
 def subset_indices(n, size, seed):

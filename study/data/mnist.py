@@ -3,9 +3,9 @@ from pathlib import Path
 
 import numpy as np
 
-from diy.data.dataset import make_dataset
-from diy.data.idx import IDXError, read_idx
-from diy.data.splits import stratified_split
+from study.data.dataset import make_dataset
+from study.data.idx import IDXError, read_idx
+from study.data.splits import stratified_split
 
 IMAGE_SHAPE = (28, 28)
 FILES = {
@@ -38,7 +38,7 @@ def read_mnist_pair(images_path, labels_path):
 
 
 def build_mnist(raw_dir, validation_fraction, seed):
-    """The MNIST dataset dict (layout of :mod:`diy.data.dataset`) from the four IDX files.
+    """The MNIST dataset dict (layout of :mod:`study.data.dataset`) from the four IDX files.
 
     Parameters
     ----------

@@ -2,14 +2,14 @@
 import numpy as np
 from sklearn.datasets import load_digits
 
-from diy.data.dataset import make_dataset
-from diy.data.splits import stratified_split
+from study.data.dataset import make_dataset
+from study.data.splits import stratified_split
 
 IMAGE_SHAPE = (8, 8)
 
 
 def build_digits(test_fraction, validation_fraction, seed):
-    """The digits dataset dict (layout of :mod:`diy.data.dataset`).
+    """The digits dataset dict (layout of :mod:`study.data.dataset`).
 
     The test set is ``test_fraction`` of all samples; validation is ``validation_fraction``
     of the rest; both stratified, drawn in that order from one generator seeded by `seed`.

@@ -4,10 +4,10 @@ import gzip
 import numpy as np
 import pytest
 
-from diy.data.dataset import KEYS, check_dataset, load_dataset, make_dataset, save_dataset
-from diy.data.digits import build_digits
-from diy.data.idx import IDXError
-from diy.data.mnist import FILES, build_mnist
+from study.data.dataset import KEYS, check_dataset, load_dataset, make_dataset, save_dataset
+from study.data.digits import build_digits
+from study.data.idx import IDXError
+from study.data.mnist import FILES, build_mnist
 
 
 def _tiny(n=6, n_features=4):

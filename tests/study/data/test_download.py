@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from diy.data.download import DownloadError, MIRROR_ENV, fetch_file, fetch_mnist, mirrors_to_try
+from study.data.download import DownloadError, MIRROR_ENV, fetch_file, fetch_mnist, mirrors_to_try
 
 NAME = "tiny-images-idx3-ubyte"
 FAST = {"timeout": 2.0, "retries": 1, "backoff": 0.0}  # loopback answers in milliseconds

@@ -19,7 +19,7 @@ Rows (one per representation and preprocessing: ``"autoencoder"``, ``"pixels"``,
 
     {"representation": str, "preprocessing": str, "accuracy": float, "nmi": float, "ari": float}
 
-- ``accuracy``: best one-to-one cluster-to-label matching (``diy.metrics.clustering_accuracy``);
+- ``accuracy``: best one-to-one cluster-to-label matching (``study.metrics.clustering_accuracy``);
 - ``nmi``, ``ari``: ``sklearn.metrics.normalized_mutual_info_score`` and
   ``adjusted_rand_score``.
 """
@@ -27,8 +27,8 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from diy.metrics import clustering_accuracy
-from diy.study.pca import fit_pca, pca_codes
+from study.metrics import clustering_accuracy
+from study.pca import fit_pca, pca_codes
 
 
 #: Directions whose variance is below this fraction of the largest are dropped by the

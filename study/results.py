@@ -12,7 +12,7 @@ components), its ``latent_dim`` is PCA's size (None otherwise) and ``activation`
 ``seed`` are None: it depends on no trained model.
 
 ``params`` holds the configuration values the numbers depend on; ``rows`` the analysis'
-rows, as laid out in its ``diy.study`` module. Non-finite floats are written as JSON's
+rows, as laid out in its ``study`` module. Non-finite floats are written as JSON's
 ``Infinity``/``NaN`` extensions, which :func:`read_json` (Python's json) reads back.
 """
 import json
@@ -22,7 +22,7 @@ import re
 import numpy as np
 
 from diy.atomic import atomic_path, write_text
-from diy.study.variants import AEVariant
+from study.variants import AEVariant
 
 log = logging.getLogger(__name__)
 

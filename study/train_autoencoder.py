@@ -67,9 +67,9 @@ def train_autoencoder(data, variant, *, hidden, training, noise_type="gaussian",
     Parameters
     ----------
     data : dict
-        A dataset as from ``diy.data.dataset.load_dataset``: ``X_train, X_val, X_test``
+        A dataset as from ``study.data.dataset.load_dataset``: ``X_train, X_val, X_test``
         of shape (n, n_features), values in [0, 1].
-    variant : diy.study.variants.AEVariant
+    variant : study.variants.AEVariant
         Latent size, hidden activation, noise level and seed.
     hidden : sequence of int
         Encoder hidden sizes (``architecture[dataset].hidden`` of the config).

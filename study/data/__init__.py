@@ -1,4 +1,4 @@
 """Datasets: IDX parsing, MNIST download, dataset builders, seeded splits, the npz layout.
 
-Every dataset file ``data/{dataset}.npz`` has the layout fixed in :mod:`diy.data.dataset`.
+Every dataset file ``data/{dataset}.npz`` has the layout fixed in :mod:`study.data.dataset`.
 """

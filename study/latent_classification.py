@@ -23,7 +23,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from diy.classifier import MLPClassifier
-from diy.study.pca import fit_pca, pca_codes
+from study.pca import fit_pca, pca_codes
 
 METHODS = ("logistic", "knn", "mlp")
 

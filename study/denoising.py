@@ -25,10 +25,10 @@ import zlib
 
 import numpy as np
 
-from diy.metrics import psnr, squared_error_per_image
+from study.metrics import psnr, squared_error_per_image
 from diy.noise import corrupt
-from diy.study.pca import fit_pca, pca_reconstruct
-from diy.study.reconstruction import reconstruct
+from study.pca import fit_pca, pca_reconstruct
+from study.reconstruction import reconstruct
 
 
 def noise_generator(seed, kind, level):
@@ -40,7 +40,7 @@ def denoising(model, X_test, kinds, levels, X_train=None, n_components=None, see
               example_indices=range(8)):
     """Rows of denoising errors, and example images for a figure.
 
-    model : the autoencoder (anything :func:`~diy.study.reconstruction.reconstruct` takes),
+    model : the autoencoder (anything :func:`~study.reconstruction.reconstruct` takes),
         or None for the ``"noisy"`` (and ``"pca"``) rows only.
     X_test : ndarray of shape (n_test, d), clean test images in [0, 1].
     kinds : sequence of noise kinds of ``diy.noise.corrupt`` (gaussian, masking, salt_and_pepper).

@@ -6,18 +6,18 @@ Rows (one per method, ``"autoencoder"`` then ``"pca"``)::
      "squared_error_per_image": float, "psnr": float}
 
 - ``bce``: binary cross-entropy summed over pixels, averaged over images, with the
-  reconstruction clipped to [1e-7, 1 - 1e-7] (``diy.metrics.binary_cross_entropy``);
+  reconstruction clipped to [1e-7, 1 - 1e-7] (``study.metrics.binary_cross_entropy``);
 - ``mse``: squared error averaged over pixels and images;
 - ``squared_error_per_image``: squared error summed over pixels, averaged over images;
 - ``psnr``: 10 log10(1 / mse), in dB.
 
 The PCA reconstruction is clipped to [0, 1] before every metric (see
-:func:`diy.study.pca.pca_reconstruct`); that only helps PCA.
+:func:`study.pca.pca_reconstruct`); that only helps PCA.
 """
 import numpy as np
 
-from diy.metrics import binary_cross_entropy, mean_squared_error, psnr, squared_error_per_image
-from diy.study.pca import fit_pca, pca_reconstruct
+from study.metrics import binary_cross_entropy, mean_squared_error, psnr, squared_error_per_image
+from study.pca import fit_pca, pca_reconstruct
 from diy.train import predict
 
 

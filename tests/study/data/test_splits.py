@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from diy.data.splits import stratified_split
+from study.data.splits import stratified_split
 
 Y = np.repeat(np.arange(5), [30, 11, 50, 7, 2])
 
