@@ -1,18 +1,16 @@
-# The autoencoder study: config.yaml -> data/{dataset}.npz -> (later) results/.
-# Run: snakemake --cores 8      Dry run: snakemake -n      Lint: snakemake --lint
+# The autoencoder study: config -> data/{dataset}.npz -> representations -> analyses -> tables,
+# figures, report. Run: snakemake --cores all    Dry run: snakemake -n    Lint: snakemake --lint
+# A study config: snakemake --cores all --configfile workflow/configs/quick.yaml
 
 from snakemake.utils import min_version
 
 min_version("8.0")
 
 
-configfile: "config.yaml"
-
-
 # Validates (and normalises) `config` at parse time, so a bad config fails before any job.
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
-include: "workflow/rules/train.smk"
+include: "workflow/rules/representations.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/aggregate.smk"
 

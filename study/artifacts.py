@@ -3,20 +3,19 @@
 - ``history.csv``: one row per epoch, the columns given (``epoch,train_loss,val_loss,seconds``
   for autoencoders; classifiers add ``val_accuracy``), floats written by ``repr`` so a file
   read back gives the very numbers trained;
-- ``codes.npz``: ``Z_train, Z_val, Z_test``, float32 of shape (n, latent_dim);
-- ``metrics.json``: a JSON object.
+- ``codes.npz``: ``Z_train, Z_val, Z_test``, float32 of shape (n, latent_dim)
+  (:mod:`study.representations`).
 """
 import contextlib
 import csv
-import json
 
 import numpy as np
 
 from diy.atomic import atomic_path
+from study.representations import CODE_KEYS
 
 AE_HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "seconds")
 CLASSIFIER_HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "val_accuracy", "seconds")
-CODE_KEYS = ("Z_train", "Z_val", "Z_test")
 # A column that a record lacks is read from the record's key named here: a classifier's
 # validation metric is its accuracy.
 _SOURCES = {"val_accuracy": "val_metric"}
@@ -72,13 +71,6 @@ def write_codes(path, codes):
             raise ValueError(f"write_codes: {key} must be 2-D (n, latent_dim), got shape {Z.shape}")
     with open(path, "wb") as f:
         np.savez(f, **arrays)
-
-
-def write_json(path, value):
-    """Write ``value`` as indented JSON (NaN and infinities refused: they are not JSON)."""
-    with open(path, "w") as f:
-        json.dump(value, f, indent=2, allow_nan=False)
-        f.write("\n")
 
 
 def _text(value):

@@ -1,13 +1,16 @@
-"""Load and validate the study's configuration against a JSON Schema (written in YAML).
+"""Load and validate the study's configuration.
 
-Validation returns a new dict in which
+The defaults are written once, in the repository's ``config.yaml``; a study's own config (a
+``--configfile``, ``--config`` values) is merged over them (:func:`merge`). The JSON Schema
+(``workflow/schemas/config.schema.yaml``) gives types, ranges and descriptions only; the
+sections of the registered datasets (``data.{name}``), model families (``families.{name}``)
+and analyses (``analysis.{name}``) are added to it from the registries (:func:`load_schema`),
+so it names none of them.
 
-- numbers written as strings (YAML 1.1 reads ``1e-3`` as a string) are numbers wherever the
-  schema asks for a number or an integer, and integral floats are ints where it asks for an integer;
-- every missing key with a ``default`` in the schema is filled in;
-
-or raises :class:`ConfigError` listing every problem, each naming its key path, e.g.
-``config: grid.noise[2] = 1.5: must be in [0, 1]``.
+Validation returns a new dict in which numbers written as strings (YAML 1.1 reads ``1e-3`` as
+a string) are numbers wherever the schema asks for a number or an integer, and integral floats
+are ints where it asks for an integer; or raises :class:`ConfigError` listing every problem,
+each naming its key path, e.g. ``config: grid.noise[2] = 1.5: must be in [0, 1]``.
 """
 import copy
 import math
@@ -30,29 +33,67 @@ class ConfigError(ValueError):
     """The configuration does not satisfy the schema; the message names each offending key."""
 
 
+def read_yaml(path):
+    """A YAML file as Python values; a syntax error is a ConfigError naming the file and line."""
+    try:
+        with open(path) as f:
+            return yaml.safe_load(f)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+
+
 def load_schema(path):
-    """Read a schema file (YAML or JSON) into a dict."""
-    with open(path) as f:
-        return yaml.safe_load(f)
+    """The schema file (YAML) with the sections of every registered dataset, model family and
+    analysis filled in from the registries."""
+    from study.analyses import ANALYSES
+    from study.datasets import DATASETS
+    from study.families import FAMILIES
+
+    schema = read_yaml(path)
+    properties = schema["properties"]
+    schema["$defs"]["dataset"]["enum"] = list(DATASETS)
+    properties["grid"]["properties"]["family"]["items"]["enum"] = list(FAMILIES)
+    for key, registry in (("data", DATASETS), ("families", FAMILIES), ("analysis", ANALYSES)):
+        properties[key].setdefault("properties", {}).update(
+            {name: _section(entry.schema) for name, entry in registry.items()})
+    return schema
 
 
-def load_config(path, schema):
-    """Read the YAML config at `path` and validate it (see :func:`validate_config`)."""
-    with open(path) as f:
-        return validate_config(yaml.safe_load(f), schema, source=str(path))
+def _section(properties):
+    return {"type": "object", "additionalProperties": False, "properties": properties,
+            "required": list(properties)}
 
 
-def validate_config(config, schema, source="config"):
-    """Coerce numbers, fill defaults and check `config` against `schema`.
+def merge(base, override):
+    """`base` with `override` merged in, recursively for mappings (a list or a number replaces)."""
+    if not isinstance(base, Mapping) or not isinstance(override, Mapping):
+        return copy.deepcopy(override)
+    merged = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        merged[key] = merge(base[key], value) if key in base else copy.deepcopy(value)
+    return merged
+
+
+def load_config(path, schema, defaults=None):
+    """Read the YAML config at `path`, merge it over `defaults` and validate it."""
+    return validate_config(read_yaml(path), schema, source=str(path), defaults=defaults)
+
+
+def validate_config(config, schema, source="config", defaults=None):
+    """Merge `config` over `defaults`, coerce numbers and check the result against `schema`.
 
     Parameters
     ----------
     config : mapping or None
         As read from YAML and merged with command-line overrides; not modified.
     schema : mapping
-        A JSON Schema (draft 2020-12) whose object properties carry ``default`` values.
+        A JSON Schema (draft 2020-12), as from :func:`load_schema`.
     source : str
         Prefix of every error line.
+    defaults : mapping or None
+        The repository's config.yaml, under `config`.
 
     Returns
     -------
@@ -62,12 +103,54 @@ def validate_config(config, schema, source="config"):
     ------
     ConfigError
     """
-    normalised = _normalise({} if config is None else config, schema)
+    merged = merge(defaults or {}, {} if config is None else config)
+    normalised = _normalise(merged, schema)
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(normalised), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        raise ConfigError("\n".join(f"{source}: {_describe(e)}" for e in errors))
+    problems = [f"{source}: {_describe(e)}" for e in errors]
+    problems += [f"{source}: {problem}" for problem in _non_finite(normalised)]
+    if not problems:
+        problems += [f"{source}: {problem}" for problem in _per_dataset(normalised)]
+    if problems:
+        raise ConfigError("\n".join(problems))
     return normalised
+
+
+def _non_finite(value, path=()):
+    """Key paths holding NaN or an infinity: they pass every range check (any comparison with
+    NaN is false), then fail much later or never."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _non_finite(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _non_finite(item, (*path, i))
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield f"{_key_path(path)} = {value}: must be a finite number"
+
+
+def per_dataset(value, dataset):
+    """A setting given once for every dataset, or as a mapping per dataset: `dataset`'s value."""
+    return value[dataset] if isinstance(value, Mapping) else value
+
+
+def _per_dataset(config):
+    """Settings given per dataset must give a value for each dataset studied, and name only
+    registered datasets."""
+    from study.datasets import DATASETS
+
+    def walk(value, path):
+        if isinstance(value, Mapping) and value and set(value) <= set(DATASETS):
+            missing = [d for d in config["datasets"] if d not in value]
+            if missing:
+                yield (f"{_key_path(path)}: no value for dataset {', '.join(missing)} (give one "
+                       f"value for every dataset, or one per dataset studied)")
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                yield from walk(item, (*path, key))
+
+    for key in ("training", "classifiers", "families"):
+        yield from walk(config.get(key, {}), (key,))
 
 
 def _normalise(value, schema):

@@ -1,16 +1,19 @@
-"""The study's figures, drawn from the tables, the histories and the saved example arrays.
+"""How the study's figures are drawn: learning curves, image grids, scatter maps, a metric
+against the latent size, heatmaps. What to draw (which variant, which metric) is chosen by the
+analyses (``study.analyses.*``) and the workflow's scripts.
 
 Every function returns a ``matplotlib.figure.Figure`` (no pyplot, no global state: safe
 in scripts and tests alike); :func:`save_figure` writes it as PNG atomically. Nothing is
 computed here but means over seeds of the values it is given.
 """
+import itertools
 import math
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from diy.atomic import atomic_path
-from study.tables import METRICS, best, best_per_latent_dim, format_value, metric_values
+from study.tables import format_value
 
 #: Line colours of the activations, fixed so that every figure uses the same.
 ACTIVATION_COLOURS = {"tanh": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:green"}
@@ -116,27 +119,36 @@ def image_rows(rows, image_shape, title):
     return fig
 
 
-def metric_vs_latent(values, label, title, reference_label="raw pixels"):
+#: Line styles of the model families after the first (solid).
+FAMILY_STYLES = ["-", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
+
+
+def metric_vs_latent(values, label, title, reference=None, reference_label="raw pixels"):
     """A metric against the latent size: one panel per training noise, one line per
-    activation (mean over seeds, with the seeds' range shaded), PCA of each size dashed
-    and the model-free reference (raw pixels or noisy input) dotted.
+    activation (colour) and family (line style), the mean over seeds with the seeds' range
+    shaded; PCA of each size dashed and a model-free `reference` (e.g. ``"pixels"``) dotted.
 
     values : DataFrame from ``study.tables.metric_values`` for one dataset.
     """
     ae = values[values["method"] == "autoencoder"]
     pca = values[values["method"] == "pca"].sort_values("latent_dim")
-    reference = values[values["method"].isin(["pixels", "noisy"])]["value"]
+    reference = values[values["method"] == reference]["value"]
+    families = list(dict.fromkeys(ae["family"]))
     noises = sorted(ae["noise"].dropna().unique())
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in values["latent_dim"].dropna().unique())
     fig, axes = _panels(1, max(len(noises), 1), width=3.8, height=3.2, sharey=True)
     for ax, noise in zip(axes[0], noises):
-        for activation in activations:
-            rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation)]
+        for family, activation in itertools.product(families, activations):
+            rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation) & (ae["family"] == family)]
+            if rows.empty:
+                continue
             stats = rows.groupby("latent_dim")["value"].agg(["mean", "min", "max"]).sort_index()
             x = stats.index.astype(int)
             colour = _colour(activation, activations)
-            ax.plot(x, stats["mean"], marker="o", color=colour, label=f"AE, {activation}")
+            name = f"{family} AE, {activation}" if len(families) > 1 else f"AE, {activation}"
+            ax.plot(x, stats["mean"], marker="o", color=colour, label=name,
+                    ls=FAMILY_STYLES[families.index(family) % len(FAMILY_STYLES)])
             if (stats["max"] > stats["min"]).any():
                 ax.fill_between(x, stats["min"], stats["max"], color=colour, alpha=0.2)
         if len(pca):
@@ -189,8 +201,8 @@ def heatmaps(values, label, title, higher_is_better=True):
     return fig
 
 
-def tsne_maps(panels, title, n_cols=None):
-    """t-SNE maps side by side, points coloured by their class label.
+def scatter_maps(panels, title, n_cols=None, axis_label="t-SNE"):
+    """2-D maps side by side (t-SNE maps, 2-dimensional codes), points coloured by class label.
 
     panels : list of ``(label, Y, y)``, Y of shape (m, 2), y of shape (m,) integer labels.
     """
@@ -204,7 +216,7 @@ def tsne_maps(panels, title, n_cols=None):
             ax.scatter(points[:, 0], points[:, 1], s=3, color=f"C{k % 10}", label=str(c), alpha=0.8,
                        linewidths=0)
         ax.set_title(label, fontsize=8)
-        ax.set(xlabel="t-SNE 1", ylabel="t-SNE 2")
+        ax.set(xlabel=f"{axis_label} 1", ylabel=f"{axis_label} 2")
         ax.set_xticks([])
         ax.set_yticks([])
     for ax in axes.flat[len(panels):]:
@@ -216,105 +228,16 @@ def tsne_maps(panels, title, n_cols=None):
     return fig
 
 
-# -- the study's figures, from its tables and saved arrays ------------------------------
-#: Metrics (``study.tables.METRICS``) drawn against the latent size, and as heatmaps.
-LINE_METRICS = ("reconstruction_error", "kmeans_accuracy", "kmeans_whitened_accuracy", "kmeans_nmi",
-                "tsne_trustworthiness", "tsne_knn_accuracy", "tsne_kmeans_accuracy", "denoising_psnr",
-                "logistic_accuracy", "knn_accuracy", "mlp_accuracy")
-HEATMAP_METRICS = ("reconstruction_error", "kmeans_accuracy", "kmeans_whitened_accuracy",
-                   "tsne_kmeans_accuracy", "denoising_psnr", "knn_accuracy")
-
-
-def metric_figure(tables, dataset, name, kind="lines"):
-    """The metric `name` of one dataset: :func:`metric_vs_latent` (``kind="lines"``) or
-    :func:`heatmaps` (``kind="heatmap"``), titled with the dataset and the metric."""
-    metric = METRICS[name]
-    values = metric_values(tables, name)
+def metric_figure(values, dataset, metric, kind="lines", reference=None):
+    """A metric (:class:`study.analyses.Metric`) of one dataset from its
+    :func:`study.tables.metric_values`: :func:`metric_vs_latent` (``kind="lines"``, with the
+    model-free `reference` representation dotted) or :func:`heatmaps` (``kind="heatmap"``),
+    titled with the dataset and the metric."""
     values = values[values["dataset"] == dataset]
     if kind == "heatmap":
         direction = "higher" if metric.higher_is_better else "lower"
         return heatmaps(values, metric.label, f"{dataset}: {metric.label} of each autoencoder\n"
                         f"(mean over seeds; {direction} is better)", metric.higher_is_better)
-    reference = "noisy input" if metric.table == "denoising" else "raw pixels"
+    label = {"pixels": "raw pixels", "noisy": "noisy input", "mean": "mean image"}.get(reference, reference)
     return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "
-                            "size, autoencoders beside PCA", reference)
-
-
-def reconstructions_figure(tables, dataset, load):
-    """Test images and their reconstructions by the best autoencoder of each latent size
-    (lowest squared error) and by PCA of the same size.
-
-    load : function of a variant's or baseline's name (``"pca16"``) returning the arrays
-        its reconstruction job saved (``clean``, ``reconstruction``, ``image_shape``).
-    """
-    values = metric_values(tables, "reconstruction_error")
-    chosen = best_per_latent_dim(values[values["dataset"] == dataset], higher_is_better=False)
-    rows, image_shape = [], None
-    for latent_dim, row in chosen.items():
-        ae, pca = load(row["variant"]), load(f"pca{latent_dim}")
-        if not rows:
-            rows.append(("original", ae["clean"]))
-            image_shape = ae["image_shape"]
-        rows.append((f"AE {row['variant']}\nerror {format_value(row['value'], 3)}", ae["reconstruction"]))
-        pca_error = _value(values[values["dataset"] == dataset], "pca", latent_dim)
-        rows.append((f"PCA {latent_dim}\nerror {format_value(pca_error, 3)}", pca["reconstruction"]))
-    return image_rows(rows, image_shape, f"{dataset}: test images (top) and their reconstructions by the "
-                      "best autoencoder of each latent size and by PCA of that size\n"
-                      "(error: squared error per image over the test split)")
-
-
-def tsne_figure(tables, dataset, load):
-    """t-SNE maps of the test subset: the best autoencoder of each latent size (highest
-    k-means accuracy on its map), PCA of each size, and raw pixels.
-
-    load : function of a variant's or baseline's name returning its saved map arrays
-        (``map``, ``y``).
-    """
-    values = metric_values(tables, "tsne_kmeans_accuracy")
-    values = values[values["dataset"] == dataset]
-    chosen = best_per_latent_dim(values, higher_is_better=True)
-
-    def panel(label, name, score):
-        arrays = load(name)
-        return f"{label}\nk-means acc. {format_value(score, 3)}", arrays["map"], arrays["y"]
-
-    # First row: the autoencoders, then raw pixels; second row: PCA under each autoencoder.
-    panels = [panel(row["variant"], row["variant"], row["value"]) for row in chosen.values()]
-    panels.append(panel("raw pixels", "pixels", _value(values, "pixels")))
-    panels += [panel(f"PCA {k}", f"pca{k}", _value(values, "pca", k)) for k in chosen]
-    return tsne_maps(panels, f"{dataset}: t-SNE maps of {len(panels[0][2])} test images coloured by "
-                     "label; top: best autoencoder of each latent size, bottom: PCA of that size",
-                     n_cols=len(chosen) + 1)
-
-
-def denoising_figure(tables, dataset, load):
-    """Clean test images; for each test noise kind at its middle level, the noisy input and
-    its denoising by the best autoencoder (highest mean PSNR over test noises), by the best
-    plain autoencoder (trained without noise) and by PCA of the best one's size.
-
-    load : function of a variant's or baseline's name returning its saved example arrays.
-    """
-    values = metric_values(tables, "denoising_psnr")
-    values = values[values["dataset"] == dataset]
-    top = best(values, higher_is_better=True)
-    plain = best(values[values["noise"] == 0], higher_is_better=True)
-    ae, pca = load(top["variant"]), load(f"pca{int(top['latent_dim'])}")
-    other = load(plain["variant"]) if plain is not None and plain["variant"] != top["variant"] else None
-    level = len(ae["levels"]) // 2
-    rows = [("clean", ae["clean"])]
-    for i, kind in enumerate(ae["kinds"]):
-        noise = f"{kind} {format_value(float(ae['levels'][level]))}"
-        rows.append((f"noisy: {noise}", ae["noisy"][i, level]))
-        rows.append((f"AE {top['variant']}", ae["autoencoder"][i, level]))
-        if other is not None:
-            rows.append((f"AE {plain['variant']}", other["autoencoder"][i, level]))
-        rows.append((f"PCA {int(top['latent_dim'])}", pca["pca"][i, level]))
-    return image_rows(rows, ae["image_shape"], f"{dataset}: denoising of test images, best denoising "
-                      "autoencoder vs best plain autoencoder vs PCA")
-
-
-def _value(values, method, latent_dim=None):
-    rows = values[values["method"] == method]
-    if latent_dim is not None:
-        rows = rows[rows["latent_dim"] == latent_dim]
-    return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+                            "size, autoencoders beside PCA", reference, label)

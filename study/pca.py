@@ -1,21 +1,23 @@
-"""The PCA baseline every analysis compares the autoencoder to.
+"""The PCA representation: the linear autoencoder every analysis compares the autoencoders to.
 
-PCA with as many components as the latent size is the linear autoencoder: its codes
-are the projections on the top principal axes of the *train* split, its
-reconstructions the back-projections. It is always fitted on clean train images.
+PCA with as many components as a latent size, fitted on the clean *train* split: its codes
+are the projections on the top principal axes, its reconstructions the back-projections.
+Its model is a ``diy`` autoencoder of two ``Linear`` layers holding that projection and
+back-projection, so the analyses that need images read it like any autoencoder's.
 """
 import numpy as np
-from sklearn.decomposition import PCA
+
+from diy.autoencoder import AutoEncoder
+from diy.linear import Linear
+from diy.sequential import Sequential
+from study.representations import SPLITS
 
 
 def fit_pca(X_train, n_components, seed):
-    """Fit PCA on the train split.
+    """A ``sklearn.decomposition.PCA`` fitted on X_train (n_train, d); `seed` is the
+    ``random_state`` of its (possibly randomised) SVD solver."""
+    from sklearn.decomposition import PCA
 
-    X_train : ndarray of shape (n_train, d).
-    n_components : int, the latent size being compared to.
-    seed : int, ``random_state`` of the (possibly randomised) SVD solver.
-    Returns a fitted ``sklearn.decomposition.PCA``.
-    """
     return PCA(n_components=int(n_components), random_state=int(seed)).fit(X_train)
 
 
@@ -24,11 +26,21 @@ def pca_codes(pca, X):
     return pca.transform(X).astype(np.float32)
 
 
-def pca_reconstruct(pca, X):
-    """(n, d) -> (n, d) float32: project, back-project, clip to [0, 1].
+def pca_model(pca, dtype=np.float32):
+    """The fitted PCA as ``AutoEncoder(Linear(d, k), Linear(k, d))``: codes
+    ``(X - mean) @ C.T = X @ C.T - mean @ C.T``, reconstructions ``Z @ C + mean``."""
+    C, mean = pca.components_.astype(np.float64), pca.mean_.astype(np.float64)
+    k, d = C.shape
+    encoder, decoder = Linear(d, k, dtype=dtype), Linear(k, d, dtype=dtype)
+    for layer, W, b in ((encoder, C.T, -mean @ C.T), (decoder, C, mean)):
+        layer._parameters["W"][...] = W
+        layer._parameters["b"][...] = b
+    model = AutoEncoder(Sequential(encoder), Sequential(decoder))
+    model.eval()
+    return model
 
-    Clipping is a projection onto the pixel box, which holds every clean image,
-    so it can only lower PCA's error; it also makes PCA's BCE defined.
-    """
-    X_hat = pca.inverse_transform(pca.transform(X))
-    return np.clip(X_hat, 0.0, 1.0).astype(np.float32)
+
+def pca_representation(data, n_components, seed):
+    """``(model, codes)`` of PCA with `n_components` fitted on ``data["X_train"]``."""
+    pca = fit_pca(data["X_train"], n_components, seed)
+    return pca_model(pca), {f"Z_{split}": pca_codes(pca, data[f"X_{split}"]) for split in SPLITS}

@@ -1,27 +1,20 @@
-"""A config section's settings as they apply to one dataset."""
+"""A config section's settings as they apply to one dataset, and a job's resources."""
+from study.config import per_dataset
 
 #: The settings of ``training`` (autoencoders) and ``classifiers`` that shape a training run.
 AE_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "dtype", "max_train_samples")
 CLASSIFIER_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "max_train_samples")
 
 
-def dataset_settings(section, dataset, keys):
-    """``{key: value}`` of `section` for `dataset`, sorted by key.
+def dataset_settings(section, dataset, keys=None):
+    """``{key: value}`` of `section` (all its keys, or `keys`) for `dataset`, sorted by key.
 
     A value may be given once for every dataset or as a mapping per dataset
     (``epochs: {digits: 500, mnist: 50}``); the latter gives `dataset`'s entry. Sorted keys
     make the result's ``repr`` (which Snakemake compares to decide on reruns) independent of
     the order the keys were written in.
     """
-    values = {}
-    for key in sorted(keys):
-        value = section[key]
-        if isinstance(value, dict):
-            if dataset not in value:
-                raise KeyError(f"{key} has no value for dataset {dataset!r} (has {sorted(value)})")
-            value = value[dataset]
-        values[key] = value
-    return values
+    return {key: per_dataset(section[key], dataset) for key in sorted(section if keys is None else keys)}
 
 
 def runtime_minutes(epochs, dataset_mb):
@@ -35,7 +28,7 @@ def runtime_minutes(epochs, dataset_mb):
 
 
 def memory_mb(dataset_mb):
-    """Memory of a training job (Snakemake's ``mem_mb``): the dataset, a float64 copy of its
-    training and validation splits if asked for, Python, NumPy and the model. Measured on
-    MNIST (220 MB) in float32: 270 MB at most; this gives 740 MB."""
+    """Memory of a job that loads a dataset (Snakemake's ``mem_mb``): the dataset, a float64 copy
+    of its training and validation splits if asked for, Python, NumPy and a model. Measured on
+    MNIST (220 MB) in float32: 270 MB at most for training; this gives 740 MB."""
     return 300 + int(2 * dataset_mb)

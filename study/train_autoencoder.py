@@ -1,12 +1,8 @@
 """Train one autoencoder variant of the grid on a dataset, and encode its splits.
 
-The architecture is ``[n_features, *hidden, latent_dim]``, mirrored by the decoder
-(``diy.AutoEncoder.build``): the variant's activation after every hidden layer, a sigmoid
-output for pixels in [0, 1] and BCELoss, trained with Adam and early stopping on the
-validation loss. The code layer is linear by default (``latent_activation``): a
-tanh/sigmoid code saturates and a ReLU code has dead units, which in a 2- to 8-d code
-distort or waste the very dimensions k-means, t-SNE and the latent classifiers read; a
-linear code, as in PCA, has neither problem.
+The architecture is its family's (:mod:`study.families`), ending in a sigmoid for pixels in
+[0, 1]; every family is trained the same way: BCELoss, Adam and early stopping on the
+validation loss, keeping the best epoch's weights.
 
 A variant with ``noise > 0`` is a denoising autoencoder: each training batch is corrupted
 afresh (``diy.noise.corrupt``) and the target is the clean batch. Validation loss and the
@@ -21,15 +17,14 @@ import time
 
 import numpy as np
 
-from diy.autoencoder import AutoEncoder
 from diy.bce_loss import BCELoss
 from diy.noise import corrupt
 from diy.optim import Adam
-from diy.train import fit, predict
+from diy.train import fit
+from study.families import FAMILIES
+from study.representations import encode_splits
 
 log = logging.getLogger(__name__)
-
-SPLITS = ("train", "val", "test")
 
 
 def seed_streams(seed):
@@ -51,17 +46,7 @@ def training_subset(X, max_samples):
     return X[:max_samples]
 
 
-def build_autoencoder(n_features, hidden, variant, *, latent_activation="linear", rng=None,
-                      dtype=np.float32):
-    """The untrained ``AutoEncoder`` of `variant` (an ``AEVariant``) for `n_features` inputs."""
-    return AutoEncoder.build(
-        [n_features, *hidden, variant.latent_dim], variant.activation, "sigmoid",
-        latent_activation=latent_activation, rng=rng, dtype=dtype,
-    )
-
-
-def train_autoencoder(data, variant, *, hidden, training, noise_type="gaussian",
-                      latent_activation="linear", name=None):
+def train_autoencoder(data, variant, *, family, training, noise_type="gaussian", name=None):
     """Train `variant` on ``data`` and encode every split.
 
     Parameters
@@ -70,16 +55,15 @@ def train_autoencoder(data, variant, *, hidden, training, noise_type="gaussian",
         A dataset as from ``study.data.dataset.load_dataset``: ``X_train, X_val, X_test``
         of shape (n, n_features), values in [0, 1].
     variant : study.variants.AEVariant
-        Latent size, hidden activation, noise level and seed.
-    hidden : sequence of int
-        Encoder hidden sizes (``architecture[dataset].hidden`` of the config).
+        Family, latent size, hidden activation, noise level and seed.
+    family : mapping
+        The family's settings for this dataset (``families.{family}`` of the config, its
+        per-dataset values resolved).
     training : mapping
         ``epochs, batch_size, lr, patience, dtype`` and optionally ``max_train_samples``
         (the config's ``training`` section).
     noise_type : str
         A key of ``diy.noise.NOISE``; used only if ``variant.noise > 0``.
-    latent_activation : str
-        Activation of the code layer.
     name : str, optional
         Names the model in log lines and in a ``TrainingDiverged`` message
         (default: the variant's name).
@@ -104,17 +88,16 @@ def train_autoencoder(data, variant, *, hidden, training, noise_type="gaussian",
     X_train = X_train.astype(dtype, copy=False)
     X_val = data["X_val"].astype(dtype, copy=False)
     init_rng, train_rng = seed_streams(variant.seed)
-    model = build_autoencoder(X_train.shape[1], hidden, variant, latent_activation=latent_activation,
-                              rng=init_rng, dtype=dtype)
+    model = FAMILIES[variant.family].build(tuple(data["image_shape"]), variant, family, init_rng, dtype)
 
     transform = None
     if variant.noise > 0:
         def transform(batch, rng):
             return corrupt(batch, noise_type, variant.noise, rng)
 
-    log.info("%s: autoencoder %s (%s code), %s, trained on %d samples (validation %d), %s",
-             name, "-".join(map(str, [X_train.shape[1], *hidden, variant.latent_dim])),
-             latent_activation, f"{noise_type} noise {variant.noise}" if transform else "no noise",
+    log.info("%s: %s autoencoder (%s), %s, trained on %d samples (validation %d), %s", name,
+             variant.family, ", ".join(f"{key}={value}" for key, value in family.items()),
+             f"{noise_type} noise {variant.noise}" if transform else "no noise",
              len(X_train), len(X_val), ", ".join(f"{key}={value}" for key, value in training.items()))
     start = time.perf_counter()
     history = fit(
@@ -127,15 +110,8 @@ def train_autoencoder(data, variant, *, hidden, training, noise_type="gaussian",
              name, len(history), time.perf_counter() - start,
              len(X_train) * len(history) / max(sum(history["seconds"]), 1e-9), history.best_epoch,
              min(history["val_loss"]), ", stopped early" if history.stopped_early else "")
-    codes = encode_splits(model, data, dtype)
+    codes = encode_splits(model.encoder, data, dtype)
     return model, history, codes
-
-
-def encode_splits(model, data, dtype=np.float32):
-    """``{"Z_train": ..., "Z_val": ..., "Z_test": ...}``: float32 codes of each split."""
-    model.eval()
-    return {f"Z_{split}": predict(model.encoder, data[f"X_{split}"].astype(dtype, copy=False))
-            .astype(np.float32, copy=False) for split in SPLITS}
 
 
 def epoch_logger(name, epochs, metric_name=None, logger=log):

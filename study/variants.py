@@ -1,8 +1,8 @@
 """Variant names: one readable path segment that names every parameter of a model.
 
-Autoencoders live in ``results/{dataset}/ae/{variant}/`` with names like
-``latent16_tanh_noise0.25_seed0``; raw-pixel classifiers in ``results/{dataset}/clf/{variant}/``
-with names like ``hidden512-256_relu_dropout0.2_seed0``. Numbers are written by
+Autoencoders are representations, ``results/{dataset}/repr/{variant}/``, with names like
+``mlp_latent16_tanh_noise0.25_seed0`` (model family first); raw-pixel classifiers live in
+``results/{dataset}/clf/{variant}/`` with names like ``hidden512-256_relu_dropout0.2_seed0``. Numbers are written by
 :func:`format_number`, so each parameter set has exactly one name and parsing a name gives
 the parameters back.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 _NUMBER = r"[0-9][0-9.e+-]*"
 
 #: Regex matching an autoencoder variant name (for Snakemake's ``wildcard_constraints``).
-AE_VARIANT_REGEX = rf"latent[1-9][0-9]*_[a-z][a-z0-9_]*?_noise{_NUMBER}_seed[0-9]+"
+AE_VARIANT_REGEX = rf"[a-z][a-z0-9]*_latent[1-9][0-9]*_[a-z][a-z0-9_]*?_noise{_NUMBER}_seed[0-9]+"
 #: Regex matching a classifier variant name.
 CLASSIFIER_VARIANT_REGEX = (
     rf"hidden[1-9][0-9]*(-[1-9][0-9]*)*_[a-z][a-z0-9_]*?_dropout{_NUMBER}_seed[0-9]+"
@@ -39,8 +39,10 @@ def _integer(name, value, minimum):
 
 @dataclass(frozen=True)
 class AEVariant:
-    """One autoencoder of the grid: latent size, activation, input-noise level and seed."""
+    """One autoencoder of the grid: model family, latent size, activation, input-noise level
+    and seed."""
 
+    family: str
     latent_dim: int
     activation: str
     noise: float
@@ -54,24 +56,29 @@ class AEVariant:
 
     @property
     def name(self):
-        """E.g. ``latent16_tanh_noise0.25_seed0``."""
+        """E.g. ``mlp_latent16_tanh_noise0.25_seed0``."""
         return (
-            f"latent{self.latent_dim}_{self.activation}"
+            f"{self.family}_latent{self.latent_dim}_{self.activation}"
             f"_noise{format_number(self.noise)}_seed{self.seed}"
         )
+
+    @property
+    def configuration(self):
+        """The name without the seed: what several training seeds of one variant share."""
+        return self.name.rsplit("_seed", 1)[0]
 
     @classmethod
     def parse(cls, name):
         """The variant named `name`; ValueError unless `name` is exactly a variant's name."""
         match = re.fullmatch(
-            rf"latent([0-9]+)_([a-z][a-z0-9_]*?)_noise({_NUMBER})_seed([0-9]+)", name
+            rf"([a-z][a-z0-9]*)_latent([0-9]+)_([a-z][a-z0-9_]*?)_noise({_NUMBER})_seed([0-9]+)", name
         )
         if not match:
             raise ValueError(
-                f"{name!r} is not an autoencoder variant name like latent16_tanh_noise0.25_seed0"
+                f"{name!r} is not an autoencoder variant name like mlp_latent16_tanh_noise0.25_seed0"
             )
-        latent_dim, activation, noise, seed = match.groups()
-        return _canonical(cls(int(latent_dim), activation, float(noise), int(seed)), name)
+        family, latent_dim, activation, noise, seed = match.groups()
+        return _canonical(cls(family, int(latent_dim), activation, float(noise), int(seed)), name)
 
 
 @dataclass(frozen=True)
@@ -124,14 +131,14 @@ def ae_variants(config):
 
     Returns
     -------
-    list of AEVariant, one per element of latent_dim x activation x noise x seed.
+    list of AEVariant, one per element of family x latent_dim x activation x noise x seed.
     """
     grid = config["grid"]
     _check_names_differ("grid.noise", grid["noise"])
     return [
         AEVariant(*values)
         for values in itertools.product(
-            grid["latent_dim"], grid["activation"], grid["noise"], grid["seed"]
+            grid["family"], grid["latent_dim"], grid["activation"], grid["noise"], grid["seed"]
         )
     ]
 

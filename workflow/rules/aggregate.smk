@@ -1,41 +1,43 @@
-# Aggregation: the analyses' JSON files gathered into results/tables/ (CSV and Markdown, and a
-# summary.md answering the study's questions), drawn into results/figures/*.png, and
-# captioned for `snakemake --report report.html`. It reads what the analyses and the
-# training wrote and never recomputes an analysis (study.tables, study.figures).
+# Aggregation: the analyses' JSON files gathered into results/tables/ (CSV, Markdown, HTML,
+# and summary.md answering the study's questions), drawn into results/figures/*.png, and
+# captioned for `snakemake --report report.html`. Tables, figures and captions come from the
+# analyses registry; nothing here recomputes an analysis.
 #
 # Re-run only the aggregation (what reads the tables follows):
-#   snakemake --cores 2 aggregate --forcerun table classifiers_table learning_curves_figure classifier_curves_figure
+#   snakemake --cores 2 aggregate --forcerun table classifiers_table
+
 
 report: "../report/workflow.rst"
 
 
-TABLES = expand(
-    "results/tables/{table}.{ext}", table=TABLE_NAMES, ext=["csv", "md", "html"]
-)
-FIGURES = (
+TABLE_NAMES = [*ANALYSES, "classifiers"]
+# (analysis, name, Metric) of every metric the analyses declare.
+METRICS = {
+    name: (analysis, metric)
+    for analysis in ANALYSES.values()
+    for name, metric in analysis.metrics.items()
+}
+# Figure name -> (analysis, Figure), for the figures that apply to this study's config.
+FIGURES = {
+    name: (analysis, figure)
+    for analysis in ANALYSES.values()
+    for name, figure in analysis.figures.items()
+    if figure.applies(config)
+}
+LINE_METRICS = [name for name, (_, metric) in METRICS.items() if metric.lines]
+HEATMAP_METRICS = [name for name, (_, metric) in METRICS.items() if metric.heatmap]
+
+TABLES = expand(f"{R}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"])
+FIGURE_FILES = (
     expand(
-        "results/figures/{dataset}_{figure}.png",
+        f"{R}/figures/{{dataset}}_{{figure}}.png",
         dataset=DATASETS,
-        figure=[
-            "learning_curves",
-            "classifier_curves",
-            "reconstructions",
-            "tsne",
-            "denoising",
-        ],
+        figure=["learning_curves", "classifier_curves", *FIGURES],
     )
-    + expand(
-        "results/figures/{dataset}_{metric}_vs_latent.png",
-        dataset=DATASETS,
-        metric=LINE_METRICS,
-    )
-    + expand(
-        "results/figures/{dataset}_{metric}_heatmap.png",
-        dataset=DATASETS,
-        metric=HEATMAP_METRICS,
-    )
+    + expand(f"{R}/figures/{{dataset}}_{{metric}}_vs_latent.png", dataset=DATASETS, metric=LINE_METRICS)
+    + expand(f"{R}/figures/{{dataset}}_{{metric}}_heatmap.png", dataset=DATASETS, metric=HEATMAP_METRICS)
 )
-AGGREGATES = TABLES + ["results/tables/summary.md", "results/tables/summary.html"] + FIGURES
+AGGREGATES = TABLES + [f"{R}/tables/summary.md", f"{R}/tables/summary.html"] + FIGURE_FILES
 ALL_TARGETS.extend(AGGREGATES)
 
 
@@ -52,25 +54,30 @@ rule aggregate:
 # -- tables ---------------------------------------------------------------------------
 rule table:
     input:
-        table_documents,
+        lambda wildcards: [path for dataset in DATASETS for path in documents(wildcards.table, dataset)],
     output:
-        csv="results/tables/{table}.csv",
-        md="results/tables/{table}.md",
+        csv=f"{R}/tables/{{table}}.csv",
+        md=f"{R}/tables/{{table}}.md",
         html=report(
-            "results/tables/{table}.html",
-            caption="../report/table.rst",
-            category=lambda wildcards: CATEGORY[wildcards.table],
+            f"{R}/tables/{{table}}.html",
+            caption="../report/caption.rst",
+            category=lambda wildcards: ANALYSES[wildcards.table].category,
             subcategory="tables",
             labels={"table": "{table}"},
         ),
     log:
-        "logs/tables/{table}.log",
+        f"{R}/logs/tables/{{table}}.log",
     wildcard_constraints:
         table="|".join(ANALYSES),
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+    params:
+        caption=lambda wildcards: (
+            f"The **{wildcards.table}** analysis of every representation of each dataset, one row "
+            "per representation (and per row of the analysis): ``dataset, representation, method, "
+            "family, latent_dim, activation, noise, seed`` say which (``method``: ``autoencoder``, "
+            "``pca`` with ``latent_dim`` components fitted on the train split, ``pixels``, or a "
+            "baseline of the analysis' own; ``noise`` is an autoencoder's *training* noise). "
+            + ANALYSES[wildcards.table].caption
+        ),
     conda:
         "../envs/diy.yaml"
     script:
@@ -79,34 +86,22 @@ rule table:
 
 rule classifiers_table:
     input:
-        expand(
-            "results/{dataset}/clf/{variant}/metrics.json",
-            dataset=DATASETS,
-            variant=CLASSIFIER_VARIANTS,
-        ),
+        expand(f"{R}/{{dataset}}/clf/{{variant}}/metrics.json", dataset=DATASETS, variant=CLASSIFIER_VARIANTS),
     output:
-        csv="results/tables/classifiers.csv",
-        md="results/tables/classifiers.md",
+        csv=f"{R}/tables/classifiers.csv",
+        md=f"{R}/tables/classifiers.md",
         html=report(
-            "results/tables/classifiers.html",
+            f"{R}/tables/classifiers.html",
             caption="../report/classifiers.rst",
-            category=CATEGORY["classifiers"],
+            category=ANALYSES["classification"].category if "classification" in ANALYSES else "classifiers",
             subcategory="tables",
             labels={"table": "classifiers"},
         ),
     log:
-        "logs/tables/classifiers.log",
+        f"{R}/logs/tables/classifiers.log",
     params:
         # (dataset, variant) of each input, in order.
-        entries=[
-            (dataset, variant)
-            for dataset in DATASETS
-            for variant in CLASSIFIER_VARIANTS
-        ],
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
+        entries=[(dataset, variant) for dataset in DATASETS for variant in CLASSIFIER_VARIANTS],
     conda:
         "../envs/diy.yaml"
     script:
@@ -115,24 +110,20 @@ rule classifiers_table:
 
 rule summary:
     input:
-        expand("results/tables/{table}.csv", table=TABLE_NAMES),
+        expand(f"{R}/tables/{{table}}.csv", table=TABLE_NAMES),
     output:
-        md="results/tables/summary.md",
+        md=f"{R}/tables/summary.md",
         html=report(
-            "results/tables/summary.html",
+            f"{R}/tables/summary.html",
             caption="../report/summary.rst",
             category="1. Summary",
             labels={"table": "summary"},
         ),
     log:
-        "logs/tables/summary.log",
+        f"{R}/logs/tables/summary.log",
     params:
         datasets=DATASETS,
         tables=TABLE_NAMES,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     conda:
         "../envs/diy.yaml"
     script:
@@ -142,23 +133,19 @@ rule summary:
 # -- figures --------------------------------------------------------------------------
 rule learning_curves_figure:
     input:
-        expand("results/{{dataset}}/ae/{variant}/history.csv", variant=AE_VARIANTS),
+        expand(f"{R}/{{{{dataset}}}}/repr/{{variant}}/history.csv", variant=AE_VARIANTS),
     output:
         report(
-            "results/figures/{dataset}_learning_curves.png",
+            f"{R}/figures/{{dataset}}_learning_curves.png",
             caption="../report/learning_curves.rst",
             category="0. Training",
             subcategory="{dataset}",
             labels={"dataset": "{dataset}", "figure": "autoencoder learning curves"},
         ),
     log:
-        "logs/figures/{dataset}_learning_curves.log",
+        f"{R}/logs/figures/{{dataset}}_learning_curves.log",
     params:
         variants=AE_VARIANTS,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     conda:
         "../envs/diy.yaml"
     script:
@@ -167,161 +154,79 @@ rule learning_curves_figure:
 
 rule classifier_curves_figure:
     input:
-        expand(
-            "results/{{dataset}}/clf/{variant}/history.csv", variant=CLASSIFIER_VARIANTS
-        ),
+        expand(f"{R}/{{{{dataset}}}}/clf/{{variant}}/history.csv", variant=CLASSIFIER_VARIANTS),
     output:
         report(
-            "results/figures/{dataset}_classifier_curves.png",
+            f"{R}/figures/{{dataset}}_classifier_curves.png",
             caption="../report/classifier_curves.rst",
             category="0. Training",
             subcategory="{dataset}",
             labels={"dataset": "{dataset}", "figure": "raw-pixel classifier learning curves"},
         ),
     log:
-        "logs/figures/{dataset}_classifier_curves.log",
+        f"{R}/logs/figures/{{dataset}}_classifier_curves.log",
     params:
         variants=CLASSIFIER_VARIANTS,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
     conda:
         "../envs/diy.yaml"
     script:
         "../scripts/figure_classifier_curves.py"
 
 
+def metric_labels(suffix):
+    """The report labels of a metric's figure (a function of its wildcards)."""
+    return lambda wildcards: {
+        "dataset": wildcards.dataset,
+        "figure": METRICS[wildcards.metric][1].label + suffix,
+    }
+
+
 rule metric_figure:
     input:
-        metric_table,
+        lambda wildcards: f"{R}/tables/{METRICS[wildcards.metric][0].name}.csv",
     output:
         report(
-            "results/figures/{dataset}_{metric}_vs_latent.png",
-            caption="../report/metric_vs_latent.rst",
-            category=metric_category,
+            f"{R}/figures/{{dataset}}_{{metric}}_{{kind}}.png",
+            caption="../report/metric_figure.rst",
+            category=lambda wildcards: METRICS[wildcards.metric][0].category,
             subcategory="{dataset}",
             labels=metric_labels(""),
         ),
     log:
-        "logs/figures/{dataset}_{metric}_vs_latent.log",
+        f"{R}/logs/figures/{{dataset}}_{{metric}}_{{kind}}.log",
     wildcard_constraints:
-        metric="|".join(LINE_METRICS),
+        metric="|".join(METRICS),
+        kind="vs_latent|heatmap",
     params:
-        label=metric_label,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+        analysis=lambda wildcards: METRICS[wildcards.metric][0].name,
+        label=lambda wildcards: METRICS[wildcards.metric][1].label,
     conda:
         "../envs/diy.yaml"
     script:
         "../scripts/figure_metric.py"
 
 
-rule heatmap_figure:
+rule analysis_figure:
     input:
-        metric_table,
+        table=lambda wildcards: f"{R}/tables/{FIGURES[wildcards.figure][0].name}.csv",
+        arrays=lambda wildcards: documents(FIGURES[wildcards.figure][0].name, wildcards.dataset, "npz"),
     output:
         report(
-            "results/figures/{dataset}_{metric}_heatmap.png",
-            caption="../report/heatmap.rst",
-            category=metric_category,
+            f"{R}/figures/{{dataset}}_{{figure}}.png",
+            caption="../report/caption.rst",
+            category=lambda wildcards: FIGURES[wildcards.figure][0].category,
             subcategory="{dataset}",
-            labels=metric_labels(" (heatmap)"),
+            labels=lambda wildcards: {"dataset": wildcards.dataset, "figure": wildcards.figure},
         ),
     log:
-        "logs/figures/{dataset}_{metric}_heatmap.log",
+        f"{R}/logs/figures/{{dataset}}_{{figure}}.log",
     wildcard_constraints:
-        metric="|".join(HEATMAP_METRICS),
+        figure="|".join(FIGURES) or "(?!)",
     params:
-        label=metric_label,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+        analysis=lambda wildcards: FIGURES[wildcards.figure][0].name,
+        names=lambda wildcards: representations(FIGURES[wildcards.figure][0].name),
+        caption=lambda wildcards: FIGURES[wildcards.figure][1].caption,
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/figure_metric.py"
-
-
-rule reconstructions_figure:
-    input:
-        unpack(examples("reconstruction", PCA_BASELINES)),
-        table="results/tables/reconstruction.csv",
-    output:
-        report(
-            "results/figures/{dataset}_reconstructions.png",
-            caption="../report/reconstructions.rst",
-            category=CATEGORY["reconstruction"],
-            subcategory="{dataset}",
-            labels={"dataset": "{dataset}", "figure": "reconstructed test images"},
-        ),
-    log:
-        "logs/figures/{dataset}_reconstructions.log",
-    params:
-        variants=AE_VARIANTS,
-        baselines=PCA_BASELINES,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/figure_examples.py"
-
-
-rule tsne_figure:
-    input:
-        unpack(examples("tsne", ["pixels"] + PCA_BASELINES)),
-        table="results/tables/tsne.csv",
-    output:
-        report(
-            "results/figures/{dataset}_tsne.png",
-            caption="../report/tsne.rst",
-            category=CATEGORY["tsne"],
-            subcategory="{dataset}",
-            labels={"dataset": "{dataset}", "figure": "t-SNE maps"},
-        ),
-    log:
-        "logs/figures/{dataset}_tsne.log",
-    params:
-        variants=AE_VARIANTS,
-        baselines=["pixels"] + PCA_BASELINES,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/figure_examples.py"
-
-
-rule denoising_figure:
-    input:
-        unpack(examples("denoising", PCA_BASELINES)),
-        table="results/tables/denoising.csv",
-    output:
-        report(
-            "results/figures/{dataset}_denoising.png",
-            caption="../report/denoising.rst",
-            category=CATEGORY["denoising"],
-            subcategory="{dataset}",
-            labels={"dataset": "{dataset}", "figure": "denoised test images"},
-        ),
-    log:
-        "logs/figures/{dataset}_denoising.log",
-    params:
-        variants=AE_VARIANTS,
-        baselines=PCA_BASELINES,
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/figure_examples.py"
+        "../scripts/figure.py"

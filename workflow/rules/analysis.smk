@@ -1,254 +1,61 @@
-# Analyses: one target per analysis and autoencoder variant, results/{dataset}/{analysis}/{variant}.json
-# (study.results layout), computed from the variant's codes (or model, where the images
-# are needed) by study.analyses. Baselines that depend on no variant (raw pixels, the
-# noisy input, PCA of each latent size) are computed once per dataset, in their own rules:
-# results/{dataset}/baselines/{analysis}_{baseline}.json.
-# Every rule runs scripts/analysis.py, which takes the analysis' name from the rule's
-# (less _baseline): the rule names are the analyses' names of study.analyses.ANALYSES.
+# Analyses: one target per analysis and representation of a dataset,
+# results/{dataset}/{analysis}/{representation}.json (+ .npz: the arrays its figures need),
+# computed by the analysis registered as {analysis} (study.analyses) from the representation's
+# codes or model (study.representations), or for one of the analysis' own baselines (the
+# noisy input of denoising) from the data alone.
+
+OWN_BASELINES = sorted({name for a in ANALYSES.values() for name in a.own_baselines})
 
 
-include: "analysis_common.smk"
+def representations(analysis):
+    """The names an analysis is computed for: every autoencoder, then its baselines."""
+    names = list(AE_VARIANTS)
+    for baseline in ANALYSES[analysis].baselines:
+        names += PCA if baseline == "pca" else [baseline]
+    return names
 
 
-# -- per variant ------------------------------------------------------------------------
-rule reconstruction:
+def documents(analysis, dataset, ext="json"):
+    return expand(
+        f"{R}/{{dataset}}/{{analysis}}/{{name}}.{ext}",
+        dataset=dataset,
+        analysis=analysis,
+        name=representations(analysis),
+    )
+
+
+ALL_TARGETS.extend(
+    path for analysis in ANALYSES for dataset in DATASETS for path in documents(analysis, dataset)
+)
+
+
+def analysis_input(wildcards):
+    """The dataset, and the representation's codes or model (none for an own baseline)."""
+    inputs = {"data": f"data/{wildcards.dataset}.npz"}
+    analysis = ANALYSES[wildcards.analysis]
+    if wildcards.representation not in analysis.own_baselines:
+        file = "codes.npz" if analysis.reads == "codes" else "model.npz"
+        inputs[analysis.reads] = f"{R}/{wildcards.dataset}/repr/{wildcards.representation}/{file}"
+    return inputs
+
+
+rule analysis:
     input:
-        data="data/{dataset}.npz",
-        model=f"{AE_DIR}/model.npz",
+        unpack(analysis_input),
     output:
-        json="results/{dataset}/reconstruction/{variant}.json",
-        examples="results/{dataset}/reconstruction/{variant}.npz",
+        json=f"{R}/{{dataset}}/{{analysis}}/{{representation}}.json",
+        arrays=f"{R}/{{dataset}}/{{analysis}}/{{representation}}.npz",
     log:
-        "logs/{dataset}/reconstruction/{variant}.log",
+        f"{R}/logs/{{dataset}}/{{analysis}}/{{representation}}.log",
     benchmark:
-        "benchmarks/{dataset}/reconstruction/{variant}.tsv"
+        f"{R}/benchmarks/{{dataset}}/{{analysis}}/{{representation}}.tsv"
     wildcard_constraints:
-        variant=AE_VARIANT_REGEX,
+        representation="|".join([REPRESENTATION_REGEX, *OWN_BASELINES]),
     params:
-        settings=RECONSTRUCTION,
-    threads: 1
+        settings=lambda wildcards: ANALYSES[wildcards.analysis].settings(config),
+    threads: lambda wildcards: ANALYSES[wildcards.analysis].threads(wildcards.representation)
     resources:
-        mem_mb=by_dataset(2000, 500),
-        runtime=by_dataset(10, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-rule kmeans:
-    input:
-        data="data/{dataset}.npz",
-        codes=f"{AE_DIR}/codes.npz",
-    output:
-        json="results/{dataset}/kmeans/{variant}.json",
-    log:
-        "logs/{dataset}/kmeans/{variant}.log",
-    benchmark:
-        "benchmarks/{dataset}/kmeans/{variant}.tsv"
-    wildcard_constraints:
-        variant=AE_VARIANT_REGEX,
-    params:
-        settings=KMEANS,
-    threads: 1
-    resources:
-        mem_mb=by_dataset(2000, 500),
-        runtime=by_dataset(10, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-rule tsne:
-    input:
-        data="data/{dataset}.npz",
-        codes=f"{AE_DIR}/codes.npz",
-    output:
-        json="results/{dataset}/tsne/{variant}.json",
-        map="results/{dataset}/tsne/{variant}.npz",
-    log:
-        "logs/{dataset}/tsne/{variant}.log",
-    benchmark:
-        "benchmarks/{dataset}/tsne/{variant}.tsv"
-    wildcard_constraints:
-        variant=AE_VARIANT_REGEX,
-    params:
-        settings=TSNE,
-    threads: 1
-    resources:
-        mem_mb=by_dataset(2000, 500),
-        runtime=by_dataset(20, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-rule denoising:
-    input:
-        data="data/{dataset}.npz",
-        model=f"{AE_DIR}/model.npz",
-    output:
-        json="results/{dataset}/denoising/{variant}.json",
-        examples="results/{dataset}/denoising/{variant}.npz",
-    log:
-        "logs/{dataset}/denoising/{variant}.log",
-    benchmark:
-        "benchmarks/{dataset}/denoising/{variant}.tsv"
-    wildcard_constraints:
-        variant=AE_VARIANT_REGEX,
-    params:
-        settings=DENOISING,
-    threads: 1
-    resources:
-        mem_mb=by_dataset(2000, 500),
-        runtime=by_dataset(10, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-rule classification:
-    input:
-        data="data/{dataset}.npz",
-        codes=f"{AE_DIR}/codes.npz",
-    output:
-        json="results/{dataset}/classification/{variant}.json",
-    log:
-        "logs/{dataset}/classification/{variant}.log",
-    benchmark:
-        "benchmarks/{dataset}/classification/{variant}.tsv"
-    wildcard_constraints:
-        variant=AE_VARIANT_REGEX,
-    params:
-        settings=CLASSIFICATION,
-    threads: 1
-    resources:
-        mem_mb=by_dataset(2000, 500),
-        runtime=by_dataset(20, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-# -- baselines, once per dataset ------------------------------------------------------------
-rule reconstruction_baseline:
-    input:
-        data="data/{dataset}.npz",
-    output:
-        json="results/{dataset}/baselines/reconstruction_{baseline}.json",
-        examples="results/{dataset}/baselines/reconstruction_{baseline}.npz",
-    log:
-        "logs/{dataset}/baselines/reconstruction_{baseline}.log",
-    benchmark:
-        "benchmarks/{dataset}/baselines/reconstruction_{baseline}.tsv"
-    wildcard_constraints:
-        baseline=r"pca[1-9][0-9]*",
-    params:
-        settings={**RECONSTRUCTION, "seed": ANALYSIS["seed"]},
-    threads: 1
-    resources:
-        mem_mb=by_dataset(3000, 500),
-        runtime=by_dataset(10, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-rule kmeans_baseline:
-    input:
-        data="data/{dataset}.npz",
-    output:
-        json="results/{dataset}/baselines/kmeans_{baseline}.json",
-    log:
-        "logs/{dataset}/baselines/kmeans_{baseline}.log",
-    benchmark:
-        "benchmarks/{dataset}/baselines/kmeans_{baseline}.tsv"
-    wildcard_constraints:
-        baseline=r"pixels|pca[1-9][0-9]*",
-    params:
-        settings=KMEANS,
-    threads: 1
-    resources:
-        mem_mb=by_dataset(3000, 500),
-        runtime=by_dataset(20, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-rule tsne_baseline:
-    input:
-        data="data/{dataset}.npz",
-    output:
-        json="results/{dataset}/baselines/tsne_{baseline}.json",
-        map="results/{dataset}/baselines/tsne_{baseline}.npz",
-    log:
-        "logs/{dataset}/baselines/tsne_{baseline}.log",
-    benchmark:
-        "benchmarks/{dataset}/baselines/tsne_{baseline}.tsv"
-    wildcard_constraints:
-        baseline=r"pixels|pca[1-9][0-9]*",
-    params:
-        settings=TSNE,
-    threads: 1
-    resources:
-        mem_mb=by_dataset(3000, 500),
-        runtime=by_dataset(30, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-rule denoising_baseline:
-    input:
-        data="data/{dataset}.npz",
-    output:
-        json="results/{dataset}/baselines/denoising_{baseline}.json",
-        examples="results/{dataset}/baselines/denoising_{baseline}.npz",
-    log:
-        "logs/{dataset}/baselines/denoising_{baseline}.log",
-    benchmark:
-        "benchmarks/{dataset}/baselines/denoising_{baseline}.tsv"
-    wildcard_constraints:
-        baseline=r"noisy|pca[1-9][0-9]*",
-    params:
-        settings=DENOISING,
-    threads: 1
-    resources:
-        mem_mb=by_dataset(3000, 500),
-        runtime=by_dataset(10, 5),
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/analysis.py"
-
-
-# Raw-pixel k-NN (~90 s on MNIST) and logistic regression (~140 s) are the study's most
-# expensive baselines: BLAS-bound, so they get two threads.
-rule classification_baseline:
-    input:
-        data="data/{dataset}.npz",
-    output:
-        json="results/{dataset}/baselines/classification_{baseline}.json",
-    log:
-        "logs/{dataset}/baselines/classification_{baseline}.log",
-    benchmark:
-        "benchmarks/{dataset}/baselines/classification_{baseline}.tsv"
-    wildcard_constraints:
-        baseline=r"pixels|pca[1-9][0-9]*",
-    params:
-        settings=CLASSIFICATION,
-    threads: pixels_or_pca(2, 1)
-    resources:
-        mem_mb=by_dataset(4000, 500),
-        runtime=by_dataset(60, 5),
+        mem_mb=lambda wildcards, input: memory_mb(input.size_mb),
     conda:
         "../envs/diy.yaml"
     script:

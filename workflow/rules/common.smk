@@ -1,17 +1,26 @@
-# Config validation and helpers shared by every stage's rules. Included first by the Snakefile.
+# The study's configuration, its grid and the helpers every stage's rules share. Included
+# first by the Snakefile. The lists below are derived from the registries (study.datasets,
+# study.families, study.analyses) and the config; no rule names a dataset or an analysis.
 
 from snakemake.exceptions import WorkflowError
-from snakemake.logging import logger
-from snakemake.utils import available_cpu_count
 
-from study.config import load_schema, validate_config
+from study.analyses import ANALYSES
+from study.config import load_schema, merge, read_yaml, validate_config
+from study.datasets import DATASETS as REGISTERED_DATASETS
+from study.registry import load_extensions
+from study.representations import REGEX as REPRESENTATION_REGEX, pca_name
+from study.settings import memory_mb
 from study.variants import ae_variants, classifier_variants
 
-_schema = load_schema(workflow.source_path("../schemas/config.schema.yaml"))
 try:
-    _validated = validate_config(config, _schema)
-    # Variant names for paths results/{dataset}/ae/{variant}/ and .../clf/{variant}/; built
-    # here so that grid values sharing a name also stop the run before any job.
+    # config.yaml holds every default; a --configfile or --config is merged over it.
+    _defaults = read_yaml(workflow.source_path("../../config.yaml"))
+    load_extensions(merge(_defaults, config).get("extensions", []))
+    _validated = validate_config(
+        config, load_schema(workflow.source_path("../schemas/config.schema.yaml")), defaults=_defaults
+    )
+    # Variant names for paths; built here so that grid values sharing a name also stop the
+    # run before any job.
     AE_VARIANTS = [variant.name for variant in ae_variants(_validated)]
     CLASSIFIER_VARIANTS = [variant.name for variant in classifier_variants(_validated)]
 except ValueError as error:  # study.config.ConfigError is one
@@ -22,23 +31,21 @@ config.clear()
 config.update(_validated)
 
 DATASETS = config["datasets"]
-
-
-# Snakemake trusts --cores: `--cores 8` on a 2-CPU machine would run 8 single-threaded
-# training jobs at once, each getting a quarter of a CPU (and its own copy of MNIST in
-# memory), no faster in total than two. So a local run's core budget is lowered to the CPUs
-# this process may use (as `--cores all` counts them); Snakemake then runs at most that many
-# job threads at once and caps each job's `threads` by it. A cluster or cloud run (--jobs,
-# where `nodes` is set) is left alone.
-_cores, _cpus = workflow.global_resources["_cores"].value, available_cpu_count()
-if workflow.nodes is None and isinstance(_cores, int) and _cores > _cpus:
-    logger.info(f"--cores {_cores} lowered to the {_cpus} CPUs of this machine "
-                "(one job thread per CPU; see README, 'Threads')")
-    workflow.global_resources["_cores"] = _cpus
+# Where this study's results, logs and benchmarks go: a study config sets its own.
+R = config["results"]
+# PCA with as many components as each latent size of the grid: the linear autoencoder.
+PCA = [pca_name(latent_dim) for latent_dim in config["grid"]["latent_dim"]]
 
 # Inputs of `rule all`: each stage's .smk extends it with that stage's final outputs.
 ALL_TARGETS = []
 
 
 wildcard_constraints:
-    dataset="|".join(DATASETS),
+    dataset="|".join(REGISTERED_DATASETS),
+    representation=REPRESENTATION_REGEX,
+    analysis="|".join(ANALYSES),
+
+
+def dataset_memory(wildcards, input):
+    """mem_mb of a job that loads data/{dataset}.npz: from the file's size, not the dataset's name."""
+    return memory_mb(input.size_mb)

@@ -1,64 +1,64 @@
-# Datasets: data/{dataset}.npz in the layout of study.data.dataset.
+# Datasets: data/{dataset}.npz in the layout of study.data.dataset, built by the dataset's
+# builder (study.datasets) from the raw files it downloads first, if any.
 
-from study.data.download import MNIST_SHA256
+from study.datasets import DATASETS as REGISTERED_DATASETS, build_settings
 
 ALL_TARGETS.extend(expand("data/{dataset}.npz", dataset=DATASETS))
+RAW_FILES = sorted({file for entry in REGISTERED_DATASETS.values() for file in entry.files})
+
+
+def raw_files(wildcards):
+    return expand(
+        "data/{dataset}/raw/{file}",
+        dataset=wildcards.dataset,
+        file=REGISTERED_DATASETS[wildcards.dataset].files,
+    )
+
+
+def download_settings(wildcards):
+    dataset, section = REGISTERED_DATASETS[wildcards.dataset], config["data"][wildcards.dataset]
+    return {
+        "expected": {wildcards.file: list(dataset.files[wildcards.file])},
+        "mirrors": section["mirrors"],
+        "mirror_env": dataset.mirror_env,
+        "timeout": section["timeout"],
+        "retries": section["retries"],
+    }
 
 
 localrules:
-    download_mnist,
+    download,
 
 
 # Network-bound, so it runs on the submitting host, never as a cluster job.
-rule download_mnist:
+rule download:
     output:
-        expand("data/mnist/raw/{name}", name=MNIST_SHA256),
+        "data/{dataset}/raw/{file}",
     log:
-        "logs/data/download_mnist.log",
+        "logs/data/{dataset}/{file}.log",
+    wildcard_constraints:
+        file="|".join(RAW_FILES) or "(?!)",
     params:
-        mirrors=config["mnist"]["mirrors"],
-        timeout=config["mnist"]["timeout"],
-        retries=config["mnist"]["retries"],
+        settings=download_settings,
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/download_mnist.py"
+        "../scripts/download.py"
 
 
-rule prepare_mnist:
+rule prepare_dataset:
     input:
-        rules.download_mnist.output,
+        raw_files,
     output:
-        "data/mnist.npz",
+        "data/{dataset}.npz",
     log:
-        "logs/data/prepare_mnist.log",
+        "logs/data/{dataset}.log",
     params:
-        validation_fraction=config["splits"]["validation_fraction"],
-        seed=config["splits"]["seed"],
-    threads: 1
+        settings=lambda wildcards: build_settings(config["data"][wildcards.dataset]),
+        splits=config["splits"],
     resources:
         mem_mb=2000,
-        runtime=10,
     conda:
         "../envs/diy.yaml"
     script:
-        "../scripts/prepare_mnist.py"
-
-
-rule prepare_digits:
-    output:
-        "data/digits.npz",
-    log:
-        "logs/data/prepare_digits.log",
-    params:
-        test_fraction=config["splits"]["digits_test_fraction"],
-        validation_fraction=config["splits"]["validation_fraction"],
-        seed=config["splits"]["seed"],
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    conda:
-        "../envs/diy.yaml"
-    script:
-        "../scripts/prepare_digits.py"
+        "../scripts/prepare_dataset.py"

@@ -1,22 +1,25 @@
-"""Rules reconstruction, kmeans, tsne, denoising, classification and their ``*_baseline``
-rules: the analysis named by the rule (less ``_baseline``) of a variant's model or codes, or
-of a baseline -> JSON; the arrays a figure needs, where the analysis has them -> npz
-(study.analyses)."""
+"""Rule analysis: the analysis {analysis} (study.analyses) of one representation of a dataset
+(its codes or model, study.representations) or of one of the analysis' own baselines ->
+results/{dataset}/{analysis}/{representation}.json and .npz."""
+from study.analyses import ANALYSES, Source
 from study.data.dataset import load_dataset
-from study.analyses import ANALYSES, read_source, run_analysis
 from study.logs import log_to
-from study.threads import limit_threads
+from study.registry import load_extensions
+from study.representations import describe, load_model, read_codes
 from study.results import document, write_json, write_npz
+from study.threads import limit_threads
 
 with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
-    name = snakemake.rule.removesuffix("_baseline")
-    reads, npz = ANALYSES[name].reads, ANALYSES[name].npz
+    load_extensions(snakemake.config["extensions"])
     wildcards, settings = snakemake.wildcards, snakemake.params.settings
-    variant, baseline = getattr(wildcards, "variant", None), getattr(wildcards, "baseline", None)
+    analysis, name = ANALYSES[wildcards.analysis], wildcards.representation
     data = load_dataset(snakemake.input.data)
-    source = {} if baseline else {reads: read_source(name, getattr(snakemake.input, reads))}
-    rows, arrays = run_analysis(name, data, settings, baseline=baseline, **source)
-    if npz:
-        write_npz(getattr(snakemake.output, npz), arrays)
-    write_json(snakemake.output.json, document(name, wildcards.dataset, settings, rows,
-                                               variant=variant, baseline=baseline))
+    head = describe(name)
+    source = Source(name, head["method"], head["latent_dim"])
+    if "codes" in snakemake.input.keys():
+        source.codes = read_codes(snakemake.input.codes, data, head["latent_dim"])
+    if "model" in snakemake.input.keys():
+        source.model = load_model(snakemake.input.model)
+    rows, arrays = analysis.run(data, source, settings)
+    write_npz(snakemake.output.arrays, arrays)
+    write_json(snakemake.output.json, document(analysis.name, wildcards.dataset, name, settings, rows))

@@ -1,14 +1,17 @@
-"""Rules metric_figure, heatmap_figure: one metric of a dataset, from its table ->
+"""Rule metric_figure: one metric of a dataset, from its analysis' table ->
 results/figures/{dataset}_{metric}_vs_latent.png or _heatmap.png (study.figures)."""
-from pathlib import Path
-
+from study.analyses import ANALYSES
 from study.figures import metric_figure, save_figure
 from study.logs import log_to
-from study.tables import read_table
+from study.registry import load_extensions
+from study.summary import model_free
+from study.tables import metric_values, read_table
 
 with log_to(snakemake.log[0]):
-    table = read_table(snakemake.input[0])
-    kind = "heatmap" if snakemake.rule == "heatmap_figure" else "lines"
-    tables = {Path(snakemake.input[0]).stem: table}
-    figure = metric_figure(tables, snakemake.wildcards.dataset, snakemake.wildcards.metric, kind)
+    load_extensions(snakemake.config["extensions"])
+    analysis = ANALYSES[snakemake.params.analysis]
+    metric = analysis.metrics[snakemake.wildcards.metric]
+    values = metric_values(read_table(snakemake.input[0]), metric)
+    kind = "heatmap" if snakemake.wildcards.kind == "heatmap" else "lines"
+    figure = metric_figure(values, snakemake.wildcards.dataset, metric, kind, model_free(analysis))
     save_figure(figure, snakemake.output[0])

@@ -1,4 +1,4 @@
-"""Rule table: one analysis' JSON files (every dataset, variant and baseline) ->
+"""Rule table: one analysis' JSON files (every dataset and representation) ->
 results/tables/{analysis}.csv, .md and .html (study.tables)."""
 import logging
 

@@ -1,25 +1,26 @@
-"""Rule train_autoencoder: data/{dataset}.npz -> results/{dataset}/ae/{variant}/.
+"""Rule train_autoencoder: data/{dataset}.npz -> results/{dataset}/repr/{variant}/.
 
 The training is study.train_autoencoder's; the three files are renamed into place together.
 """
-from study.data.dataset import load_dataset
 from diy.serialization import save
 from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, write_history
+from study.data.dataset import load_dataset
 from study.logs import log_to
+from study.registry import load_extensions
 from study.threads import limit_threads
 from study.train_autoencoder import train_autoencoder
 from study.variants import AEVariant
 
 with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
+    load_extensions(snakemake.config["extensions"])
     dataset, variant = snakemake.wildcards.dataset, AEVariant.parse(snakemake.wildcards.variant)
     model, history, codes = train_autoencoder(
         load_dataset(snakemake.input[0]),
         variant,
-        hidden=snakemake.params.hidden,
+        family=snakemake.params.family,
         training=snakemake.params.training,
         noise_type=snakemake.params.noise_type,
-        latent_activation=snakemake.params.latent_activation,
-        name=f"{dataset}/ae/{variant.name}",
+        name=f"{dataset}/{variant.name}",
     )
     out = snakemake.output
     with atomic_outputs(out.model, out.history, out.codes) as (model_tmp, history_tmp, codes_tmp):

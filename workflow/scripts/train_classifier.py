@@ -4,7 +4,8 @@ The training is study.train_classifier's; the three files are renamed into place
 """
 from study.data.dataset import load_dataset
 from diy.serialization import save
-from study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, write_history, write_json
+from study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, write_history
+from study.results import write_json
 from study.logs import log_to
 from study.threads import limit_threads
 from study.train_classifier import train_classifier

@@ -1,0 +1,121 @@
+"""The analyses registry: one module per analysis, each declaring ``ANALYSIS = Analysis(...)``.
+
+An analysis reads one representation of a dataset (its codes, or its model where it needs
+images: :mod:`study.representations`), or none for a baseline of its own (denoising's noisy
+input), and returns rows and arrays. Its declaration says everything the workflow, the tables,
+the figures and the report need, so the workflow has one rule per stage over an
+``{analysis}`` wildcard and derives its lists from :data:`ANALYSES`.
+"""
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+from study.registry import discover
+
+#: The representations that are not autoencoders and that an analysis may apply to.
+REPRESENTATION_BASELINES = ("pixels", "pca")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One number per representation, read from an analysis' table.
+
+    column : the table's column; ``where`` : (column, value) pairs selecting rows (one
+    classifier, one preprocessing); rows that still differ beyond the representation
+    (denoising's test noises) are averaged.
+    lines, heatmap : whether the study draws it against the latent size, and as a heatmap
+    over latent size x training noise.
+    versus_pca : a short label to show it in the summary's autoencoder-vs-PCA table, or None.
+    """
+
+    column: str
+    label: str
+    higher_is_better: bool = True
+    where: tuple = ()
+    lines: bool = True
+    heatmap: bool = False
+    versus_pca: str = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of an analysis, ``results/figures/{dataset}_{name}.png``.
+
+    draw : ``(tables, dataset, load) -> matplotlib Figure``; ``tables`` maps an analysis' name to
+        its table, ``load(name)`` gives the arrays the analysis saved for representation `name`.
+    caption : the report's caption (reStructuredText).
+    applies : ``config -> bool``, whether the study draws it (e.g. only with a latent size 2).
+    """
+
+    draw: Callable
+    caption: str
+    applies: Callable = lambda config: True
+
+
+@dataclass
+class Source:
+    """What an analysis is given: one representation, or one of its own baselines.
+
+    name : ``mlp_latent16_tanh_noise0.25_seed0``, ``pca16``, ``pixels``, or a baseline of the
+        analysis (``noisy``).
+    kind : ``autoencoder``, ``pca``, ``pixels`` or the baseline's name.
+    latent_dim : the code size (None for pixels and own baselines).
+    codes : ``{"Z_train", "Z_val", "Z_test"}`` if the analysis reads codes.
+    model : a ``diy`` module mapping images to images, if it reads the model (use
+        :func:`study.representations.reconstruct`).
+    """
+
+    name: str
+    kind: str
+    latent_dim: int = None
+    codes: dict = None
+    model: object = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One analysis of the study.
+
+    name : as in paths, ``results/{dataset}/{name}/{representation}.json``.
+    reads : ``"codes"`` or ``"model"`` (then it applies only to representations with a model).
+    run : ``(data, source, settings) -> (rows, arrays)``: rows a list of JSON-able dicts
+        with the ``keys`` columns and the metrics; arrays a dict of ndarrays (may be empty).
+    settings : ``config -> dict``, the config values the rows depend on (its ``params``).
+    baselines : the representations besides the autoencoders it applies to (``pixels``,
+        ``pca``: PCA of every latent size of the grid) and its own baselines, names it
+        computes itself from the data alone (``noisy``).
+    keys : the columns telling its rows apart within one representation.
+    metrics : name -> Metric, the numbers the summary and figures show.
+    figures : figure name -> Figure.
+    caption, category : the report's caption (reStructuredText) of its table and its section.
+    schema : the JSON Schema ``properties`` of its config section ``analysis.{name}`` (whose
+        defaults config.yaml holds).
+    threads : a job's threads, a function of the representation's name.
+    """
+
+    name: str
+    reads: str
+    run: Callable
+    settings: Callable
+    baselines: tuple = ()
+    keys: tuple = ()
+    metrics: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
+    caption: str = ""
+    category: str = ""
+    schema: dict = field(default_factory=dict)
+    threads: Callable = lambda representation: 1
+
+    @property
+    def own_baselines(self):
+        return tuple(b for b in self.baselines if b not in REPRESENTATION_BASELINES)
+
+
+def analysis_settings(config, name, **extra):
+    """The usual settings of analysis `name`: its config section and the analysis seed."""
+    section = config["analysis"].get(name, {})
+    return {**section, "seed": config["analysis"]["seed"], **extra}
+
+
+#: name -> Analysis, every module of this package.
+ANALYSES = discover(sys.modules[__name__], "ANALYSIS", {})

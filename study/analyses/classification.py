@@ -1,0 +1,109 @@
+"""Supervised classifiers trained on the train split's codes, scored on validation and test.
+
+Classifiers:
+
+- ``"logistic"``: ``StandardScaler`` then multinomial ``LogisticRegression`` (L2, C=1, lbfgs);
+- ``"knn"``: ``KNeighborsClassifier(k)``, Euclidean on the codes as they are (standardising
+  would change the geometry being judged);
+- ``"mlp"``: the DIY ``MLPClassifier`` on standardised codes, the val split for early stopping.
+
+Rows (one per classifier)::
+
+    {"classifier": str, "val_accuracy": float, "test_accuracy": float}
+"""
+import numpy as np
+
+from diy.classifier import MLPClassifier
+from study.analyses import Analysis, Metric, analysis_settings
+
+METHODS = ("logistic", "knn", "mlp")
+
+
+def _logistic(seed, max_iter):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=int(max_iter), random_state=int(seed)))
+
+
+def _knn(k):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    return KNeighborsClassifier(n_neighbors=int(k))
+
+
+def _fit_mlp(train_X, train_y, val_X, val_y, seed, mlp_params):
+    """Fit the DIY classifier on standardised inputs; return its predict function."""
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(train_X)
+    scale = lambda X: scaler.transform(X).astype(np.float32)
+    model = MLPClassifier(**{"random_state": int(seed), **(mlp_params or {})})
+    model.fit(scale(train_X), train_y, X_val=scale(val_X), y_val=val_y)
+    return lambda X: model.predict(scale(X))
+
+
+def classify(codes, data, methods=METHODS, seed=0, knn_k=5, logistic_max_iter=1000, mlp_params=None):
+    """Train each classifier on ``codes["Z_train"]`` and ``data["y_train"]``; its val and test
+    accuracies, a list of ``{"classifier", "val_accuracy", "test_accuracy"}`` dicts."""
+    train_X, val_X, test_X = codes["Z_train"], codes["Z_val"], codes["Z_test"]
+    train_y, val_y, test_y = data["y_train"], data["y_val"], data["y_test"]
+    rows = []
+    for method in methods:
+        if method == "logistic":
+            predict = _logistic(seed, logistic_max_iter).fit(train_X, train_y).predict
+        elif method == "knn":
+            predict = _knn(knn_k).fit(train_X, train_y).predict
+        elif method == "mlp":
+            predict = _fit_mlp(train_X, train_y, val_X, val_y, seed, mlp_params)
+        else:
+            raise ValueError(f"unknown classifier {method!r}: expected one of {', '.join(METHODS)}")
+        rows.append({"classifier": method,
+                     "val_accuracy": float(np.mean(predict(val_X) == val_y)),
+                     "test_accuracy": float(np.mean(predict(test_X) == test_y))})
+    return rows
+
+
+def run(data, source, settings):
+    return classify(source.codes, data, seed=settings["seed"], knn_k=settings["knn_k"],
+                    logistic_max_iter=settings["logistic_max_iter"], mlp_params=settings["mlp"]), {}
+
+
+def _test_accuracy(classifier, label, heatmap=False):
+    return Metric("test_accuracy", label, where=(("classifier", classifier),), heatmap=heatmap,
+                  versus_pca="k-NN acc." if classifier == "knn" else None)
+
+
+ANALYSIS = Analysis(
+    "classification", reads="codes", run=run,
+    settings=lambda config: analysis_settings(config, "classification"),
+    baselines=("pixels", "pca"), keys=("classifier",),
+    metrics={
+        "logistic_accuracy": _test_accuracy("logistic", "logistic regression test accuracy"),
+        "knn_accuracy": _test_accuracy("knn", "k-NN test accuracy", heatmap=True),
+        "mlp_accuracy": _test_accuracy("mlp", "DIY MLP test accuracy"),
+    },
+    schema={
+        "knn_k": {"type": "integer", "minimum": 1},
+        "logistic_max_iter": {"type": "integer", "minimum": 1},
+        "mlp": {"type": "object", "additionalProperties": False,
+                "description": "The DIY MLPClassifier, on standardised codes, early stopping on val.",
+                "required": ["hidden", "activation", "dropout", "lr", "epochs", "batch_size", "patience"],
+                "properties": {
+                    "hidden": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 1}},
+                    "activation": {"$ref": "#/$defs/activation"},
+                    "dropout": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+                    "lr": {"type": "number", "exclusiveMinimum": 0},
+                    "epochs": {"type": "integer", "minimum": 1},
+                    "batch_size": {"type": "integer", "minimum": 1},
+                    "patience": {"$ref": "#/$defs/patience"}}},
+    },
+    category="6. Classification",
+    # Raw-pixel k-NN (~90 s on MNIST) and logistic regression (~140 s) are the study's most
+    # expensive baselines: BLAS-bound, so they get two threads.
+    threads=lambda representation: 2 if representation == "pixels" else 1,
+    caption="""\
+Classifiers (``logistic`` regression, ``knn``, the DIY ``mlp``) trained on the train split's
+representation, model choice on the validation split: ``val_accuracy``, ``test_accuracy``.""",
+)

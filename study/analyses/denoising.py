@@ -1,0 +1,106 @@
+"""Denoising: a representation's model given corrupted test images, compared with the clean ones.
+
+For each test noise (kind, level) the test images are corrupted once, with a generator
+derived from (seed, kind, level) alone, so a given (kind, level) gets the same noise whatever
+else is configured, and every representation sees the same noisy set. The analysis' own
+baseline ``noisy`` is the corrupted input itself: the error to beat. PCA's denoiser projects
+the noisy input on the principal axes of the clean train split and back.
+
+Rows (one per kind and level)::
+
+    {"test_noise_kind": str, "test_noise_level": float, "squared_error_per_image": float,
+     "psnr": float}
+
+Arrays: ``indices`` (m,), ``kinds`` (K,) str, ``levels`` (L,), ``image_shape``, ``clean``
+(m, d), and ``noisy`` and ``output`` of shape (K, L, m, d), all float32.
+"""
+import zlib
+
+import numpy as np
+
+from diy.noise import corrupt
+from study import figures
+from study.analyses import Analysis, Figure, Metric, analysis_settings
+from study.analyses.reconstruction import examples
+from study.metrics import psnr, squared_error_per_image
+from study.representations import reconstruct
+from study.tables import best, format_value, metric_values
+
+
+def noise_generator(seed, kind, level):
+    """The generator of the test noise (kind, level): a function of its arguments only."""
+    return np.random.default_rng([int(seed), zlib.crc32(kind.encode()), int(round(level * 1_000_000))])
+
+
+def run(data, source, settings):
+    X = np.asarray(data["X_test"], dtype=np.float32)
+    kinds = [str(kind) for kind in settings["kinds"]]
+    levels = [float(level) for level in settings["levels"]]
+    index = examples(data, settings["n_examples"])
+    arrays = {"indices": index, "kinds": np.array(kinds, dtype=str), "levels": np.array(levels),
+              "image_shape": data["image_shape"], "clean": X[index]}
+    for key in ("noisy", "output"):
+        arrays[key] = np.empty((len(kinds), len(levels), len(index), X.shape[1]), np.float32)
+    rows = []
+    for i, kind in enumerate(kinds):
+        for j, level in enumerate(levels):
+            noisy = corrupt(X, kind, level, noise_generator(settings["seed"], kind, level))
+            output = noisy if source.kind == "noisy" else reconstruct(source.model, noisy)
+            arrays["noisy"][i, j], arrays["output"][i, j] = noisy[index], output[index]
+            rows.append({"test_noise_kind": kind, "test_noise_level": level,
+                         "squared_error_per_image": squared_error_per_image(X, output),
+                         "psnr": psnr(X, output)})
+    return rows, arrays
+
+
+def denoising_figure(tables, dataset, load):
+    """Clean test images; for each test noise kind at its middle level, the noisy input and its
+    denoising by the best autoencoder (highest mean PSNR over test noises), by the best plain
+    autoencoder (trained without noise) and by PCA of the best one's size."""
+    values = metric_values(tables["denoising"], METRICS["denoising_psnr"])
+    values = values[values["dataset"] == dataset]
+    top = best(values, higher_is_better=True)
+    plain = best(values[values["noise"] == 0], higher_is_better=True)
+    ae, pca = load(top["representation"]), load(f"pca{int(top['latent_dim'])}")
+    other = load(plain["representation"]) if plain is not None and plain["representation"] != top["representation"] else None
+    level = len(ae["levels"]) // 2
+    rows = [("clean", ae["clean"])]
+    for i, kind in enumerate(ae["kinds"]):
+        rows.append((f"noisy: {kind} {format_value(float(ae['levels'][level]))}", ae["noisy"][i, level]))
+        rows.append((f"AE {top['representation']}", ae["output"][i, level]))
+        if other is not None:
+            rows.append((f"AE {plain['representation']}", other["output"][i, level]))
+        rows.append((f"PCA {int(top['latent_dim'])}", pca["output"][i, level]))
+    return figures.image_rows(rows, ae["image_shape"], f"{dataset}: denoising of test images, best "
+                              "denoising autoencoder vs best plain autoencoder vs PCA")
+
+
+METRICS = {
+    "denoising_psnr": Metric("psnr", "denoising PSNR (dB), mean over test noises", heatmap=True),
+}
+
+ANALYSIS = Analysis(
+    "denoising", reads="model", run=run,
+    settings=lambda config: analysis_settings(config, "denoising",
+                                              n_examples=config["analysis"]["examples"]),
+    baselines=("pca", "noisy"), keys=("test_noise_kind", "test_noise_level"), metrics=METRICS,
+    figures={"denoising": Figure(denoising_figure, """\
+Denoising: the clean test images (top), then for each test noise kind at its middle level the noisy
+input and the outputs of the best denoising autoencoder (highest PSNR averaged over all test noises),
+of the best autoencoder trained without noise (when it differs) and of PCA's projection with as many
+components as the best one's latent size. The denoised digit should look like the clean one above,
+not like the noisy input.""")},
+    schema={
+        "kinds": {"type": "array", "minItems": 1, "uniqueItems": True,
+                  "items": {"$ref": "#/$defs/noise_kind"},
+                  "description": "Test noise kinds (diy.noise.NOISE), each applied at each level."},
+        "levels": {"type": "array", "minItems": 1, "uniqueItems": True,
+                   "items": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                   "description": "Sigma (gaussian) or fraction of pixels (masking, salt_and_pepper)."},
+    },
+    category="5. Denoising",
+    caption="""\
+The test images corrupted by ``test_noise_kind`` at ``test_noise_level``, compared to the clean
+images: ``squared_error_per_image`` (lower is better) and ``psnr`` in dB (higher is better) of the
+noisy input itself (``noisy``), of each autoencoder's output and of PCA's projection.""",
+)

@@ -1,0 +1,91 @@
+"""Reconstruction: how well a representation's model gives the test images back.
+
+Rows (one per representation)::
+
+    {"bce": float, "mse": float, "squared_error_per_image": float, "psnr": float}
+
+- ``bce``: binary cross-entropy summed over pixels, averaged over images, the reconstruction
+  clipped to [1e-7, 1 - 1e-7] (:func:`study.metrics.binary_cross_entropy`);
+- ``mse``: squared error averaged over pixels and images;
+- ``squared_error_per_image``: squared error summed over pixels, averaged over images;
+- ``psnr``: 10 log10(1 / mse), in dB.
+
+Arrays: ``indices`` (m,) of the example test images, ``image_shape``, ``clean`` (m, d) and
+``reconstruction`` (m, d). Baseline: PCA of each latent size (its projection, clipped to
+[0, 1], which only helps PCA).
+"""
+from study import figures
+from study.analyses import Analysis, Figure, Metric
+from study.metrics import binary_cross_entropy, mean_squared_error, psnr, squared_error_per_image
+from study.representations import reconstruct
+from study.tables import best_per_latent_dim, format_value, metric_values, value_of
+
+
+def examples(data, n_examples):
+    """Indices of the example test images: the first `n_examples`, the same for every
+    representation so that figures put them side by side."""
+    import numpy as np
+
+    return np.arange(min(int(n_examples), len(data["y_test"])))
+
+
+def reconstruction_metrics(X, X_hat):
+    """(n, d) clean images, (n, d) reconstructions -> dict of the four metrics (floats)."""
+    return {
+        "bce": binary_cross_entropy(X, X_hat),
+        "mse": mean_squared_error(X, X_hat),
+        "squared_error_per_image": squared_error_per_image(X, X_hat),
+        "psnr": psnr(X, X_hat),
+    }
+
+
+def run(data, source, settings):
+    X_hat = reconstruct(source.model, data["X_test"])
+    index = examples(data, settings["n_examples"])
+    arrays = {"indices": index, "image_shape": data["image_shape"], "clean": data["X_test"][index],
+              "reconstruction": X_hat[index]}
+    return [reconstruction_metrics(data["X_test"], X_hat)], arrays
+
+
+def reconstructions_figure(tables, dataset, load):
+    """Test images and their reconstructions by the best autoencoder of each latent size
+    (lowest squared error) and by PCA of the same size."""
+    values = metric_values(tables["reconstruction"], METRICS["reconstruction_error"])
+    values = values[values["dataset"] == dataset]
+    rows, image_shape = [], None
+    for latent_dim, row in best_per_latent_dim(values, higher_is_better=False).items():
+        ae, pca = load(row["representation"]), load(f"pca{latent_dim}")
+        if not rows:
+            rows.append(("original", ae["clean"]))
+            image_shape = ae["image_shape"]
+        rows.append((f"AE {row['representation']}\nerror {format_value(row['value'], 3)}",
+                     ae["reconstruction"]))
+        pca_error = value_of(values, "pca", latent_dim)
+        rows.append((f"PCA {latent_dim}\nerror {format_value(pca_error, 3)}", pca["reconstruction"]))
+    return figures.image_rows(rows, image_shape, f"{dataset}: test images (top) and their "
+                              "reconstructions by the best autoencoder of each latent size and by "
+                              "PCA of that size\n(error: squared error per image over the test split)")
+
+
+METRICS = {
+    "reconstruction_error": Metric("squared_error_per_image", "reconstruction squared error per image",
+                                   higher_is_better=False, heatmap=True, versus_pca="squared error/image"),
+    "reconstruction_bce": Metric("bce", "reconstruction BCE per image", higher_is_better=False,
+                                 lines=False),
+}
+
+ANALYSIS = Analysis(
+    "reconstruction", reads="model", run=run,
+    settings=lambda config: {"n_examples": config["analysis"]["examples"]},
+    baselines=("pca",), metrics=METRICS, figures={"reconstructions": Figure(reconstructions_figure, """\
+The first test images (top row) and their reconstructions: for each latent size, the autoencoder with
+the lowest reconstruction error (its name and squared error per image on the left), then PCA with as
+many components. Small codes keep the digit's class and rough shape; PCA's reconstructions at the same
+size are blurrier, mixtures of the principal "eigendigits".""")},
+    category="2. Reconstruction",
+    caption="""\
+The test images reconstructed by every autoencoder and by PCA of each latent size:
+``bce``: binary cross-entropy per image (sum over pixels); ``mse``: mean squared error per pixel;
+``squared_error_per_image``: sum over pixels of the squared error, averaged over images; ``psnr``:
+10 log10(1 / mse) in dB. Lower errors and higher PSNR are better.""",
+)

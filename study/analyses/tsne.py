@@ -1,0 +1,154 @@
+"""t-SNE maps of a seeded test subset, and how much of the structure they keep.
+
+The subset is drawn from the analysis seed alone and shared by every representation, so the
+maps of the autoencoders, of raw pixels and of PCA show the same images.
+
+Rows (one per representation)::
+
+    {"n_samples": int, "trustworthiness": float, "knn_accuracy": float, "kmeans_accuracy": float}
+
+- ``trustworthiness``: ``sklearn.manifold.trustworthiness`` of the map against the
+  representation it was computed from, ``n_neighbors`` neighbours;
+- ``knn_accuracy``: leave-one-out k-NN accuracy in the map (each point classified by the
+  majority label of its ``knn_k`` nearest other points; ties go to the smallest label),
+  deterministic and without a train/test split of an already small subset;
+- ``kmeans_accuracy``: k-means (k = number of classes) on the 2-D map, best one-to-one
+  matching accuracy.
+
+Arrays: ``indices`` (m,) into the test split, ``y`` (m,) their labels, ``map`` (m, 2) float32
+and, for a 2-dimensional code, ``codes`` (m, 2): the code itself, drawn beside the maps.
+"""
+import numpy as np
+
+from study import figures
+from study.analyses import Analysis, Figure, Metric, analysis_settings
+from study.analyses.kmeans import kmeans_labels
+from study.metrics import clustering_accuracy
+from study.tables import best_per_latent_dim, format_value, metric_values, value_of
+
+
+def subset_indices(n, size, seed):
+    """Sorted indices of ``min(size, n)`` distinct samples among n, drawn from the seed."""
+    if size >= n:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=int(size), replace=False))
+
+
+def tsne_map(Z, seed, perplexity=30.0, max_iter=1000):
+    """(m, k) -> (m, 2) float32: ``TSNE(n_components=2, init="pca", random_state=seed)``."""
+    from sklearn.manifold import TSNE
+
+    tsne = TSNE(n_components=2, perplexity=float(perplexity), max_iter=int(max_iter),
+                init="pca", random_state=int(seed))
+    return tsne.fit_transform(np.asarray(Z, dtype=np.float64)).astype(np.float32)
+
+
+def knn_loo_accuracy(Y, y, k=5):
+    """(m, p) points, (m,) labels -> float: leave-one-out accuracy of majority-vote k-NN."""
+    from sklearn.neighbors import NearestNeighbors
+
+    neighbours = NearestNeighbors(n_neighbors=int(k)).fit(Y).kneighbors(return_distance=False)
+    labels, y_index = np.unique(y, return_inverse=True)
+    votes = np.zeros((len(y), len(labels)), dtype=np.int64)
+    np.add.at(votes, (np.repeat(np.arange(len(y)), k), y_index[neighbours].ravel()), 1)
+    return float((votes.argmax(axis=1) == y_index).mean())
+
+
+def map_scores(Z, Y, y, n_neighbors=5, knn_k=5, n_init=10, seed=0):
+    """Scores of a map Y (m, 2) of the points Z (m, k) with labels y (m,) -> dict of floats."""
+    from sklearn.manifold import trustworthiness
+
+    return {
+        "n_samples": int(len(y)),
+        "trustworthiness": float(trustworthiness(Z, Y, n_neighbors=int(n_neighbors))),
+        "knn_accuracy": knn_loo_accuracy(Y, y, knn_k),
+        "kmeans_accuracy": clustering_accuracy(y, kmeans_labels(Y, len(np.unique(y)), n_init, seed)),
+    }
+
+
+def run(data, source, settings):
+    indices = subset_indices(len(data["y_test"]), settings["size"], settings["seed"])
+    Z, y = source.codes["Z_test"][indices], data["y_test"][indices]
+    Y = tsne_map(Z, settings["seed"], settings["perplexity"], settings["max_iter"])
+    row = map_scores(Z, Y, y, settings["n_neighbors"], settings["knn_k"], settings["n_init"],
+                     settings["seed"])
+    arrays = {"indices": indices, "y": y, "map": Y}
+    if Z.shape[1] == 2:
+        arrays["codes"] = Z
+    return [row], arrays
+
+
+def tsne_figure(tables, dataset, load):
+    """t-SNE maps of the test subset: the best autoencoder of each latent size (highest k-means
+    accuracy on its map), PCA of each size, and raw pixels."""
+    values = metric_values(tables["tsne"], METRICS["tsne_kmeans_accuracy"])
+    values = values[values["dataset"] == dataset]
+    chosen = best_per_latent_dim(values, higher_is_better=True)
+
+    def panel(label, name, score):
+        arrays = load(name)
+        return f"{label}\nk-means acc. {format_value(score, 3)}", arrays["map"], arrays["y"]
+
+    # First row: the autoencoders, then raw pixels; second row: PCA under each autoencoder.
+    panels = [panel(row["representation"], row["representation"], row["value"]) for row in chosen.values()]
+    panels.append(panel("raw pixels", "pixels", value_of(values, "pixels")))
+    panels += [panel(f"PCA {k}", f"pca{k}", value_of(values, "pca", k)) for k in chosen]
+    return figures.scatter_maps(panels, f"{dataset}: t-SNE maps of {len(panels[0][2])} test images "
+                                "coloured by label; top: best autoencoder of each latent size, "
+                                "bottom: PCA of that size", n_cols=len(chosen) + 1)
+
+
+def codes2d_figure(tables, dataset, load):
+    """The 2-dimensional codes themselves (latent size 2), the same test subset as the t-SNE
+    maps: every autoencoder of latent size 2 and PCA with 2 components."""
+    table = tables["tsne"]
+    table = table[(table["dataset"] == dataset) & (table["latent_dim"] == 2)]
+    names = list(dict.fromkeys(table.loc[table["method"] == "autoencoder", "representation"]))
+    names += ["pca2"] if (table["method"] == "pca").any() else []
+    panels = [(name, load(name)["codes"], load(name)["y"]) for name in names]
+    return figures.scatter_maps(panels, f"{dataset}: the 2-dimensional codes of {len(panels[0][2])} "
+                                "test images, coloured by label", axis_label="code")
+
+
+METRICS = {
+    "tsne_trustworthiness": Metric("trustworthiness", "t-SNE trustworthiness"),
+    "tsne_knn_accuracy": Metric("knn_accuracy", "k-NN accuracy in the t-SNE map"),
+    "tsne_kmeans_accuracy": Metric("kmeans_accuracy", "k-means accuracy on the t-SNE map",
+                                   heatmap=True, versus_pca="t-SNE k-means acc."),
+}
+
+ANALYSIS = Analysis(
+    "tsne", reads="codes", run=run,
+    settings=lambda config: analysis_settings(config, "tsne",
+                                              n_init=config["analysis"]["kmeans"]["n_init"]),
+    baselines=("pixels", "pca"),
+    metrics=METRICS,
+    figures={
+        "tsne": Figure(tsne_figure, """\
+t-SNE maps of a seeded subset of the test images (the same images in every panel), one colour per
+digit. Top row: for each latent size, the autoencoder whose map k-means clusters best (the k-means
+accuracy on the map is in each title), then the map of the raw pixels; bottom row: PCA codes of the
+same size. Well separated, single-coloured islands mean the codes keep the classes apart without
+ever seeing a label."""),
+        "codes2d": Figure(codes2d_figure, """\
+The 2-dimensional codes themselves, no t-SNE: every autoencoder with a latent size of 2 and PCA with
+two components, on the same test images as the t-SNE maps, one colour per digit.""",
+                          applies=lambda config: 2 in config["grid"]["latent_dim"]),
+    },
+    schema={
+        "size": {"type": "integer", "minimum": 10,
+                 "description": "Size of the seeded test subset mapped (the whole test split if smaller)."},
+        "perplexity": {"type": "number", "exclusiveMinimum": 0,
+                       "description": "t-SNE perplexity; must be below the subset size."},
+        "max_iter": {"type": "integer", "minimum": 250},
+        "n_neighbors": {"type": "integer", "minimum": 1,
+                        "description": "Neighbourhood size of the trustworthiness (below half the subset)."},
+        "knn_k": {"type": "integer", "minimum": 1,
+                  "description": "k of the leave-one-out k-NN accuracy in the map."},
+    },
+    category="4. t-SNE",
+    caption="""\
+A t-SNE map of ``n_samples`` test images: ``trustworthiness`` (1 = the map's neighbourhoods are
+neighbourhoods of the representation), ``knn_accuracy`` (leave-one-out k-NN in the map) and
+``kmeans_accuracy`` (k-means on the map). Higher is better.""",
+)

@@ -1,0 +1,48 @@
+"""The datasets registry: one module per dataset, each declaring ``DATASET = Dataset(...)``.
+
+A dataset says how ``data/{name}.npz`` (layout: :mod:`study.data.dataset`) is built, which raw
+files it downloads first (an IDX dataset: names, SHA-256, sizes, mirrors), and the JSON Schema
+of its own config section ``data.{name}``. The workflow's download and prepare rules, the
+config schema and the per-dataset resources are derived from this registry; nothing else
+names a dataset.
+"""
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+from study.registry import discover
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset of the study.
+
+    name : str, as in ``datasets:`` and in paths (``data/{name}.npz``).
+    build : callable ``(raw_dir, settings, splits) -> dict`` in the layout of
+        :mod:`study.data.dataset`; ``raw_dir`` holds the downloaded ``files`` (None if there are
+        none), ``settings`` is the config's ``data.{name}`` section, ``splits`` its ``splits``.
+    files : dict, raw file name -> ``(sha256 of the decompressed bytes, decompressed size)``;
+        each is fetched into ``data/{name}/raw/`` by the download rule.
+    schema : dict, the JSON Schema ``properties`` of the section ``data.{name}``.
+    mirror_env : str or None, an environment variable naming a mirror tried first.
+    """
+
+    name: str
+    build: Callable
+    files: dict = field(default_factory=dict)
+    schema: dict = field(default_factory=dict)
+    mirror_env: str = None
+
+
+#: Keys of a dataset's section that say where its files come from, not what they hold:
+#: changing them does not rebuild the dataset.
+DOWNLOAD_KEYS = ("mirrors", "timeout", "retries")
+
+
+def build_settings(section):
+    """The part of a dataset's config section that its content depends on."""
+    return {key: value for key, value in sorted(section.items()) if key not in DOWNLOAD_KEYS}
+
+
+#: name -> Dataset, every module of this package.
+DATASETS = discover(sys.modules[__name__], "DATASET", {})

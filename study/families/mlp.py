@@ -1,0 +1,35 @@
+"""Fully connected autoencoders: ``n_features, *hidden, latent_dim``, mirrored by the decoder.
+
+The variant's activation follows every hidden layer, the code layer has
+``latent_activation`` (linear by default: a tanh or sigmoid code saturates and a ReLU code has
+dead units, which in a 2- to 8-dimensional code distort or waste the very dimensions k-means,
+t-SNE and the classifiers read), and a sigmoid gives pixels in [0, 1].
+"""
+import math
+
+from diy.autoencoder import AutoEncoder
+from study.families import Family
+
+ACTIVATIONS = ["linear", "tanh", "relu", "sigmoid"]
+
+
+def build(image_shape, variant, settings, rng, dtype):
+    """The untrained ``AutoEncoder`` of `variant` for images of `image_shape`."""
+    return AutoEncoder.build(
+        [math.prod(image_shape), *settings["hidden"], variant.latent_dim], variant.activation,
+        "sigmoid", latent_activation=settings["latent_activation"], rng=rng, dtype=dtype,
+    )
+
+
+FAMILY = Family("mlp", build, schema={
+    "hidden": {
+        "description": "Encoder hidden sizes (the decoder mirrors them): one list for every "
+                       "dataset, or one per dataset.",
+        "type": ["array", "object"],
+        "items": {"type": "integer", "minimum": 1},
+        "propertyNames": {"$ref": "#/$defs/dataset"},
+        "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+    },
+    "latent_activation": {"type": "string", "enum": ACTIVATIONS,
+                          "description": "Activation of the code layer."},
+})

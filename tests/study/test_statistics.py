@@ -1,0 +1,250 @@
+"""Intervals, paired tests and claims against hand-worked values and scipy.stats."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from study.metrics import clustering_accuracy
+from study.statistics import (aggregate_over_seeds, bootstrap_interval, claim, factor_effects,
+                              format_interval, paired_comparison, select_on_validation, t_interval)
+
+# Three seeds 0.80, 0.82, 0.84: mean 0.82, s = 0.02, t_{0.975,2} = 4.3027,
+# half-width 4.3027 * 0.02 / sqrt(3) = 0.049683.
+THREE_SEEDS, THREE_SEEDS_CI = [0.80, 0.82, 0.84], (0.770317, 0.869683)
+
+
+# -- t_interval -------------------------------------------------------------------------------
+def test_t_interval_of_one_to_four_worked_by_hand():
+    # mean 2.5, s = sqrt(5/3) = 1.290994, t_{0.975,3} = 3.182446,
+    # half-width 3.182446 * 1.290994 / 2 = 2.054260.
+    interval = t_interval([1.0, 2.0, 3.0, 4.0])
+    assert interval.mean == 2.5 and interval.n == 4
+    assert interval.std == pytest.approx(1.290994, abs=1e-6)
+    assert (interval.low, interval.high) == pytest.approx((2.5 - 2.054260, 2.5 + 2.054260), abs=1e-6)
+
+
+def test_t_interval_matches_scipy_at_another_confidence_and_drops_nan():
+    values = [0.91, np.nan, 0.87, 0.95, 0.90, np.nan]
+    interval = t_interval(values, confidence=0.9)
+    finite = [0.91, 0.87, 0.95, 0.90]
+    expected = stats.t.interval(0.9, 3, loc=np.mean(finite), scale=stats.sem(finite))
+    assert interval.n == 4
+    assert (interval.low, interval.high) == pytest.approx(expected, rel=1e-12)
+
+
+def test_one_value_gives_an_empty_interval_and_none_gives_nan():
+    one = t_interval([0.7, np.nan])
+    assert one.mean == 0.7 and one.n == 1
+    assert math.isnan(one.std) and math.isnan(one.low) and math.isnan(one.high)
+    none = t_interval([np.nan])
+    assert none.n == 0 and math.isnan(none.mean)
+
+
+# -- bootstrap --------------------------------------------------------------------------------
+def test_bootstrap_mean_interval_covers_a_binomial_proportion_95_percent_of_the_time():
+    # 2,000 trials of 500 Bernoulli(0.8) samples, one column each: the trials' data are
+    # independent, the resample matrix is shared (drawn once for all columns).
+    p, n, trials = 0.8, 500, 2000
+    samples = (np.random.default_rng(2024).random((n, trials)) < p).astype(np.float64)
+    result = bootstrap_interval(samples, seed=1)
+    assert result.low.shape == (trials,)
+    coverage = np.mean((result.low <= p) & (p <= result.high))
+    assert coverage == pytest.approx(0.95, abs=0.02)
+    # Normal approximation of the width: 2 * 1.96 * sqrt(0.8 * 0.2 / 500) = 0.0701.
+    assert np.mean(result.high - result.low) == pytest.approx(0.0701, abs=0.003)
+
+
+def test_bootstrap_mean_agrees_with_scipy_percentile_bootstrap():
+    scores = (np.random.default_rng(5).random(500) < 0.8).astype(np.float64)
+    ours = bootstrap_interval(scores, n_resamples=10_000, seed=0)
+    theirs = stats.bootstrap((scores,), np.mean, n_resamples=10_000, method="percentile",
+                             rng=np.random.default_rng(0)).confidence_interval
+    # Each bound's Monte Carlo error is about 0.0005; the grid of proportions steps by 0.002.
+    assert (ours.low, ours.high) == pytest.approx((theirs.low, theirs.high), abs=0.004)
+    assert ours.estimate == pytest.approx(scores.mean())
+
+
+def test_the_same_seed_draws_the_same_resamples_for_the_mean_and_for_an_index_statistic():
+    scores = np.random.default_rng(3).random(200)
+    vectorised = bootstrap_interval(scores, seed=7)
+    by_index = bootstrap_interval(len(scores), statistic=lambda i: scores[i].mean(), seed=7)
+    assert (by_index.low, by_index.high) == pytest.approx((vectorised.low, vectorised.high), rel=1e-12)
+    other_seed = bootstrap_interval(scores, seed=8)
+    assert (other_seed.low, other_seed.high) != (vectorised.low, vectorised.high)
+
+
+def test_an_index_statistic_redoes_the_cluster_matching_on_each_resample():
+    # Clusters are the labels renamed: every resample, matched anew, scores exactly 1.
+    # Scoring a resample with the full sample's matching would not need indices at all.
+    y = np.repeat(np.arange(4), 25)
+    clusters = np.array([2, 0, 3, 1])[y]
+    result = bootstrap_interval(len(y), lambda i: clustering_accuracy(y[i], clusters[i]), n_resamples=200)
+    assert (result.estimate, result.low, result.high) == (1.0, 1.0, 1.0)
+    # A third of cluster 0 mislabelled as class 1: accuracy 1 - 8/100 = 0.92 overall.
+    noisy = clusters.copy()
+    noisy[np.flatnonzero(y == 0)[:8]] = clusters[y == 1][0]
+    result = bootstrap_interval(len(y), lambda i: clustering_accuracy(y[i], noisy[i]), n_resamples=200)
+    assert result.estimate == pytest.approx(0.92)
+    assert result.low < 0.92 < result.high and result.high - result.low < 0.15
+
+
+# -- paired comparisons -----------------------------------------------------------------------
+# Differences a - b = 1, -2, 3, 4, 5 (hundredths): mean 2.2, s = sqrt(7.7) = 2.774887,
+# T = 2.2 / (s / sqrt 5) = 1.772811 on 4 df, p = 0.1509. Wilcoxon: ranks 1..5, W- = 2;
+# subsets of {1..5} summing to <= 2: {}, {1}, {2}, so p = 2 * 3/32 = 0.1875 (exact).
+B = np.array([0.70, 0.75, 0.80, 0.72, 0.78])
+A = B + np.array([1, -2, 3, 4, 5]) / 100
+
+
+def test_paired_t_matches_the_hand_value_and_scipy_ttest_rel():
+    result = paired_comparison(A, B)
+    assert result.n == 5 and result.test == "t" and result.testable
+    assert result.difference == pytest.approx(0.022)
+    assert result.p_value == pytest.approx(0.1509, abs=1e-4)
+    assert result.p_value == pytest.approx(stats.ttest_rel(A, B).pvalue, rel=1e-10)
+    half = stats.t.ppf(0.975, 4) * 0.02774887 / math.sqrt(5)
+    assert (result.low, result.high) == pytest.approx((0.022 - half, 0.022 + half), abs=1e-7)
+
+
+def test_wilcoxon_matches_the_exact_hand_value_and_scipy():
+    result = paired_comparison(A, B, test="wilcoxon")
+    assert result.p_value == pytest.approx(0.1875)
+    assert result.p_value == pytest.approx(stats.wilcoxon(A, B).pvalue)
+
+
+def test_one_pair_cannot_be_tested_and_nan_pairs_are_dropped():
+    result = paired_comparison([0.8, np.nan], [0.7, 0.6])
+    assert result.n == 1 and not result.testable
+    assert result.difference == pytest.approx(0.1)
+    assert math.isnan(result.p_value) and math.isnan(result.low) and math.isnan(result.high)
+
+
+# -- claims -----------------------------------------------------------------------------------
+def _compare(differences, test="t"):
+    b = np.full(len(differences), 0.5)
+    return paired_comparison(b + np.array(differences), b, test=test)
+
+
+# d = 0.02, 0.03, 0.025: mean 0.025, s = 0.005, half-width 4.3027 * 0.005 / sqrt 3 = 0.012421,
+# T = 0.025 / (0.005 / sqrt 3) = 8.660 on 2 df, p = 0.0131.
+WINS = [0.02, 0.03, 0.025]
+
+
+def test_a_claim_that_a_beats_b():
+    assert (claim("AE", "PCA", "k-means accuracy", _compare(WINS))
+            == "AE beats PCA on k-means accuracy by 0.025 [0.013, 0.037] (paired t, p = 0.013, n = 3 seeds)")
+
+
+def test_the_winner_depends_on_the_metric_direction():
+    losses = _compare([-d for d in WINS])
+    assert (claim("AE", "PCA", "squared error", losses, higher_is_better=False)
+            == "AE beats PCA on squared error by 0.025 [0.013, 0.037] (paired t, p = 0.013, n = 3 seeds)")
+    assert (claim("AE", "PCA", "accuracy", losses)
+            == "PCA beats AE on accuracy by 0.025 [0.013, 0.037] (paired t, p = 0.013, n = 3 seeds)")
+
+
+def test_no_clear_difference_when_the_interval_crosses_zero():
+    # d = 0.01, -0.02, 0.015: mean 0.001667, s = 0.018930, half-width 0.047024; p = 0.893.
+    assert (claim("tanh", "relu", "NMI", _compare([0.01, -0.02, 0.015]))
+            == "no clear difference between tanh and relu on NMI: 0.002 [-0.045, 0.049] crosses zero "
+               "(paired t, p = 0.893, n = 3 seeds)")
+
+
+def test_wilcoxon_on_three_seeds_never_claims_a_difference():
+    # All three differences positive: the smallest two-sided p is 2 / 2^3 = 0.25.
+    assert (claim("AE", "PCA", "accuracy", _compare(WINS, test="wilcoxon"))
+            == "no clear difference between AE and PCA on accuracy: 0.025 [0.013, 0.037] excludes zero "
+               "but p >= 0.05 (Wilcoxon signed-rank, p = 0.250, n = 3 seeds)")
+
+
+def test_one_seed_cannot_be_tested():
+    assert (claim("AE", "PCA", "PSNR", paired_comparison([21.0], [20.0]))
+            == "AE vs PCA on PSNR cannot be tested: only one seed")
+
+
+# -- tables over seeds ------------------------------------------------------------------------
+def _per_seed_table():
+    """Two autoencoder configurations (latent 2, 8) x 3 seeds and one PCA baseline without a seed."""
+    rows = [{"dataset": "digits", "latent_dim": 2, "method": "autoencoder", "seed": s, "variant": f"l2_s{s}",
+             "accuracy": v, "nmi": 0.5} for s, v in enumerate(THREE_SEEDS)]
+    rows += [{"dataset": "digits", "latent_dim": 8, "method": "autoencoder", "seed": s, "variant": f"l8_s{s}",
+              "accuracy": v, "nmi": 0.6 + s / 100} for s, v in enumerate([0.90, 0.90, 0.93])]
+    rows.append({"dataset": "digits", "latent_dim": 2, "method": "pca", "seed": None, "variant": None,
+                 "accuracy": 0.75, "nmi": 0.4})
+    table = pd.DataFrame(rows)
+    table["seed"] = table["seed"].astype("Int64")
+    return table
+
+
+def test_aggregate_gives_one_row_per_configuration_with_its_seed_count_and_interval():
+    keys = ["dataset", "latent_dim", "method", "seed", "variant"]
+    aggregated = aggregate_over_seeds(_per_seed_table(), keys, ["accuracy", "nmi"])
+    assert list(aggregated.columns[:3]) == ["dataset", "latent_dim", "method"]
+    assert list(aggregated["n_seeds"]) == [3, 3, 1]
+    assert list(aggregated["latent_dim"]) == [2, 8, 2]
+    assert list(aggregated["method"]) == ["autoencoder", "autoencoder", "pca"]
+    first = aggregated.iloc[0]
+    assert first["accuracy_mean"] == pytest.approx(0.82) and first["accuracy_std"] == pytest.approx(0.02)
+    assert (first["accuracy_ci_low"], first["accuracy_ci_high"]) == pytest.approx(THREE_SEEDS_CI, abs=1e-6)
+    # nmi 0.60, 0.61, 0.62 at latent 8: mean 0.61, s = 0.01.
+    second = aggregated.iloc[1]
+    assert second["nmi_mean"] == pytest.approx(0.61) and second["nmi_std"] == pytest.approx(0.01)
+    baseline = aggregated.iloc[2]
+    assert baseline["accuracy_mean"] == 0.75
+    assert baseline[["accuracy_std", "accuracy_ci_low", "accuracy_ci_high"]].isna().all()
+
+
+def test_aggregate_refuses_two_rows_of_one_seed_in_a_configuration():
+    with pytest.raises(ValueError, match="rows differ beyond"):
+        aggregate_over_seeds(_per_seed_table(), ["dataset", "method"], ["accuracy"])
+
+
+def test_factor_effects_average_over_the_other_factors_within_each_seed_first():
+    # tanh: latent 2 = 0.70, 0.74, 0.72 and latent 8 = 0.90, 0.90, 0.96 over seeds 0, 1, 2
+    # -> per-seed means 0.80, 0.82, 0.84 -> 0.82 [0.770317, 0.869683].
+    # relu: latent 2 = 0.60, 0.64, 0.62 and latent 8 = 0.80 -> per-seed means 0.70, 0.72, 0.71
+    # -> 0.71, s = 0.01, half-width 4.3027 * 0.01 / sqrt 3 = 0.024841.
+    values = {("tanh", 2): [0.70, 0.74, 0.72], ("tanh", 8): [0.90, 0.90, 0.96],
+              ("relu", 2): [0.60, 0.64, 0.62], ("relu", 8): [0.80, 0.80, 0.80]}
+    rows = [{"dataset": "digits", "activation": a, "latent_dim": k, "seed": s, "psnr": v}
+            for (a, k), seeds in values.items() for s, v in enumerate(seeds)]
+    rows.append({"dataset": "digits", "activation": None, "latent_dim": 2, "seed": None, "psnr": 0.5})
+    effects = factor_effects(pd.DataFrame(rows), "activation", "psnr", keys=["dataset"])
+    assert list(effects["activation"]) == ["tanh", "relu"]
+    assert list(effects["n_seeds"]) == [3, 3] and list(effects["n_rows"]) == [6, 6]
+    tanh, relu = effects.iloc[0], effects.iloc[1]
+    assert tanh["psnr_mean"] == pytest.approx(0.82) and tanh["psnr_std"] == pytest.approx(0.02)
+    assert (tanh["psnr_ci_low"], tanh["psnr_ci_high"]) == pytest.approx(THREE_SEEDS_CI, abs=1e-6)
+    assert relu["psnr_mean"] == pytest.approx(0.71)
+    assert (relu["psnr_ci_low"], relu["psnr_ci_high"]) == pytest.approx((0.685159, 0.734841), abs=1e-6)
+
+
+def test_selection_uses_the_validation_mean_over_seeds_and_reports_the_test_value():
+    # Validation means: A 0.86, B 0.84 (one lucky seed at 0.95), C 0.80. Test means: A 0.81, B 0.85.
+    scores = {"A": ([0.86, 0.86, 0.86], [0.80, 0.81, 0.82]),
+              "B": ([0.95, 0.79, 0.78], [0.85, 0.85, 0.85]),
+              "C": ([0.80, 0.80, 0.80], [0.70, 0.70, 0.70])}
+    table = pd.DataFrame([{"config": c, "seed": s, "val_accuracy": val[s], "test_accuracy": test[s]}
+                          for c, (val, test) in scores.items() for s in range(3)])
+    chosen = select_on_validation(table, "val_accuracy", "test_accuracy", keys=["config"])
+    assert chosen["config"] == "A"
+    assert chosen["test_accuracy_mean"] == pytest.approx(0.81) and chosen["n_seeds"] == 3
+    lowest = select_on_validation(table, "val_accuracy", "test_accuracy", higher_is_better=False,
+                                  keys=["config"])
+    assert lowest["config"] == "C" and lowest["test_accuracy_mean"] == pytest.approx(0.70)
+
+
+# -- formatting -------------------------------------------------------------------------------
+@pytest.mark.parametrize("numbers, kind, text", [
+    ((0.81234, 0.80111, 0.82345), "accuracy", "0.812 [0.801, 0.823]"),
+    ((0.81234, math.nan, math.nan), "accuracy", "0.812 (n=1)"),
+    ((21.4567, 20.9, 22.0149), "psnr", "21.46 [20.90, 22.01]"),
+    ((12.3456, 11.87, 12.91), "error", "12.3 [11.9, 12.9]"),
+    ((0.00123456, 0.0011, 0.0013), "error", "0.00123 [0.00110, 0.00130]"),
+    ((1234.6, 1200.2, 1300.0), "error", "1235 [1200, 1300]"),
+    ((math.nan, math.nan, math.nan), "accuracy", ""),
+])
+def test_format_interval(numbers, kind, text):
+    assert format_interval(*numbers, kind) == text

@@ -1,0 +1,139 @@
+# Representations, results/{dataset}/repr/{representation}/ (study.representations): raw
+# pixels, PCA of each latent size, and one trained autoencoder per variant of the grid; and
+# the raw-pixel classifiers, results/{dataset}/clf/{variant}/, the supervised reference.
+
+from study.settings import (
+    AE_TRAINING_KEYS,
+    CLASSIFIER_TRAINING_KEYS,
+    dataset_settings,
+    runtime_minutes,
+)
+from study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX, AEVariant
+
+ALL_TARGETS.extend(
+    expand(
+        f"{R}/{{dataset}}/repr/{{variant}}/{{file}}",
+        dataset=DATASETS,
+        variant=AE_VARIANTS,
+        file=["model.npz", "history.csv", "codes.npz"],
+    )
+)
+ALL_TARGETS.extend(
+    expand(
+        f"{R}/{{dataset}}/clf/{{variant}}/{{file}}",
+        dataset=DATASETS,
+        variant=CLASSIFIER_VARIANTS,
+        file=["model.npz", "history.csv", "metrics.json"],
+    )
+)
+
+
+def training_runtime(section):
+    """A job's runtime (minutes) from its epochs and the dataset file's size."""
+    return lambda wildcards, input: runtime_minutes(
+        dataset_settings(config[section], wildcards.dataset, ["epochs"])["epochs"], input.size_mb
+    )
+
+
+# One thread per training job: the layers' GEMMs are small (batch x a few hundred), so a
+# second BLAS thread gains little, while two single-threaded jobs run twice as fast as one;
+# and OpenBLAS rounds differently with another thread count, so a fixed count is what makes a
+# re-run bit-identical whatever --cores is (--set-threads changes the last bits).
+rule train_autoencoder:
+    input:
+        "data/{dataset}.npz",
+    output:
+        model=f"{R}/{{dataset}}/repr/{{variant}}/model.npz",
+        history=f"{R}/{{dataset}}/repr/{{variant}}/history.csv",
+        codes=f"{R}/{{dataset}}/repr/{{variant}}/codes.npz",
+    log:
+        f"{R}/logs/{{dataset}}/repr/{{variant}}.log",
+    benchmark:
+        f"{R}/benchmarks/{{dataset}}/repr/{{variant}}.tsv"
+    wildcard_constraints:
+        variant=AE_VARIANT_REGEX,
+    params:
+        # Everything besides the variant's own name that changes the result, so that
+        # changing a value reruns exactly the models it affects (sorted keys: Snakemake
+        # compares params by repr).
+        family=lambda wildcards: dataset_settings(
+            config["families"][AEVariant.parse(wildcards.variant).family], wildcards.dataset
+        ),
+        # Read only by denoising variants: changing it retrains only those.
+        noise_type=lambda wildcards: (
+            config["noise_type"] if AEVariant.parse(wildcards.variant).noise > 0 else None
+        ),
+        training=lambda wildcards: dataset_settings(
+            config["training"], wildcards.dataset, AE_TRAINING_KEYS
+        ),
+    resources:
+        mem_mb=dataset_memory,
+        runtime=training_runtime("training"),
+    conda:
+        "../envs/diy.yaml"
+    script:
+        "../scripts/train_autoencoder.py"
+
+
+rule pixels:
+    input:
+        "data/{dataset}.npz",
+    output:
+        codes=f"{R}/{{dataset}}/repr/pixels/codes.npz",
+    log:
+        f"{R}/logs/{{dataset}}/repr/pixels.log",
+    resources:
+        mem_mb=dataset_memory,
+    conda:
+        "../envs/diy.yaml"
+    script:
+        "../scripts/representation.py"
+
+
+# Fitted once per dataset and size, read by every analysis of PCA.
+rule pca:
+    input:
+        "data/{dataset}.npz",
+    output:
+        model=f"{R}/{{dataset}}/repr/pca{{latent_dim}}/model.npz",
+        codes=f"{R}/{{dataset}}/repr/pca{{latent_dim}}/codes.npz",
+    log:
+        f"{R}/logs/{{dataset}}/repr/pca{{latent_dim}}.log",
+    benchmark:
+        f"{R}/benchmarks/{{dataset}}/repr/pca{{latent_dim}}.tsv"
+    wildcard_constraints:
+        latent_dim="[1-9][0-9]*",
+    params:
+        seed=config["analysis"]["seed"],
+    resources:
+        mem_mb=dataset_memory,
+    conda:
+        "../envs/diy.yaml"
+    script:
+        "../scripts/representation.py"
+
+
+rule train_classifier:
+    input:
+        "data/{dataset}.npz",
+    output:
+        model=f"{R}/{{dataset}}/clf/{{variant}}/model.npz",
+        history=f"{R}/{{dataset}}/clf/{{variant}}/history.csv",
+        metrics=f"{R}/{{dataset}}/clf/{{variant}}/metrics.json",
+    log:
+        f"{R}/logs/{{dataset}}/clf/{{variant}}.log",
+    benchmark:
+        f"{R}/benchmarks/{{dataset}}/clf/{{variant}}.tsv"
+    wildcard_constraints:
+        variant=CLASSIFIER_VARIANT_REGEX,
+    params:
+        training=lambda wildcards: dataset_settings(
+            config["classifiers"], wildcards.dataset, CLASSIFIER_TRAINING_KEYS
+        ),
+    resources:
+        mem_mb=dataset_memory,
+        runtime=training_runtime("classifiers"),
+    conda:
+        "../envs/diy.yaml"
+    script:
+        "../scripts/train_classifier.py"
