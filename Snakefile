@@ -9,13 +9,22 @@ min_version("8.0")
 
 # Validates (and normalises) `config` at parse time, so a bad config fails before any job.
 include: "workflow/rules/common.smk"
+
+
+# Names a registry or the grid holds, so that no path is read two ways.
+wildcard_constraints:
+    dataset="|".join(REGISTERED_DATASETS),
+    representation=REPRESENTATION_REGEX,
+    analysis="|".join(ANALYSES),
+
+
 include: "workflow/rules/data.smk"
 include: "workflow/rules/representations.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/aggregate.smk"
 
 
-# Each stage's rule file appends its final outputs to ALL_TARGETS (see common.smk).
+# Each stage's file appends its final outputs to ALL_TARGETS (see common.smk).
 rule all:
     input:
         ALL_TARGETS,

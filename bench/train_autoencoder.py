@@ -1,9 +1,12 @@
 """Training speed of the reference autoencoder, against this machine's GEMM-bound limit.
 
-Trains 784-256-64-16-64-256-784 (TanH hidden, Sigmoid output, BCELoss, Adam, batch
-256, float32) on seeded random data through ``diy.fit`` (shuffling and batch copies
-included) and prints samples/s. In the same run it measures a float32 1024x1024
-matmul, and derives the GEMM-bound limit::
+Trains 784-256-64-16-64-256-784 (TanH hidden, Adam, batch 256, float32) on seeded
+random data through ``diy.fit`` (shuffling and batch copies included) and prints
+samples/s, for each BLAS thread count asked for. The output layer is either linear
+with ``BCEWithLogitsLoss`` (``--loss logits``, the default) or a Sigmoid with
+``BCELoss`` (``--loss bce``): the same model and loss, the second the long way round.
+For each thread count it measures a float32 1024x1024 matmul, and derives the
+GEMM-bound limit::
 
     FLOPs per sample = 6 x MACs per sample
         (forward X @ W, backward X.T @ delta and delta @ W.T: three GEMMs of
@@ -15,7 +18,7 @@ matmul, and derives the GEMM-bound limit::
 The matmul is timed before and after training and the faster is kept, so a busy
 machine lowers the fraction rather than flattering it.
 
-    python bench/train_autoencoder.py [--seconds 5] [--threads N] [--profile]
+    python bench/train_autoencoder.py [--loss logits|bce] [--seconds 5] [--threads 1 2] [--profile]
 """
 import argparse
 import cProfile
@@ -24,11 +27,14 @@ import pstats
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import diy
 
 SIZES = [784, 256, 64, 16]
 BATCH = 256
+#: --loss -> (output activation, loss)
+LOSSES = {"logits": ("linear", diy.BCEWithLogitsLoss), "bce": ("sigmoid", diy.BCELoss)}
 
 
 def matmul_gflops(n=1024, seconds=1.0):
@@ -45,11 +51,12 @@ def matmul_gflops(n=1024, seconds=1.0):
     return 2 * n**3 / best / 1e9
 
 
-def train_rate(seconds):
+def train_rate(seconds, loss_name):
     """Samples/s of ``diy.fit`` on the reference model: median over ~1 s epochs after a warm-up."""
     rng = np.random.default_rng(0)
-    model = diy.AutoEncoder.build(SIZES, "tanh", "sigmoid", rng=rng, dtype=np.float32)
-    loss, optimizer = diy.BCELoss(), diy.Adam(model, lr=1e-3)
+    output_activation, make_loss = LOSSES[loss_name]
+    model = diy.AutoEncoder.build(SIZES, "tanh", output_activation, rng=rng, dtype=np.float32)
+    loss, optimizer = make_loss(), diy.Adam(model, lr=1e-3)
     X = rng.random((BATCH * 40, SIZES[0]), dtype=np.float32)
     diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH, rng=rng)  # warm-up
     epochs = max(3, round(seconds / diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH,
@@ -63,34 +70,38 @@ def train_rate(seconds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="training time measured")
-    parser.add_argument("--threads", type=int, help="BLAS threads (default: the library's)")
-    parser.add_argument("--profile", action="store_true", help="also print where the time goes")
+    parser.add_argument("--loss", choices=sorted(LOSSES), default="logits",
+                        help="linear output + BCEWithLogitsLoss, or Sigmoid + BCELoss")
+    parser.add_argument("--seconds", type=float, default=5.0, help="training time measured per thread count")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="BLAS thread counts")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where the time goes (with the first thread count)")
     args = parser.parse_args()
-    if args.threads:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(args.threads)
 
     layers = list(zip(SIZES, SIZES[1:])) + list(zip(SIZES[::-1], SIZES[-2::-1]))
     macs = sum(d_in * d_out for d_in, d_out in layers)
     flops = 6 * macs
     executed = flops - 2 * SIZES[0] * SIZES[1]
-
-    gflops_before = matmul_gflops()
-    rate, epochs = train_rate(args.seconds)
-    gflops = max(gflops_before, matmul_gflops())
-    limit = gflops * 1e9 / flops
-
-    print(f"model        {'-'.join(map(str, SIZES + SIZES[-2::-1]))}, TanH/Sigmoid, BCELoss, Adam, "
-          f"batch {BATCH}, float32")
+    output_activation, make_loss = LOSSES[args.loss]
+    print(f"model        {'-'.join(map(str, SIZES + SIZES[-2::-1]))}, TanH/{output_activation}, "
+          f"{make_loss.__name__}, Adam, batch {BATCH}, float32")
     print(f"FLOPs/sample {flops / 1e6:.3f} M  (6 x {macs} MACs; GEMMs actually run: {executed / 1e6:.3f} M)")
-    print(f"matmul       {gflops:.1f} GFLOP/s  (float32 1024x1024, best of before/after)")
-    print(f"limit        {limit:,.0f} samples/s")
-    print(f"measured     {rate:,.0f} samples/s  (median of {epochs} epochs of {BATCH * 40} samples)")
-    print(f"fraction     {rate / limit:.1%} of the GEMM-bound limit")
+
+    for threads in args.threads:
+        with threadpool_limits(threads):
+            gflops_before = matmul_gflops()
+            rate, epochs = train_rate(args.seconds, args.loss)
+            gflops = max(gflops_before, matmul_gflops())
+        limit = gflops * 1e9 / flops
+        print(f"threads {threads}    matmul {gflops:.1f} GFLOP/s (float32 1024x1024, best of before/after), "
+              f"limit {limit:,.0f} samples/s")
+        print(f"             measured {rate:,.0f} samples/s (median of {epochs} epochs of {BATCH * 40} samples), "
+              f"{rate / limit:.1%} of the limit")
+
     if args.profile:
         profiler = cProfile.Profile()
-        profiler.runcall(train_rate, 2.0)
+        with threadpool_limits(args.threads[0]):
+            profiler.runcall(train_rate, 2.0, args.loss)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
 
 

@@ -17,9 +17,20 @@ from .log_softmax import LogSoftmax
 from .dropout import Dropout
 from .mse_loss import MSELoss
 from .bce_loss import BCELoss
+from .bce_with_logits_loss import BCEWithLogitsLoss
 from .cross_entropy_loss import CrossEntropyLoss
 from .nll_loss import NLLLoss
 from .gradcheck import check_gradient, check_loss_gradient
+
+# -- convolutions, pooling, reshaping (convolutions section) --
+from .conv1d import Conv1D
+from .max_pool1d import MaxPool1D
+from .avg_pool1d import AvgPool1D
+from .conv2d import Conv2D
+from .max_pool2d import MaxPool2D
+from .conv_transpose2d import ConvTranspose2D
+from .flatten import Flatten
+from .reshape import Reshape
 
 # -- optimizers, training, autoencoders, classifiers, save/load (models section) --
 from . import optim
@@ -29,3 +40,10 @@ from .tied_linear import TiedLinear
 from .autoencoder import AutoEncoder
 from .classifier import MLPClassifier
 from .serialization import load, save
+
+# -- deep embedded clustering: k-means, the clustering layer, KL, DEC/IDEC (clustering section) --
+from .kmeans import kmeans
+from .assignment import clustering_accuracy, linear_sum_assignment
+from .clustering_layer import ClusteringLayer
+from .kl_div_loss import KLDivLoss
+from .dec import DECResult, fit_dec, target_distribution

@@ -19,9 +19,36 @@ Module subclass registers itself by its class name when it is defined),
 arrays are read with ``allow_pickle=False``, and every name, shape and dtype must
 match what the architecture rebuilds. Any mismatch raises ``ModelFileError``,
 naming the file and the offending key.
+
+A model file may come from anywhere, so nothing it declares is allocated before it is
+checked against what the file holds:
+
+1. The zip directory and each member's ``.npy`` header are read first (:func:`npz_headers`):
+   each header's shape and dtype must account for its member's size exactly, no array may hold
+   objects, and the members may declare at most ``MAX_EXPANSION`` times the file's size (a zip
+   bomb declares a thousand times). Reading an array then allocates what the file holds.
+2. The architecture may nest modules at most ``MAX_DEPTH`` deep.
+3. A module is constructed only if the product of the numbers in its config (each counted as
+   at least 1) is at most the number of parameter values the file stores, or ``MIN_BUDGET``
+   if that is larger. A layer's parameters are products of the sizes it declares (Linear's
+   ``d_in * d_out`` and ``d_out``, Conv2D's ``k_h * k_w * chan_in * chan_out``, ClusteringLayer's
+   ``n_clusters * latent_dim``), so this bounds what its constructor allocates without knowing
+   its class: a declared ``d_in = 5_000_000`` is refused before anything is allocated. Strides
+   and paddings only enlarge the product, so the estimate errs towards refusing; ``MIN_BUDGET``
+   (a few MB) keeps small modules with sizes but no parameters (Reshape, pooling) loadable
+   whatever the file holds. A layer allocating more than its sizes' product (a square matrix
+   from one size) would get past this estimate, but not past the next check. Nor may a config
+   set ``dtype``: the file declares one for every parameter, applied once all are built, and a
+   constructor handed ``dtype="U25000000"`` allocates 100 MB per element.
+4. As each module is built, each of its parameters must be a stored array of the same name
+   and shape, so the model never holds more values than the file stores.
+5. Only then are the arrays read, one at a time; each must be finite.
 """
 import json
+import math
+import os
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -33,6 +60,16 @@ from .sequential import Sequential
 
 FORMAT, VERSION = "diy", 1
 ARCHITECTURE, CLASSES = "__architecture__", "__classes__"
+#: Deepest nesting of modules a file may declare (the study's autoencoders are 3 deep).
+MAX_DEPTH = 64
+#: Most bytes the arrays of a .npz may declare per byte of the file: trained weights barely
+#: compress, while deflated zeros (a zip bomb) declare a thousand times their size.
+MAX_EXPANSION = 100
+#: Product of config sizes a module may declare even if the file stores fewer values: 2**20
+#: float32 values (and their gradients) cost a few MB, and Reshape or pooling sizes fit in it.
+MIN_BUDGET = 2 ** 20
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}
 
 
 class ModelFileError(ValueError):
@@ -68,38 +105,98 @@ def save(model, path):
 
 
 def load(path):
-    """Rebuild the model saved at ``path`` by ``save``; raise ``ModelFileError`` on any mismatch."""
+    """Rebuild the model saved at ``path`` by ``save``; raise ``ModelFileError`` on any mismatch.
+
+    Every size the file declares is checked against what it holds before it is allocated
+    (see the module docstring).
+    """
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: _read(npz, key, path) for key in npz.files}
+        stored = npz_headers(path)
+        with zipfile.ZipFile(path) as archive:
+            return _load(archive, stored, path)
     except ModelFileError:
         raise
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as error:
         raise ModelFileError(f"{path}: not a readable .npz model file ({error})") from error
 
-    architecture = _read_architecture(arrays.pop(ARCHITECTURE, None), path)
+
+def npz_headers(path):
+    """Shape and dtype of every array of the .npz at ``path``, read from the headers alone.
+
+    Returns
+    -------
+    dict of str -> (tuple of int, numpy dtype), keyed by the array's name.
+
+    Raises
+    ------
+    ValueError
+        Naming the key, unless every member is a ``.npy`` array without Python objects whose
+        header accounts for its size exactly, and the members declare at most ``MAX_EXPANSION``
+        times the file's size; reading the arrays then allocates no more than that.
+    OSError, zipfile.BadZipFile, zlib.error
+        For a file that is no zip archive, or one whose headers do not decompress.
+    """
+    size = os.path.getsize(path)
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        declared = sum(member.file_size for member in members)
+        if declared > MAX_EXPANSION * size:
+            raise ValueError(f"its arrays declare {declared} bytes, {declared // size} times the "
+                             f"file's {size}: a zip bomb or a corrupt file")
+        headers = {}
+        for member in members:
+            key = member.filename.removesuffix(".npy")
+            if key == member.filename:
+                raise ValueError(f"member {key!r} is not a .npy array")
+            with archive.open(member) as f:
+                version = np.lib.format.read_magic(f)
+                if version not in _HEADER_READERS:
+                    raise ValueError(f"key {key!r} is in .npy format version {version}, not 1.0 or 2.0")
+                shape, _, dtype = _HEADER_READERS[version](f)
+                expected = f.tell() + math.prod(shape) * dtype.itemsize
+            if dtype.hasobject:
+                raise ValueError(f"key {key!r} cannot be read without pickle (it holds Python objects)")
+            if member.file_size != expected:
+                raise ValueError(f"key {key!r} declares shape {shape} of {dtype}, {expected} bytes with "
+                                 f"its header, but holds {member.file_size}")
+            headers[key] = shape, dtype
+    return headers
+
+
+def _load(archive, stored, path):
+    """The model in an open archive whose arrays' headers are ``stored`` (from npz_headers)."""
+    text = _read(archive, ARCHITECTURE) if ARCHITECTURE in stored else None
+    architecture = _read_architecture(text, path)
+    builder = _Builder(stored, path)
+    unread = set(stored) - {ARCHITECTURE}
     description = architecture["model"]
     if _field(description, "type", str, path, "model") == "MLPClassifier":
-        model = _rebuild_classifier(description, arrays.pop(CLASSES, None), path)
+        if CLASSES not in stored:
+            raise ModelFileError(f"{path}: missing {CLASSES!r} for an MLPClassifier")
+        classes = _read(archive, CLASSES)
+        model = _rebuild_classifier(description, classes, architecture["dtype"], builder, path)
+        unread.discard(CLASSES)
         net = model.net_
     else:
-        model = net = _build(description, "", {}, path)
+        model = net = builder.build(description)
 
     dtype = architecture["dtype"]
     if dtype is not None:
         net.astype(dtype)
+    # Names and shapes were checked as the modules were built (_Builder._check_parameters).
     for name, parameter, _ in net.parameters():
-        if name not in arrays:
-            raise ModelFileError(f"{path}: missing parameter {name!r} (expected shape {parameter.shape})")
-        array = arrays.pop(name)
-        if array.shape != parameter.shape:
-            raise ModelFileError(f"{path}: parameter {name!r} has shape {array.shape}, "
-                                 f"the architecture needs {parameter.shape}")
-        if array.dtype != parameter.dtype:
-            raise ModelFileError(f"{path}: parameter {name!r} is {array.dtype}, the file declares {dtype}")
+        stored_dtype = stored[name][1]
+        if stored_dtype != parameter.dtype:
+            raise ModelFileError(f"{path}: parameter {name!r} is {stored_dtype}, the file declares {dtype}")
+        array = _read(archive, name)
+        bad = array.size - np.count_nonzero(np.isfinite(array))
+        if bad:
+            raise ModelFileError(f"{path}: parameter {name!r} holds non-finite values ({bad} NaN or "
+                                 f"inf); the model had diverged when it was saved: retrain it")
         parameter[...] = array
-    if arrays:
-        raise ModelFileError(f"{path}: unexpected keys {sorted(arrays)} not in the architecture")
+        unread.discard(name)
+    if unread:
+        raise ModelFileError(f"{path}: unexpected keys {sorted(unread)} not in the architecture")
     net.train(_field(architecture, "training", bool, path, "architecture"))
     return model
 
@@ -135,11 +232,10 @@ def _describe(root):
 
 
 # -- rebuilding -----------------------------------------------------------------
-def _read(npz, key, path):
-    try:
-        return npz[key]
-    except ValueError as error:
-        raise ModelFileError(f"{path}: key {key!r} cannot be read without pickle ({error})") from error
+def _read(archive, key):
+    """The array ``key`` of an archive whose headers npz_headers has checked."""
+    with archive.open(f"{key}.npy") as f:
+        return np.lib.format.read_array(f, allow_pickle=False)
 
 
 def _read_architecture(array, path):
@@ -149,7 +245,10 @@ def _read_architecture(array, path):
         raise ModelFileError(f"{path}: {ARCHITECTURE!r} is not a JSON text")
     try:
         architecture = json.loads(str(array))
-    except json.JSONDecodeError as error:
+    except RecursionError:
+        raise ModelFileError(f"{path}: {ARCHITECTURE!r} is nested too deeply to parse; "
+                             f"a model nests modules at most {MAX_DEPTH} deep") from None
+    except ValueError as error:
         raise ModelFileError(f"{path}: {ARCHITECTURE!r} is not valid JSON ({error})") from error
     if not isinstance(architecture, dict) or architecture.get("format") != FORMAT:
         raise ModelFileError(f"{path}: {ARCHITECTURE!r} is not a diy architecture")
@@ -170,48 +269,115 @@ def _field(mapping, key, kind, path, where):
     return value
 
 
-def _build(description, where, built, path):
-    """Construct the module described at dotted path ``where``; ``built`` maps paths to modules."""
-    label = where or "the model"
-    type_name = _field(description, "type", str, path, label)
-    if Module.registry.get(type_name) is None:
-        known = sorted(name for name, cls in Module.registry.items() if cls is not None)
-        raise ModelFileError(f"{path}: unknown module type {type_name!r} at {label}; known: {known}")
-    config = dict(_field(description, "config", dict, path, label))
-    for key, value in config.items():
-        if isinstance(value, dict) and "$module" in value:
-            if value["$module"] not in built:
-                raise ModelFileError(f"{path}: {label}: {key!r} refers to {value['$module']!r}, "
-                                     f"not a module built before it")
-            config[key] = built[value["$module"]]
+def _declared_size(config, limit):
+    """Product of the numbers anywhere in ``config``, each counted as at least 1; stops past ``limit``.
 
-    names, children = [], []
-    for entry in description.get("children", []):
-        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
-            raise ModelFileError(f"{path}: {label}: malformed child entry {entry!r}")
-        names.append(entry[0])
-        children.append(_build(entry[1], f"{where}.{entry[0]}" if where else entry[0], built, path))
-    try:
-        module = Module.registry[type_name](*children, **config)
-    except (TypeError, ValueError) as error:
-        raise ModelFileError(f"{path}: cannot rebuild {type_name} at {label} "
-                             f"from config {config!r}: {error}") from error
-    if [key for key, _ in module._named_children()] != names:
-        raise ModelFileError(f"{path}: {label}: children named {names}, "
-                             f"a {type_name} has {[key for key, _ in module._named_children()]}")
-    built[where] = module
-    return module
+    Walked with a stack, not recursion: a config may nest lists as deep as JSON allows.
+    """
+    size, todo = 1, [config]
+    while todo and size <= limit:
+        value = todo.pop()
+        if isinstance(value, dict):
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+        elif isinstance(value, (int, float)):
+            size *= max(1, abs(value))
+    return size
 
 
-def _rebuild_classifier(description, classes, path):
-    if classes is None:
-        raise ModelFileError(f"{path}: missing {CLASSES!r} for an MLPClassifier")
+class _Builder:
+    """Constructs the modules a file describes, within the parameter values it stores.
+
+    ``stored`` maps each array's name to its ``(shape, dtype)`` (from npz_headers); ``built``
+    maps the dotted paths of the modules built so far to them, for ``{"$module": path}``.
+    """
+
+    def __init__(self, stored, path):
+        self.stored, self.path, self.built = stored, path, {}
+        self.values = sum(math.prod(shape) for key, (shape, _) in stored.items()
+                          if key not in (ARCHITECTURE, CLASSES))
+        # ids of the parameters checked: an array shared by two modules is stored once, as
+        # parameters() yields it once, so it is looked for at the first module holding it.
+        self.checked = set()
+
+    def build(self, description, where="", depth=0):
+        """Construct the module described at dotted path ``where``, ``depth`` modules deep."""
+        path, label = self.path, where or "the model"
+        if depth > MAX_DEPTH:
+            raise ModelFileError(f"{path}: modules nested more than {MAX_DEPTH} deep at {label}; "
+                                 f"not a model diy saved")
+        type_name = _field(description, "type", str, path, label)
+        if Module.registry.get(type_name) is None:
+            known = sorted(name for name, cls in Module.registry.items() if cls is not None)
+            raise ModelFileError(f"{path}: unknown module type {type_name!r} at {label}; known: {known}")
+        config = dict(_field(description, "config", dict, path, label))
+        if "dtype" in config:
+            raise ModelFileError(f"{path}: {label}: a config may not set 'dtype'; the file declares "
+                                 f"one for every parameter (the 'dtype' of {ARCHITECTURE!r})")
+        budget = max(self.values, MIN_BUDGET)
+        if _declared_size(config, budget) > budget:
+            raise ModelFileError(f"{path}: {type_name} at {label} declares sizes {config} whose product "
+                                 f"exceeds the {self.values} parameter values the file stores; refused "
+                                 f"before allocating them (a corrupt or tampered file)")
+        for key, value in config.items():
+            if isinstance(value, dict) and "$module" in value:
+                if not isinstance(value["$module"], str) or value["$module"] not in self.built:
+                    raise ModelFileError(f"{path}: {label}: {key!r} refers to {value['$module']!r}, "
+                                         f"not a module built before it")
+                config[key] = self.built[value["$module"]]
+
+        entries, names, children = description.get("children", []), [], []
+        if not isinstance(entries, list):
+            raise ModelFileError(f"{path}: {label}: 'children' must be a list, got {entries!r}")
+        for entry in entries:
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+                raise ModelFileError(f"{path}: {label}: malformed child entry {entry!r}")
+            names.append(entry[0])
+            child = f"{where}.{entry[0]}" if where else entry[0]
+            children.append(self.build(entry[1], child, depth + 1))
+        try:
+            module = Module.registry[type_name](*children, **config)
+        except (TypeError, ValueError) as error:
+            raise ModelFileError(f"{path}: cannot rebuild {type_name} at {label} "
+                                 f"from config {config!r}: {error}") from error
+        if [key for key, _ in module._named_children()] != names:
+            raise ModelFileError(f"{path}: {label}: children named {names}, "
+                                 f"a {type_name} has {[key for key, _ in module._named_children()]}")
+        self._check_parameters(module, where)
+        self.built[where] = module
+        return module
+
+    def _check_parameters(self, module, where):
+        """Refuse a new module unless each of its own parameters is stored, with its shape."""
+        for key, parameter in module._parameters.items():
+            if id(parameter) in self.checked:
+                continue
+            self.checked.add(id(parameter))
+            name = f"{where}.{key}" if where else key
+            if name not in self.stored:
+                raise ModelFileError(f"{self.path}: missing parameter {name!r} "
+                                     f"(expected shape {parameter.shape})")
+            shape = self.stored[name][0]
+            if shape != parameter.shape:
+                raise ModelFileError(f"{self.path}: parameter {name!r} has shape {shape}, "
+                                     f"the architecture needs {parameter.shape}")
+
+
+def _rebuild_classifier(description, classes, dtype, builder, path):
+    if classes.ndim != 1:
+        raise ModelFileError(f"{path}: {CLASSES!r} must hold one label per class, "
+                             f"got shape {classes.shape}")
     config = _field(description, "config", dict, path, "MLPClassifier")
     try:
         model = MLPClassifier(**config)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"{path}: cannot rebuild MLPClassifier from config {config!r}: {error}") from error
-    net = _build(_field(description, "net", dict, path, "MLPClassifier"), "", {}, path)
+    if model.dtype.name != dtype:
+        # The dtype predict converts its input to: it must be the parameters' own.
+        raise ModelFileError(f"{path}: the MLPClassifier's config has dtype {model.dtype.name}, "
+                             f"its parameters {dtype}")
+    net = builder.build(_field(description, "net", dict, path, "MLPClassifier"))
     if not (isinstance(net, Sequential) and len(net) and isinstance(net[0], Linear)
             and isinstance(net[-1], Linear) and net[-1].d_out == len(classes)):
         raise ModelFileError(f"{path}: the MLPClassifier's net must be a Sequential from a Linear "

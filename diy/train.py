@@ -61,7 +61,7 @@ class History:
 
 def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         X_val=None, y_val=None, metric=None, patience=None, input_transform=None,
-        callback=None, name=None):
+        callback=None, name=None, scheduler=None):
     """Train ``net`` on ``(X, y)`` by mini-batches for ``epochs`` epochs.
 
     Each epoch visits the samples in a fresh order (a permutation of the indices,
@@ -105,6 +105,10 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         Called with each epoch's record (a dict, see ``History``) once it is complete.
     name : str, optional
         Names the model in the ``TrainingDiverged`` message.
+    scheduler : diy.optim.Scheduler, optional
+        Sets ``optimizer.lr`` per update: stepped once per batch, after
+        ``optimizer.step()`` (e.g. ``WarmupCosine(optimizer, epochs * n_batches,
+        warmup=...)``). None keeps the optimizer's ``lr`` throughout.
 
     Returns
     -------
@@ -122,6 +126,8 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         raise ValueError("fit: patience and metric need validation data (X_val)")
     if batch_size < 1:
         raise ValueError(f"fit: batch_size must be >= 1, got {batch_size}")
+    if scheduler is not None and scheduler.optimizer is not optimizer:
+        raise ValueError("fit: the scheduler must drive the optimizer given to fit")
     shuffle_rng, transform_rng = as_generator(rng).spawn(2)
     trainer = Optim(net, loss, optimizer=optimizer)
     n = len(X)
@@ -144,6 +150,8 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
             if not math.isfinite(value):
                 raise TrainingDiverged(name, epoch, batch + 1, n_batches, value)
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
             total += value * len(index)
 
         record = {"epoch": epoch, "train_loss": total / n, "val_loss": None, "val_metric": None}

@@ -111,9 +111,47 @@ def validate_config(config, schema, source="config", defaults=None):
     problems += [f"{source}: {problem}" for problem in _non_finite(normalised)]
     if not problems:
         problems += [f"{source}: {problem}" for problem in _per_dataset(normalised)]
+    if not problems:
+        problems += [f"{source}: {problem}" for problem in _against_the_data(normalised)]
     if problems:
         raise ConfigError("\n".join(problems))
     return normalised
+
+
+def _against_the_data(config):
+    """Settings that pass the schema but not the datasets they apply to: each is checked
+    against every studied dataset's size (known from the registry before any file exists),
+    so that it fails here, named, and not in a job an hour later."""
+    from study.datasets import DATASETS
+
+    analysis = config["analysis"]
+    for name in config["datasets"]:
+        dataset = DATASETS[name]
+        sizes = dataset.sizes(config["data"][name], config["splits"])
+        n_features, k = math.prod(dataset.image_shape), dataset.n_classes
+        for i, latent_dim in enumerate(config["grid"]["latent_dim"]):
+            if latent_dim > n_features:
+                yield (f"grid.latent_dim[{i}] = {latent_dim}: above the {n_features} features of {name} "
+                       f"(PCA of that size cannot exist, and a code that wide compresses nothing)")
+        if sizes["train"] < 5 * k or sizes["val"] < k:
+            yield (f"splits.validation_fraction = {config['splits']['validation_fraction']}: leaves "
+                   f"{name} with {sizes['train']} training and {sizes['val']} validation images for {k} "
+                   f"classes; lower it")
+        tsne = analysis.get("tsne")
+        if tsne:
+            subset = min(tsne["size"], sizes["test"])
+            if tsne["perplexity"] >= subset:
+                yield (f"analysis.tsne.perplexity = {tsne['perplexity']}: must be below the t-SNE "
+                       f"subset of {name} ({subset} test images)")
+            if tsne["n_neighbors"] >= subset / 2:
+                yield (f"analysis.tsne.n_neighbors = {tsne['n_neighbors']}: must be below half the "
+                       f"t-SNE subset of {name} ({subset} test images)")
+            if tsne["knn_k"] >= subset:
+                yield f"analysis.tsne.knn_k = {tsne['knn_k']}: must be below the t-SNE subset of {name} ({subset})"
+        classification = analysis.get("classification")
+        if classification and classification["knn_k"] > sizes["train"]:
+            yield (f"analysis.classification.knn_k = {classification['knn_k']}: above the "
+                   f"{sizes['train']} training images of {name}")
 
 
 def _non_finite(value, path=()):
@@ -153,17 +191,20 @@ def _per_dataset(config):
         yield from walk(config.get(key, {}), (key,))
 
 
-def _normalise(value, schema):
-    """A copy of `value` with defaults from `schema` filled in and number strings made numbers."""
+def _normalise(value, schema, root=None):
+    """A copy of `value` with number strings made numbers where `schema` asks for numbers
+    (following local ``$ref``s into `root`'s ``$defs``)."""
+    root = schema if root is None else root
+    if "$ref" in schema:
+        schema = {**root["$defs"][schema["$ref"].rsplit("/", 1)[-1]],
+                  **{k: v for k, v in schema.items() if k != "$ref"}}
     if isinstance(value, Mapping):
         properties = schema.get("properties", {})
-        out = {key: _normalise(item, properties.get(key, {})) for key, item in value.items()}
-        for key, sub in properties.items():
-            if key not in out and "default" in sub:
-                out[key] = _normalise(copy.deepcopy(sub["default"]), sub)
-        return out
+        extra = schema.get("additionalProperties")
+        extra = extra if isinstance(extra, Mapping) else {}
+        return {key: _normalise(item, properties.get(key, extra), root) for key, item in value.items()}
     if isinstance(value, list):
-        return [_normalise(item, schema.get("items", {})) for item in value]
+        return [_normalise(item, schema.get("items", {}), root) for item in value]
     types = schema.get("type", [])
     types = [types] if isinstance(types, str) else types
     if "number" in types or "integer" in types:

@@ -1,10 +1,12 @@
 """Metrics of the study that scikit-learn does not provide.
 
-NMI, ARI, trustworthiness and accuracy come from scikit-learn; what is here is the
-maths specific to reconstructions and to clusterings without label names.
+NMI, ARI, trustworthiness and accuracy come from scikit-learn; what is here is the maths
+specific to reconstructions, and the accuracy of a clustering without label names (diy's,
+whose Hungarian matching DEC shares).
 """
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+
+from diy.assignment import clustering_accuracy  # noqa: F401 (the study's metric, re-exported)
 
 
 def squared_error_per_image(X, X_hat):
@@ -20,20 +22,6 @@ def psnr(X, X_hat, data_range=1.0):
     """
     mse = float(((X.astype(np.float64) - X_hat) ** 2).mean())
     return float("inf") if mse == 0 else float(10 * np.log10(data_range**2 / mse))
-
-
-def clustering_accuracy(y_true, y_cluster):
-    """Accuracy of the best one-to-one map from cluster ids to labels (Hungarian method).
-
-    y_true, y_cluster : ndarray of shape (n,), integer labels and cluster ids.
-    A clustering equal to the labelling up to a renaming of clusters scores 1.
-    """
-    labels, y_true = np.unique(y_true, return_inverse=True)
-    clusters, y_cluster = np.unique(y_cluster, return_inverse=True)
-    contingency = np.zeros((len(clusters), len(labels)), dtype=np.int64)
-    np.add.at(contingency, (y_cluster, y_true), 1)
-    rows, cols = linear_sum_assignment(contingency, maximize=True)
-    return float(contingency[rows, cols].sum() / len(y_true))
 
 
 def binary_cross_entropy(X, X_hat, eps=1e-7):

@@ -14,6 +14,7 @@ Each is written once per dataset and read by every analysis through :func:`read_
 :func:`load_model`.
 """
 import re
+import zipfile
 
 import numpy as np
 
@@ -59,7 +60,7 @@ def read_codes(path, data, latent_dim=None):
     """
     try:
         codes = read_npz(path)
-    except (OSError, ValueError, EOFError) as error:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise ValueError(f"{path}: not a readable codes file ({error}); delete it and re-run "
                          f"the job that makes it") from None
     for key, split in zip(CODE_KEYS, SPLITS):
@@ -72,7 +73,26 @@ def read_codes(path, data, latent_dim=None):
                              f"{latent_dim}: codes of another representation?")
         if not np.isfinite(Z).all():
             raise ValueError(f"{path}: {key} has non-finite values")
+    if not (codes["Z_test"].std(axis=0) > 0).any():
+        # Nothing to cluster or map, and t-SNE of identical points crashes the interpreter.
+        raise ValueError(f"{path}: the test codes are constant; retrain the representation")
     return {key: codes[key] for key in CODE_KEYS}
+
+
+def check_codes_match(path, codes, data, model=None, rows=32):
+    """Raise ValueError naming `path` unless the first `rows` codes of each split are what
+    `model`'s encoder (or, without a model, the pixels themselves) gives for those images:
+    codes of another representation, or rows out of order, would otherwise be scored as if
+    they were this one's."""
+    for key, split in zip(CODE_KEYS, SPLITS):
+        X = data[f"X_{split}"][:rows]
+        expected = X if model is None else predict(model.encoder, X.astype(np.float32))
+        Z = codes[key][:rows]
+        scale = max(1.0, float(np.abs(expected).max(initial=0.0)))
+        if Z.shape != expected.shape or not np.allclose(Z, expected, rtol=1e-4, atol=1e-4 * scale):
+            raise ValueError(f"{path}: {key} is not what the representation gives for the first "
+                             f"{len(X)} images of the {split} split (codes of another representation, "
+                             f"or rows out of order?); delete it and re-run the job that makes it")
 
 
 def load_model(path):

@@ -115,9 +115,21 @@ def _max(series):
     return float(series.max()) if len(series.dropna()) else None
 
 
-def sections(tables, datasets, classifiers=None):
-    """The summary's ``(heading, text, DataFrame)`` sections."""
-    return [
+def failures_table(failed):
+    """``{dataset: {variant: why}}`` -> DataFrame of the variants whose training failed."""
+    return pd.DataFrame.from_records(
+        [{"dataset": dataset, "variant": variant, "why": why}
+         for dataset, variants in (failed or {}).items() for variant, why in variants.items()],
+        columns=["dataset", "variant", "why"])
+
+
+def sections(tables, datasets, classifiers=None, failed=None):
+    """The summary's ``(heading, text, DataFrame)`` sections; the failed variants first, if any."""
+    failures = failures_table(failed)
+    first = [("Variants whose training failed",
+              "Left out of every table below until a re-run trains them (`snakemake --cores all` "
+              "retries them; change what the message suggests first).", failures)]
+    return (first if len(failures) else []) + [
         ("Best autoencoder per metric and dataset",
          "The best autoencoder of the grid for each metric, beside PCA with as many components as "
          "its latent size and the baseline that needs no model (raw pixels; for denoising the noisy "
@@ -137,18 +149,18 @@ def sections(tables, datasets, classifiers=None):
     ]
 
 
-def summary_markdown(tables, datasets, classifiers=None):
+def summary_markdown(tables, datasets, classifiers=None, failed=None):
     """``summary.md``: the study's answers in three short tables."""
     parts = [f"# {TITLE}\n", INTRO + "\n"]
-    for heading, text, table in sections(tables, datasets, classifiers):
+    for heading, text, table in sections(tables, datasets, classifiers, failed):
         parts += [f"## {heading}\n", text + "\n", markdown_table(table) if len(table) else "(none)\n"]
     return "\n".join(parts)
 
 
-def summary_html(tables, datasets, classifiers=None):
+def summary_html(tables, datasets, classifiers=None, failed=None):
     """``summary.html``: the same as :func:`summary_markdown`, as a web page (for the report)."""
     body = [f"<p>{_html_text(INTRO)}</p>"]
-    for heading, text, table in sections(tables, datasets, classifiers):
+    for heading, text, table in sections(tables, datasets, classifiers, failed):
         body += [f"<h2>{html.escape(heading)}</h2>", f"<p>{_html_text(text)}</p>", html_table(table)]
     return html_page(TITLE, "\n".join(body))
 

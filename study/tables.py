@@ -95,9 +95,9 @@ def _numeric(table):
 def markdown_table(table, digits=4):
     """A DataFrame as a GitHub-flavoured Markdown table (pandas' ``to_markdown``), cells as
     :func:`format_value` writes them, numeric columns right-aligned."""
-    cells = table.astype(object).map(lambda value: format_value(value, digits))
+    cells = table.astype(object).map(lambda value: format_value(value, digits).replace("|", "\\|"))
     align = ["right" if numeric else "left" for numeric in _numeric(table)]
-    return cells.to_markdown(index=False, tablefmt="github", colalign=align or None,
+    return cells.to_markdown(index=False, tablefmt="pipe", colalign=align or None,
                              disable_numparse=True) + "\n"
 
 
@@ -112,10 +112,12 @@ tr:nth-child(even) td { background: #f8f8f8; }"""
 def html_table(table, digits=4):
     """A DataFrame as an HTML table through pandas' Styler, cells as in the Markdown tables."""
     numeric = [c for c, n in zip(table.columns, _numeric(table)) if n]
-    styler = (table.style.hide(axis="index").format(lambda value: format_value(value, digits))
+    # A fixed uuid: the same table gives the same page, byte for byte.
+    styler = (table.style.set_uuid("table").hide(axis="index").format(lambda value: format_value(value, digits), escape="html")
               .set_td_classes(pd.DataFrame({c: "number" if c in numeric else "" for c in table.columns},
                                            index=table.index)))
-    return styler.to_html(exclude_styles=True)
+    # Styles stay out (the page's STYLE has them); classes stay in, so td.number applies.
+    return styler.to_html(exclude_styles=False, table_styles=[], cell_ids=False)
 
 
 def html_page(title, body):

@@ -21,6 +21,7 @@ from diy.bce_loss import BCELoss
 from diy.noise import corrupt
 from diy.optim import Adam
 from diy.train import fit
+from study.degenerate import check_codes, check_weights
 from study.families import FAMILIES
 from study.representations import encode_splits
 
@@ -81,6 +82,8 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
     ------
     diy.train.TrainingDiverged
         Naming `name`, the epoch and the batch.
+    study.degenerate.DegenerateTraining
+        If the trained weights exploded or the codes collapsed (naming `name` and the epoch).
     """
     name = variant.name if name is None else name
     dtype = np.dtype(training["dtype"])
@@ -110,7 +113,9 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
              name, len(history), time.perf_counter() - start,
              len(X_train) * len(history) / max(sum(history["seconds"]), 1e-9), history.best_epoch,
              min(history["val_loss"]), ", stopped early" if history.stopped_early else "")
+    check_weights(name, model, history.best_epoch or len(history))
     codes = encode_splits(model.encoder, data, dtype)
+    check_codes(name, codes["Z_val"], history.best_epoch or len(history))
     return model, history, codes
 
 

@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from diy.classifier import MLPClassifier
+from study.degenerate import check_accuracy, check_weights
 from .train_autoencoder import epoch_logger, training_subset
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ def train_classifier(data, variant, *, training, name=None):
     ------
     diy.train.TrainingDiverged
         Naming `name`, the epoch and the batch.
+    study.degenerate.DegenerateTraining
+        If the weights exploded or the validation accuracy is at chance level.
     """
     name = variant.name if name is None else name
     X_train = training_subset(data["X_train"], training.get("max_train_samples"))
@@ -68,6 +71,9 @@ def train_classifier(data, variant, *, training, name=None):
     log.info("%s: %d epochs in %.1f s; best epoch %s; validation accuracy %.4f, test accuracy %.4f",
              name, len(history), seconds, history.best_epoch, metrics["val_accuracy"],
              metrics["test_accuracy"])
+    epoch = history.best_epoch or len(history)
+    check_weights(name, model.net_, epoch)
+    check_accuracy(name, metrics["val_accuracy"], len(model.classes_), epoch)
     return model, history, metrics
 
 

@@ -167,3 +167,71 @@ def test_classification_losses_reject_bad_targets(loss):
         loss.forward(np.zeros((3, 5)), yhat)
     with pytest.raises(ValueError, match=r"expected yhat of shape \(batch, C\)"):
         loss.forward(np.array([0, 1]), np.zeros(CLASSES))
+
+
+# -- BCEWithLogitsLoss -----------------------------------------------------------------
+def logit_cases(n):
+    """(y, z) pairs: soft and binary targets, moderate logits, and large ones (|z| from
+    35 to 60, where exp(-|z|) is far below float64's epsilon: the sigmoid is saturated)."""
+    y_soft, y_binary = uniform((n, 5), seed=1), (uniform((n, 5), seed=2) > 0.5).astype(float)
+    return {
+        "soft y": (y_soft, normal((n, 5), scale=3)),
+        "binary y": (y_binary, normal((n, 5), scale=3)),
+        "large |z|": (y_soft, normal((n, 5)) + [40, -35, 0, 60, -50]),
+        "3-d": (uniform((n, 2, 3), seed=1), normal((n, 2, 3), scale=3)),
+    }
+
+
+@pytest.mark.parametrize("case", ["soft y", "binary y", "large |z|", "3-d"])
+@pytest.mark.parametrize("batch", [1, 6], ids=["single", "batch"])
+def test_bce_with_logits_gradient_matches_finite_differences(case, batch):
+    y, z = logit_cases(batch)[case]
+    errors = check_loss_gradient(diy.BCEWithLogitsLoss(), y, z)
+    assert errors["yhat"] < TOLERANCE, errors
+
+
+def test_bce_with_logits_is_bce_of_the_sigmoid():
+    y, z = uniform((6, 5), seed=1), normal((6, 5), scale=3)
+    loss, p = diy.BCEWithLogitsLoss(), special.expit(z)
+    np.testing.assert_allclose(loss.forward(y, z), diy.BCELoss().forward(y, p), rtol=1e-12)
+    np.testing.assert_allclose(loss.backward(y, z), (p - y) / 6, rtol=1e-12, atol=1e-16)
+    # The chain rule through the Sigmoid gives the same delta, the long way round.
+    sigmoid = diy.Sigmoid()
+    np.testing.assert_allclose(
+        sigmoid.backward_delta(z, diy.BCELoss().backward(y, sigmoid.forward(z))),
+        loss.backward(y, z), rtol=1e-10, atol=1e-16,
+    )
+
+
+@pytest.mark.parametrize("scale", [50, 500])
+def test_bce_with_logits_matches_the_stable_formula_for_large_logits(scale):
+    y = uniform((4, 6), seed=1)
+    z = scale * np.sign(normal((4, 6)))
+    # softplus(z) - y z, computed by np.logaddexp(0, z) = log(exp(0) + exp(z))
+    expected = (np.logaddexp(0, z) - y * z).sum(axis=1)
+    np.testing.assert_allclose(diy.BCEWithLogitsLoss().forward(y, z), expected, rtol=1e-12)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_with_logits_on_huge_logits(dtype):
+    y = np.array([[0.25, 0.25, 0, 1, 0.5, 0.5]], dtype)
+    z = np.array([[1e4, -1e4, 50, -50, 500, -500]], dtype)
+    loss = diy.BCEWithLogitsLoss()
+    # softplus(z) - y z per element: 1e4 - 2500 = 7500; 0 + 2500; 50 - 0; ~0 + 50;
+    # 500 - 250; 0 + 250 (softplus(-50) = 2e-22 is below an ulp of the sum)
+    np.testing.assert_array_equal(loss.forward(y, z), [10600])
+    # sigmoid(z) - y: 1 - 0.25, 0 - 0.25, 1 - 0, 0 - 1, 1 - 0.5, 0 - 0.5
+    np.testing.assert_array_equal(loss.backward(y, z), [[0.75, -0.25, 1, -1, 0.5, -0.5]])
+
+
+def test_bce_with_logits_keeps_float32_and_rejects_mismatched_shapes():
+    y, z = uniform((8, 5), seed=1), normal((8, 5), scale=3).astype(np.float32)
+    loss = diy.BCEWithLogitsLoss()  # y stays float64: it must not upcast
+    assert loss.forward(y, z).dtype == np.float32 and loss.forward(y, z).shape == (8,)
+    assert loss.backward(y, z).dtype == np.float32 and loss.backward(y, z).shape == z.shape
+    np.testing.assert_allclose(loss.forward(y, z), loss.forward(y, z.astype(np.float64)), rtol=1e-6)
+    with pytest.raises(ValueError, match=r"y has shape \(3, 4\) but yhat has shape \(3, 5\)"):
+        loss.forward(np.zeros((3, 4)), np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="y has shape"):
+        loss.backward(np.zeros((3, 4)), np.zeros((3, 5)))

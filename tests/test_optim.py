@@ -146,3 +146,26 @@ def test_optim_accepts_an_optimizer_and_zeroes_gradients_between_steps():
         Optim(a, MSELoss())
     with pytest.raises(ValueError, match="exactly one"):
         Optim(a, MSELoss(), 0.1, optimizer=Adam(a))
+
+
+def test_adam_matches_the_textbook_update_over_many_steps():
+    """The scaled moments and folded scalars against the docstring's formulas, step by
+    step, with the learning rate changed between steps as a scheduler does."""
+    rng = np.random.default_rng(0)
+    layer = Linear(3, 2, dtype=np.float64, rng=0)
+    b1, b2, eps = 0.8, 0.99, 1e-3  # eps large enough to matter
+    opt = Adam(layer, lr=0.1, betas=(b1, b2), eps=eps)
+    p = {name: q.copy() for name, q, _ in layer.parameters()}
+    m = {name: np.zeros_like(q) for name, q in p.items()}
+    v = {name: np.zeros_like(q) for name, q in p.items()}
+    for t in range(1, 31):
+        opt.lr = 0.1 / t
+        for name, _, gradient in layer.parameters():
+            g = gradient[...] = rng.standard_normal(gradient.shape) * 10.0 ** rng.integers(-3, 3)
+            m[name] = b1 * m[name] + (1 - b1) * g
+            v[name] = b2 * v[name] + (1 - b2) * g**2
+            m_hat, v_hat = m[name] / (1 - b1**t), v[name] / (1 - b2**t)
+            p[name] = p[name] - opt.lr * m_hat / (np.sqrt(v_hat) + eps)
+        opt.step()
+        for name, parameter, _ in layer.parameters():
+            np.testing.assert_allclose(parameter, p[name], rtol=1e-12, atol=1e-15)

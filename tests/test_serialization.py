@@ -220,3 +220,21 @@ def test_classifier_file_without_classes_is_rejected(tmp_path):
     bad = rewrite(tmp_path / "clf.npz", tmp_path / "bad.npz", lambda a: a.pop("__classes__"))
     with pytest.raises(ModelFileError, match="missing '__classes__'"):
         load(bad)
+
+
+def test_classifier_file_with_bad_classes_or_dtype_is_rejected(tmp_path):
+    X, y = np.random.default_rng(0).standard_normal((20, 3)), np.arange(20) % 2
+    save(MLPClassifier(hidden=(4,), epochs=1, random_state=0).fit(X, y), tmp_path / "clf.npz")
+
+    def scalar_classes(arrays):
+        arrays["__classes__"] = np.array(2)
+
+    def string_dtype(arrays):  # predict would convert its input to 100 MB strings
+        value = architecture(arrays)
+        value["model"]["config"]["dtype"] = "U25000000"
+        set_architecture(arrays, value)
+
+    for tamper, message in [(scalar_classes, r"'__classes__' must hold one label per class, got shape \(\)"),
+                            (string_dtype, r"config has dtype str\d*, its parameters float32")]:
+        with pytest.raises(ModelFileError, match=message):
+            load(rewrite(tmp_path / "clf.npz", tmp_path / "bad.npz", tamper))

@@ -7,6 +7,7 @@ import pytest
 from diy import (
     SGD, Adam, BCELoss, Linear, MSELoss, Sequential, Sigmoid, TanH, TrainingDiverged, fit,
 )
+from diy.optim import Scheduler, WarmupCosine
 from diy.train import History, evaluate, predict
 
 
@@ -161,3 +162,49 @@ def test_patience_or_metric_without_validation_data_is_an_error():
         fit(net, BCELoss(), Adam(net), X, y, epochs=1, patience=2)
     with pytest.raises(ValueError, match="samples"):
         fit(net, BCELoss(), Adam(net), X, y[:5], epochs=1)
+
+
+class RecordingSGD(SGD):
+    """SGD that records the learning rate of each update."""
+
+    def __init__(self, module, lr):
+        super().__init__(module, lr)
+        self.lrs = []
+
+    def step(self):
+        self.lrs.append(self.lr)
+        super().step()
+
+
+def test_fit_steps_the_scheduler_once_per_batch():
+    X, y = regression_data(40)
+    model = Linear(2, 1, rng=0, dtype=np.float64)
+    optimizer = RecordingSGD(model, lr=0.1)
+    scheduler = WarmupCosine(optimizer, total=6, warmup=2)
+    fit(model, MSELoss(), optimizer, X, y, epochs=2, batch_size=10, rng=0, scheduler=scheduler)
+    # 4 batches per epoch, 8 updates: the ramp 0.1 * t / 2, then 0.1 * (1 + cos(pi p)) / 2
+    # with p = (t - 2) / 4, i.e. cos(pi/4), 0, -cos(pi/4), -1, then the final rate 0.
+    half = np.sqrt(0.5)
+    expected = [0.05, 0.1, 0.05 * (1 + half), 0.05, 0.05 * (1 - half), 0.0, 0.0, 0.0]
+    np.testing.assert_allclose(optimizer.lrs, expected, rtol=1e-12, atol=1e-18)
+    assert scheduler.t == 8
+
+
+def test_fit_with_the_constant_scheduler_is_fit_without_one():
+    X, y = circles(200, seed=0)
+    runs = []
+    for make_scheduler in (lambda optimizer: None, Scheduler):
+        net = small_net(0, dtype=np.float32)
+        optimizer = Adam(net, lr=0.01)
+        history = fit(net, BCELoss(), optimizer, X.astype(np.float32), y.astype(np.float32), epochs=2,
+                      batch_size=32, rng=0, scheduler=make_scheduler(optimizer))
+        runs.append((history["train_loss"], [p.copy() for _, p, _ in net.parameters()]))
+    assert runs[0][0] == runs[1][0]
+    assert all(np.array_equal(a, b) for a, b in zip(runs[0][1], runs[1][1]))
+
+
+def test_fit_refuses_a_scheduler_of_another_optimizer():
+    X, y = regression_data(40)
+    model = Linear(2, 1, rng=0, dtype=np.float64)
+    with pytest.raises(ValueError, match="scheduler"):
+        fit(model, MSELoss(), SGD(model, 0.1), X, y, epochs=1, scheduler=Scheduler(SGD(model, 0.1)))

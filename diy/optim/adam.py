@@ -13,9 +13,13 @@ class Adam(Optimizer):
         m_hat = m / (1 - b1**t)              v_hat = v / (1 - b2**t)
         p -= lr * m_hat / (sqrt(v_hat) + eps)
 
-    ``t`` counts the calls to ``step`` (from 1). The moments and one scratch array
-    per parameter are allocated on the first step and then reused, so a step
-    allocates nothing and a float32 model stays float32.
+    ``t`` counts the calls to ``step`` (from 1). The moments are stored scaled,
+    ``M = m / (1 - b1)`` and ``V = v / (1 - b2)``, so that they update as
+    ``M = b1 * M + g`` and ``V = b2 * V + g**2``: with the bias corrections, the
+    scales fold into two scalars per step, and an update makes 10 passes over the
+    parameter's size (the unscaled moments need two more). The moments and one
+    scratch array per parameter are allocated on the first step and then reused, so
+    a step allocates nothing and a float32 model stays float32.
 
     Parameters
     ----------
@@ -42,27 +46,26 @@ class Adam(Optimizer):
     def step(self):
         self.t += 1
         b1, b2 = self.betas
-        # m_hat / (sqrt(v_hat) + eps) == c * m / (sqrt(v) + eps * r), with
-        # r = sqrt(1 - b2**t) and c = r / (1 - b1**t): the bias corrections become
-        # two scalars instead of two passes over every array.
-        r = math.sqrt(1.0 - b2**self.t)
-        self._scaled_eps = self.eps * r
-        self._step_size = self.lr * r / (1.0 - b1**self.t)
+        # m_hat / (sqrt(v_hat) + eps) == c * M / (sqrt(V) + eps / q), with
+        # q = sqrt((1 - b2) / (1 - b2**t)) and c = (1 - b1) / ((1 - b1**t) q): the
+        # bias corrections and the moments' scales become two scalars instead of
+        # four passes over every array.
+        q = math.sqrt((1.0 - b2) / (1.0 - b2**self.t))
+        self._scaled_eps = self.eps / q
+        self._step_size = self.lr * (1.0 - b1) / ((1.0 - b1**self.t) * q)
         super().step()
 
     def _update(self, name, parameter, gradient):
         b1, b2 = self.betas
-        m, v, s = self._buffers(name, parameter, 3)
-        m *= b1
-        np.multiply(gradient, 1.0 - b1, out=s)
-        m += s
-        v *= b2
+        M, V, s = self._buffers(name, parameter, 3)
+        M *= b1
+        M += gradient
+        V *= b2
         np.multiply(gradient, gradient, out=s)
-        s *= 1.0 - b2
-        v += s
-        np.sqrt(v, out=s)
+        V += s
+        np.sqrt(V, out=s)
         s += self._scaled_eps
-        np.divide(m, s, out=s)
+        np.divide(M, s, out=s)
         s *= self._step_size
         parameter -= s
 

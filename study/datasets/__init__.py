@@ -18,6 +18,10 @@ class Dataset:
     """One dataset of the study.
 
     name : str, as in ``datasets:`` and in paths (``data/{name}.npz``).
+    n_classes : int, the labels are 0 .. n_classes - 1 (checked when the file is written).
+    image_shape : tuple of int, e.g. ``(28, 28)``: the number of features is its product.
+    sizes : callable ``(settings, splits) -> {"train": n, "val": n, "test": n}``, the split
+        sizes the build will give, known before any file exists (the config check uses them).
     build : callable ``(raw_dir, settings, splits) -> dict`` in the layout of
         :mod:`study.data.dataset`; ``raw_dir`` holds the downloaded ``files`` (None if there are
         none), ``settings`` is the config's ``data.{name}`` section, ``splits`` its ``splits``.
@@ -28,6 +32,9 @@ class Dataset:
     """
 
     name: str
+    n_classes: int
+    image_shape: tuple
+    sizes: Callable
     build: Callable
     files: dict = field(default_factory=dict)
     schema: dict = field(default_factory=dict)

@@ -6,6 +6,17 @@ from study.data.splits import stratified_split
 from study.datasets import Dataset
 
 
+#: scikit-learn's digits: 1,797 images.
+N_SAMPLES = 1797
+
+
+def sizes(settings, splits):
+    """The split sizes :func:`build` gives (stratified splits round to these totals)."""
+    test = round(settings["test_fraction"] * N_SAMPLES)
+    val = round(splits["validation_fraction"] * (N_SAMPLES - test))
+    return {"train": N_SAMPLES - test - val, "val": val, "test": test}
+
+
 def build(raw_dir, settings, splits):
     """The digits dataset dict (layout of :mod:`study.data.dataset`).
 
@@ -26,7 +37,7 @@ def build(raw_dir, settings, splits):
 
 
 DATASET = Dataset(
-    "digits", build,
+    "digits", 10, (8, 8), sizes, build,
     schema={"test_fraction": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
                               "description": "Fraction of all digits held out for testing."}},
 )

@@ -58,8 +58,14 @@ def idx_dataset(name, *, train, test, image_shape, n_classes, mirrors=(), mirror
     mirrors : the default of ``data.{name}.mirrors`` (documented in config.yaml).
     """
     files = {file: (sha256, size) for file, sha256, size in (*train, *test)}
-    (train_images, _, _), (train_labels, _, _) = train
-    (test_images, _, _), (test_labels, _, _) = test
+    (train_images, _, _), (train_labels, _, n_train) = train
+    (test_images, _, _), (test_labels, _, n_test) = test
+    # A labels file is an 8-byte header and one byte per sample.
+    n_train, n_test = n_train - 8, n_test - 8
+
+    def sizes(settings, splits):
+        val = round(splits["validation_fraction"] * n_train)
+        return {"train": n_train - val, "val": val, "test": n_test}
 
     def build(raw_dir, settings, splits):
         raw_dir = Path(raw_dir)
@@ -70,4 +76,4 @@ def idx_dataset(name, *, train, test, image_shape, n_classes, mirrors=(), mirror
         return make_dataset(image_shape, (X_train[kept], y_train[kept]), (X_train[held], y_train[held]),
                             (X_test, y_test))
 
-    return Dataset(name, build, files, DOWNLOAD_SCHEMA, mirror_env)
+    return Dataset(name, n_classes, tuple(image_shape), sizes, build, files, DOWNLOAD_SCHEMA, mirror_env)

@@ -1,13 +1,19 @@
-"""Small data and models shared by the analysis tests: a slice of scikit-learn's digits."""
+"""Small data, models and a fake study shared by the study tests: a slice of scikit-learn's
+digits, a tiny trained autoencoder and PCA written as representations, and the documents
+the analyses would write for a small grid."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 
-from diy.autoencoder import AutoEncoder
-from diy.bce_loss import BCELoss
-from diy.optim import Adam
-from diy.train import fit
+REPO = Path(__file__).resolve().parents[2]
+#: The tiny autoencoder of the `representations` fixture (8-dimensional linear code).
+AE_NAME = "mlp_latent8_tanh_noise0_seed0"
+FAMILY = {"hidden": [32], "latent_activation": "linear"}
+TRAINING = {"epochs": 30, "batch_size": 32, "lr": 3e-3, "patience": 30, "dtype": "float32",
+            "max_train_samples": None}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -18,34 +24,156 @@ def one_thread():
 
 
 @pytest.fixture(scope="session")
+def repo_root():
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def schema():
+    """The repository's schema with the registries' sections (built before any test registers more)."""
+    from study.config import load_schema
+
+    return load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
+
+
+@pytest.fixture(scope="session")
+def defaults():
+    """config.yaml as written: every default of the study."""
+    from study.config import read_yaml
+
+    return read_yaml(REPO / "config.yaml")
+
+
+@pytest.fixture(scope="session")
 def digits():
-    """Digits scaled to [0, 1], float32 (n, 64), split 600 / 200 / 300 by a fixed permutation."""
+    """Digits scaled to [0, 1], float32 (n, 64), split 600 / 200 / 300 by a fixed permutation,
+    in the layout of study.data.dataset."""
     X, y = load_digits(return_X_y=True)
     X = (X / 16.0).astype(np.float32)
     order = np.random.default_rng(0).permutation(len(y))[:1100]
     X, y = X[order], y[order].astype(np.int64)
     return {"X_train": X[:600], "y_train": y[:600], "X_val": X[600:800], "y_val": y[600:800],
-            "X_test": X[800:], "y_test": y[800:]}
+            "X_test": X[800:], "y_test": y[800:], "image_shape": np.array([8, 8], dtype=np.int64)}
 
 
 @pytest.fixture(scope="session")
 def autoencoder(digits):
-    """A 64-32-8 tanh autoencoder briefly trained on the digits train split, and its codes."""
-    model = AutoEncoder.build([64, 32, 8], "tanh", rng=0)
-    fit(model, BCELoss(), Adam(model, lr=3e-3), digits["X_train"], epochs=30, batch_size=32, rng=0)
-    model.eval()
-    codes = {f"Z_{split}": model.encode(digits[f"X_{split}"]) for split in ("train", "val", "test")}
+    """A 64-32-8 mlp autoencoder (tanh, linear code) briefly trained on the digits train split,
+    and its codes: ``(model, codes)``."""
+    from study.train_autoencoder import train_autoencoder
+    from study.variants import AEVariant
+
+    model, _, codes = train_autoencoder(digits, AEVariant.parse(AE_NAME), family=FAMILY,
+                                        training=TRAINING)
     return model, codes
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def representations(tmp_path_factory, digits, autoencoder):
+    """``results/digits/repr/`` as the workflow writes it: the autoencoder, pca2, pca8, pixels.
+
+    Returns the ``repr`` directory.
+    """
+    from diy.serialization import save
+    from study.artifacts import write_codes
+    from study.pca import pca_representation
+
+    root = tmp_path_factory.mktemp("repr")
+    model, codes = autoencoder
+    written = [(AE_NAME, model, codes)]
+    written += [(f"pca{k}", *pca_representation(digits, k, seed=0)) for k in (2, 8)]
+    written += [("pixels", None, {f"Z_{s}": digits[f"X_{s}"] for s in ("train", "val", "test")})]
+    for name, model_, codes_ in written:
+        (root / name).mkdir()
+        write_codes(root / name / "codes.npz", codes_)
+        if model_ is not None:
+            save(model_, root / name / "model.npz")
+    return root
+
+
+@pytest.fixture(scope="session")
+def make_source(representations, digits):
+    """``make_source(analysis, name) -> Source``, built as workflow/scripts/analysis.py does:
+    codes or model read from the representation's files, nothing for an own baseline."""
+    from study.analyses import Source
+    from study.representations import describe, load_model, read_codes
+
+    def make(analysis, name):
+        head = describe(name)
+        source = Source(name, head["method"], head["latent_dim"])
+        if name not in analysis.own_baselines:
+            if analysis.reads == "codes":
+                source.codes = read_codes(representations / name / "codes.npz", digits, head["latent_dim"])
+            else:
+                source.model = load_model(representations / name / "model.npz")
+        return source
+
+    return make
+
+
+#: A small study config (merged over config.yaml): settings that keep every analysis fast.
+SMALL = {"analysis": {
+    "examples": 4,
+    "kmeans": {"n_init": 2},
+    "tsne": {"size": 80, "perplexity": 10, "max_iter": 400},
+    "denoising": {"kinds": ["gaussian", "masking"], "levels": [0.1, 0.4]},
+    "classification": {"knn_k": 3, "logistic_max_iter": 300,
+                       "mlp": {"hidden": [32], "epochs": 40, "batch_size": 64, "lr": 3e-3, "patience": 5}},
+}}
+
+
+@pytest.fixture(scope="session")
+def small_config(schema, defaults):
+    """:data:`SMALL` validated over config.yaml."""
+    from study.config import validate_config
+
+    return validate_config(SMALL, schema, defaults=defaults)
+
+
+@pytest.fixture(scope="session")
+def ae_name():
+    """The name of the tiny autoencoder of :func:`autoencoder`."""
+    return AE_NAME
+
+
+@pytest.fixture(scope="session")
+def source_names():
+    """``source_names(analysis)``: the representations an analysis is run on here: the
+    autoencoder, then its baselines (PCA of sizes 8 and 2)."""
+    def names(analysis):
+        names = [AE_NAME]
+        for baseline in analysis.baselines:
+            names += ["pca8", "pca2"] if baseline == "pca" else [baseline]
+        return names
+
+    return names
+
+
+@pytest.fixture(scope="session")
+def run_analysis(make_source, digits, small_config):
+    """``run_analysis(name, representation) -> (rows, arrays)`` with the settings of
+    :data:`SMALL`, each computed once per session."""
+    from study.analyses import ANALYSES
+
+    cache = {}
+
+    def run(name, representation):
+        if (name, representation) not in cache:
+            analysis = ANALYSES[name]
+            cache[name, representation] = analysis.run(
+                digits, make_source(analysis, representation), analysis.settings(small_config))
+        return cache[name, representation]
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def assert_jsonable():
     """A check that a value is plain dicts, lists, str, int, float, bool, None (no numpy scalars)."""
     return _assert_jsonable
 
 
 def _assert_jsonable(value):
-    """Plain dicts, lists, str, int, float, bool, None all the way down (no numpy scalars)."""
     if isinstance(value, dict):
         for key, item in value.items():
             assert type(key) is str
@@ -58,8 +186,11 @@ def _assert_jsonable(value):
 
 
 # -- a fake study: the documents the analyses would write for a small grid ----------------
-FAKE_GRID = {"latent_dim": [2, 8], "activation": ["tanh", "relu"], "noise": [0.0, 0.5], "seed": [0, 1]}
+FAKE_GRID = {"family": ["mlp"], "latent_dim": [2, 8], "activation": ["tanh", "relu"],
+             "noise": [0.0, 0.5], "seed": [0, 1]}
 FAKE_KINDS, FAKE_LEVELS = ["gaussian", "masking"], [0.1, 0.5]
+FAKE_MASKS = ["lower_half", "square"]
+FAKE_ANALYSES = ("reconstruction", "kmeans", "tsne", "denoising", "classification", "inpainting")
 
 
 def _score(variant):
@@ -74,56 +205,63 @@ def _error(variant):
             + 0.01 * variant.seed)
 
 
-def _rows(analysis, method, score, error, level_bonus=0.0):
+def _rows(analysis, name, score, error, level_bonus=0.0):
+    """The rows analysis `analysis` would give representation `name`."""
     if analysis == "reconstruction":
-        return [{"method": method, "bce": 5 * error, "mse": error / 64, "squared_error_per_image": error,
-                 "psnr": 20 - error}]
+        return [{"bce": 5 * error, "mse": error / 64, "squared_error_per_image": error, "psnr": 20 - error}]
     if analysis == "kmeans":
         # Whitened codes cluster a little better; raw pixels are never whitened.
-        return [{"representation": method, "preprocessing": preprocessing, "accuracy": score + bonus,
-                 "nmi": score - 0.1 + bonus, "ari": score - 0.2 + bonus}
+        return [{"preprocessing": preprocessing, "accuracy": score + bonus, "nmi": score - 0.1 + bonus,
+                 "ari": score - 0.2 + bonus}
                 for preprocessing, bonus in (("none", 0.0), ("whitened", 0.03))
-                if method != "pixels" or preprocessing == "none"]
+                if name != "pixels" or preprocessing == "none"]
     if analysis == "tsne":
-        return [{"representation": method, "n_samples": 100, "trustworthiness": 0.9 + score / 10,
-                 "knn_accuracy": score + 0.1, "kmeans_accuracy": score + 0.05}]
+        return [{"n_samples": 100, "trustworthiness": 0.9 + score / 10, "knn_accuracy": score + 0.1,
+                 "kmeans_accuracy": score + 0.05}]
     if analysis == "denoising":
-        return [{"test_noise_kind": kind, "test_noise_level": level, "method": method,
-                 "squared_error_per_image": error + level, "psnr": 10 + 10 * score - 4 * level + level_bonus}
+        return [{"test_noise_kind": kind, "test_noise_level": level, "squared_error_per_image": error + level,
+                 "psnr": 10 + 10 * score - 4 * level + level_bonus}
                 for kind in FAKE_KINDS for level in FAKE_LEVELS]
-    return [{"representation": method, "classifier": c, "val_accuracy": score, "test_accuracy": score + d}
+    if analysis == "inpainting":
+        return [{"mask": mask, "hidden_pixels": 32.0 if mask == "lower_half" else 16.0,
+                 "squared_error_per_image": error * (i + 1), "psnr": 10 + 10 * score - i}
+                for i, mask in enumerate(FAKE_MASKS)]
+    return [{"classifier": c, "val_accuracy": score, "test_accuracy": score + d}
             for c, d in (("logistic", 0.0), ("knn", 0.05), ("mlp", 0.1))]
 
 
 @pytest.fixture(scope="session")
 def fake_grid():
     """The fake study's grid and test noises."""
-    return {"grid": FAKE_GRID, "kinds": FAKE_KINDS, "levels": FAKE_LEVELS}
+    return {"grid": FAKE_GRID, "kinds": FAKE_KINDS, "levels": FAKE_LEVELS, "masks": FAKE_MASKS}
 
 
 @pytest.fixture(scope="session")
 def fake_documents():
-    """``{analysis: [document, ...]}`` for datasets digits and mnist, variants then baselines."""
+    """``{analysis: [document, ...]}`` for datasets digits and mnist: the autoencoders, then the
+    analysis' baselines as its declaration lists them (PCA of each latent size)."""
+    from study.analyses import ANALYSES
     from study.results import document
     from study.variants import ae_variants
 
     variants = ae_variants({"grid": FAKE_GRID})
     documents = {}
-    for analysis in ("reconstruction", "kmeans", "tsne", "denoising", "classification"):
+    for analysis in FAKE_ANALYSES:
         docs = []
         for dataset in ("digits", "mnist"):
             offset = 0.0 if dataset == "digits" else 0.02
             for v in variants:
-                docs.append(document(analysis, dataset, {"seed": 0},
-                                     _rows(analysis, "autoencoder", _score(v) + offset, _error(v),
-                                           level_bonus=v.noise * 3), variant=v.name))
-            free = {"reconstruction": [], "denoising": ["noisy"]}.get(analysis, ["pixels"])
-            for name in free:
-                docs.append(document(analysis, dataset, {"seed": 0}, _rows(analysis, name, 0.6, 1.0),
-                                     baseline=name))
-            for k in FAKE_GRID["latent_dim"]:
-                docs.append(document(analysis, dataset, {"seed": 0},
-                                     _rows(analysis, "pca", 0.5 + k / 100, 16 / k), baseline=f"pca{k}"))
+                docs.append(document(analysis, dataset, v.name, {"seed": 0},
+                                     _rows(analysis, v.name, _score(v) + offset, _error(v),
+                                           level_bonus=v.noise * 3)))
+            for baseline in ANALYSES[analysis].baselines:
+                if baseline == "pca":
+                    for k in FAKE_GRID["latent_dim"]:
+                        docs.append(document(analysis, dataset, f"pca{k}", {"seed": 0},
+                                             _rows(analysis, f"pca{k}", 0.5 + k / 100, 16 / k)))
+                else:
+                    docs.append(document(analysis, dataset, baseline, {"seed": 0},
+                                         _rows(analysis, baseline, 0.6, 1.0)))
         documents[analysis] = docs
     return documents
 

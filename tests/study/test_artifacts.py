@@ -1,6 +1,4 @@
-"""The files of a training job: history CSV, codes, metrics, written together atomically."""
-import json
-
+"""The files of a training job: history CSV and codes, written together atomically."""
 import numpy as np
 import pytest
 
@@ -11,7 +9,6 @@ from study.artifacts import (
     read_history,
     write_codes,
     write_history,
-    write_json,
 )
 from diy.train import History
 
@@ -44,13 +41,8 @@ def test_codes_are_float32(tmp_path):
         assert npz["Z_train"].dtype == np.float32 and npz["Z_val"].shape == (2, 3)
     with pytest.raises(ValueError, match="missing"):
         write_codes(tmp_path / "bad.npz", {"Z_train": codes["Z_train"]})
-
-
-def test_json_refuses_nan(tmp_path):
-    write_json(tmp_path / "m.json", {"a": [1, 2.5]})
-    assert json.loads((tmp_path / "m.json").read_text()) == {"a": [1, 2.5]}
-    with pytest.raises(ValueError):
-        write_json(tmp_path / "n.json", {"a": float("nan")})
+    with pytest.raises(ValueError, match=r"Z_test must be 2-D"):
+        write_codes(tmp_path / "bad.npz", {**codes, "Z_test": np.ones(3)})
 
 
 def test_atomic_outputs_all_or_nothing(tmp_path):

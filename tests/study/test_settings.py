@@ -21,8 +21,15 @@ def test_keys_are_sorted_whatever_the_order_given():
     assert repr(a) == repr(b) == "{'epochs': 2, 'lr': 1}"
 
 
-def test_missing_dataset_is_named():
-    with pytest.raises(KeyError, match="epochs has no value for dataset 'mnist'"):
+def test_every_key_of_the_section_by_default():
+    section = {"hidden": {"digits": [48], "mnist": [256, 64]}, "latent_activation": "linear"}
+    assert dataset_settings(section, "mnist") == {"hidden": [256, 64], "latent_activation": "linear"}
+    assert list(dataset_settings({"b": 1, "a": 2}, "digits")) == ["a", "b"]
+
+
+def test_missing_dataset_is_a_key_error():
+    # (study.config rejects such a config before any job: test_config.py)
+    with pytest.raises(KeyError, match="mnist"):
         dataset_settings({"epochs": {"digits": 3}}, "mnist", ["epochs"])
 
 

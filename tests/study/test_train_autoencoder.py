@@ -5,23 +5,20 @@ import numpy as np
 import pytest
 
 from diy.bce_loss import BCELoss
-from diy.linear import Linear
-from study.train_autoencoder import (
-    build_autoencoder,
-    seed_streams,
-    train_autoencoder,
-    training_subset,
-)
-from study.variants import AEVariant
-from diy.tanh import TanH
 from diy.train import TrainingDiverged
+from study.families import FAMILIES, Family
+from study.train_autoencoder import seed_streams, train_autoencoder, training_subset
+from study.variants import AEVariant
 
 TRAINING = {"epochs": 4, "batch_size": 64, "lr": 3e-3, "patience": 3, "dtype": "float32",
             "max_train_samples": None}
 
 
+FAMILY = {"hidden": [32], "latent_activation": "linear"}
+
+
 def _train(digits, variant, **kwargs):
-    options = {"hidden": [32], "training": TRAINING, "noise_type": "gaussian", **kwargs}
+    options = {"family": FAMILY, "training": TRAINING, "noise_type": "gaussian", **kwargs}
     return train_autoencoder(digits, variant, **options)
 
 
@@ -36,7 +33,7 @@ def _assert_same_parameters(a, b):
 
 
 def test_model_history_and_codes(digits):
-    model, history, codes = _train(digits, AEVariant(8, "tanh", 0.0, 0))
+    model, history, codes = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0))
     assert [name for name, _, _ in model.parameters()] == [
         "encoder.0.W", "encoder.0.b", "encoder.2.W", "encoder.2.b",
         "decoder.0.W", "decoder.0.b", "decoder.2.W", "decoder.2.b",
@@ -56,16 +53,22 @@ def test_model_history_and_codes(digits):
     assert not model.training
 
 
-def test_code_layer_is_linear_by_default_and_configurable():
-    variant = AEVariant(2, "relu", 0.0, 0)
-    encoder = build_autoencoder(64, [16], variant, rng=0).encoder
-    assert isinstance(encoder[-1], Linear)  # no activation after the code layer
-    encoder = build_autoencoder(64, [16], variant, latent_activation="tanh", rng=0).encoder
-    assert isinstance(encoder[-1], TanH)
+def test_the_model_is_built_by_the_variant_s_family(digits, monkeypatch):
+    built = []
+
+    def build(image_shape, variant, settings, rng, dtype):
+        built.append((image_shape, variant, settings, dtype))
+        return FAMILIES["mlp"].build(image_shape, variant, {"hidden": [4], "latent_activation": "tanh"}, rng, dtype)
+
+    monkeypatch.setitem(FAMILIES, "toy", Family("toy", build))
+    variant = AEVariant("toy", 2, "relu", 0.0, 0)
+    model, _, codes = _train(digits, variant, family={"width": 3}, training={**TRAINING, "epochs": 1})
+    assert built == [((8, 8), variant, {"width": 3}, np.float32)]
+    assert model.encoder[0]._parameters["W"].shape == (64, 4) and codes["Z_test"].shape == (300, 2)
 
 
 def test_same_variant_gives_bit_identical_model_history_and_codes(digits):
-    variant = AEVariant(8, "sigmoid", 0.25, 3)
+    variant = AEVariant("mlp", 8, "sigmoid", 0.25, 3)
     model_a, history_a, codes_a = _train(digits, variant)
     model_b, history_b, codes_b = _train(digits, variant)
     _assert_same_parameters(_parameters(model_a), _parameters(model_b))
@@ -76,8 +79,8 @@ def test_same_variant_gives_bit_identical_model_history_and_codes(digits):
 
 
 def test_the_seed_changes_the_model(digits):
-    a = _parameters(_train(digits, AEVariant(8, "tanh", 0.0, 0))[0])
-    b = _parameters(_train(digits, AEVariant(8, "tanh", 0.0, 1))[0])
+    a = _parameters(_train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0))[0])
+    b = _parameters(_train(digits, AEVariant("mlp", 8, "tanh", 0.0, 1))[0])
     assert not np.array_equal(a["encoder.0.W"], b["encoder.0.W"])
 
 
@@ -91,11 +94,11 @@ def test_seed_streams_are_independent_and_reproducible():
 
 def test_noise_corrupts_training_inputs_only_for_a_denoising_variant(digits):
     # Same seed: same initial weights and batch order; only the noise differs.
-    _, clean, _ = _train(digits, AEVariant(8, "tanh", 0.0, 0))
-    _, clean_masking, _ = _train(digits, AEVariant(8, "tanh", 0.0, 0), noise_type="masking")
+    _, clean, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0))
+    _, clean_masking, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0), noise_type="masking")
     assert clean_masking["train_loss"] == clean["train_loss"]  # noise_type unused at noise 0
-    _, gaussian, _ = _train(digits, AEVariant(8, "tanh", 0.5, 0))
-    _, masking, _ = _train(digits, AEVariant(8, "tanh", 0.5, 0), noise_type="masking")
+    _, gaussian, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.5, 0))
+    _, masking, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.5, 0), noise_type="masking")
     assert gaussian["train_loss"][0] != clean["train_loss"][0]
     assert masking["train_loss"][0] not in (gaussian["train_loss"][0], clean["train_loss"][0])
 
@@ -111,7 +114,7 @@ def test_noise_target_is_the_clean_input(digits, monkeypatch):
         return np.zeros_like(X)
 
     monkeypatch.setattr("study.train_autoencoder.corrupt", blank)
-    _, history, _ = _train(digits, AEVariant(8, "tanh", 0.25, 0))
+    _, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.25, 0))
     assert len(seen) == 4 * 10 and all(x.any() for x in seen)  # 600 samples / 64 per batch
     X = digits["X_train"].astype(np.float64)
     mean = np.clip(X.mean(axis=0), 1e-7, 1 - 1e-7)
@@ -121,7 +124,7 @@ def test_noise_target_is_the_clean_input(digits, monkeypatch):
 
 def test_max_train_samples_trains_on_a_prefix_but_encodes_every_sample(digits):
     training = {**TRAINING, "max_train_samples": 100, "epochs": 1}
-    model, history, codes = _train(digits, AEVariant(2, "tanh", 0.0, 0), training=training)
+    model, history, codes = _train(digits, AEVariant("mlp", 2, "tanh", 0.0, 0), training=training)
     assert codes["Z_train"].shape == (len(digits["X_train"]), 2)
     X = digits["X_train"]
     assert training_subset(X, 100) is not X and len(training_subset(X, 100)) == 100
@@ -131,17 +134,17 @@ def test_max_train_samples_trains_on_a_prefix_but_encodes_every_sample(digits):
 
 def test_float64_training(digits):
     training = {**TRAINING, "dtype": "float64", "epochs": 1}
-    model, _, codes = _train(digits, AEVariant(2, "tanh", 0.0, 0), training=training)
+    model, _, codes = _train(digits, AEVariant("mlp", 2, "tanh", 0.0, 0), training=training)
     assert model.encoder[0]._parameters["W"].dtype == np.float64
     assert codes["Z_test"].dtype == np.float32
 
 
 def test_each_epoch_is_one_log_line(digits, caplog):
     with caplog.at_level(logging.INFO, logger="study.train_autoencoder"):
-        _train(digits, AEVariant(2, "tanh", 0.0, 0), name="digits/ae/latent2_tanh_noise0_seed0")
+        _train(digits, AEVariant("mlp", 2, "tanh", 0.0, 0), name="digits/mlp_latent2_tanh_noise0_seed0")
     lines = [r.getMessage() for r in caplog.records if ": epoch " in r.getMessage()]
     assert len(lines) == 4
-    assert lines[0].startswith("digits/ae/latent2_tanh_noise0_seed0: epoch 1/4 train_loss ")
+    assert lines[0].startswith("digits/mlp_latent2_tanh_noise0_seed0: epoch 1/4 train_loss ")
     assert " val_loss " in lines[0] and lines[0].endswith("s")
 
 
@@ -152,7 +155,7 @@ def test_divergence_names_the_variant_and_the_epoch(digits):
     # the BLAS kernel rounds; near the overflow threshold (lr 1e10) whether the loss turns
     # nan or the units merely die depends on the machine.
     training = {**TRAINING, "lr": 1e15}
-    with pytest.raises(TrainingDiverged, match=r"^digits/ae/latent2_relu_noise0_seed0 diverged "
+    with pytest.raises(TrainingDiverged, match=r"^digits/mlp_latent2_relu_noise0_seed0 diverged "
                                                r"at epoch 1, batch \d+/\d+: loss = nan"):
-        _train(digits, AEVariant(2, "relu", 0.0, 0), training=training,
-               name="digits/ae/latent2_relu_noise0_seed0")
+        _train(digits, AEVariant("mlp", 2, "relu", 0.0, 0), training=training,
+               name="digits/mlp_latent2_relu_noise0_seed0")

@@ -2,31 +2,35 @@
 
 One run (module-scoped, about a minute): the quick config (workflow/configs/quick.yaml) cut to
 two autoencoder variants with small analysis settings, up to the tables, the summary and one
-figure of each kind; the tests then check its files and re-run single targets.
+figure of each kind; the tests then check its files and re-run single targets. A second run adds
+an analysis from a module of its own (config ``extensions``), as a user would.
 """
 import json
 import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
+from study.analyses import ANALYSES as REGISTERED
 from study.results import read_npz
-from study.tables import TABLES, VARIANT_COLUMNS
+from study.tables import COLUMNS
 
 pytestmark = pytest.mark.slow
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-VARIANTS = ["latent2_tanh_noise0_seed0", "latent2_tanh_noise0.25_seed0"]
-ANALYSES = list(TABLES)
+R = "results/quick"
+VARIANTS = ["mlp_latent2_tanh_noise0_seed0", "mlp_latent2_tanh_noise0.25_seed0"]
+ANALYSES = list(REGISTERED)
 TABLE_NAMES = ANALYSES + ["classifiers"]
-FIGURES = ["learning_curves", "classifier_curves", "reconstructions", "tsne", "denoising",
-           "kmeans_accuracy_vs_latent", "denoising_psnr_heatmap"]
-TARGETS = ([f"results/tables/{t}.{ext}" for t in TABLE_NAMES for ext in ("csv", "md", "html")]
-           + ["results/tables/summary.md", "results/tables/summary.html"]
-           + [f"results/figures/digits_{f}.png" for f in FIGURES])
+FIGURES = ["learning_curves", "classifier_curves", "reconstructions", "tsne", "codes2d", "denoising",
+           "inpainting", "kmeans_accuracy_vs_latent", "denoising_psnr_heatmap"]
+TARGETS = ([f"{R}/tables/{t}.{ext}" for t in TABLE_NAMES for ext in ("csv", "md", "html")]
+           + [f"{R}/tables/summary.md", f"{R}/tables/summary.html"]
+           + [f"{R}/figures/digits_{f}.png" for f in FIGURES])
 ANALYSIS = {
     "seed": 0,
     "examples": 4,
@@ -34,6 +38,7 @@ ANALYSIS = {
     "tsne": {"size": 80, "perplexity": 10, "max_iter": 250},
     "denoising": {"kinds": ["gaussian", "masking"], "levels": [0.25, 0.5]},
     "classification": {"logistic_max_iter": 200, "mlp": {"hidden": [16], "epochs": 5, "patience": 2}},
+    "inpainting": {"masks": ["lower_half", "square"]},
 }
 
 
@@ -45,14 +50,16 @@ class Study:
         self.workdir.mkdir()
         config = yaml.safe_load(open(os.path.join(REPO, "workflow", "configs", "quick.yaml")))
         config.update(datasets=["digits"], analysis=ANALYSIS,
-                      grid={"latent_dim": [2], "activation": ["tanh"], "noise": [0.0, 0.25], "seed": [0]})
+                      grid={"family": ["mlp"], "latent_dim": [2], "activation": ["tanh"],
+                            "noise": [0.0, 0.25], "seed": [0]})
         self.configfile = root / "config.yaml"
         self.configfile.write_text(yaml.safe_dump(config))
 
-    def run(self, *args, check=True):
+    def run(self, *args, check=True, env=None):
         command = [sys.executable, "-m", "snakemake", "-s", os.path.join(REPO, "Snakefile"),
                    "-d", str(self.workdir), "--configfile", str(self.configfile), *args]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                                env={**os.environ, **(env or {})})
         if check:
             assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
         return result
@@ -80,61 +87,68 @@ def study(tmp_path_factory):
     return study
 
 
-def test_every_analysis_of_every_variant_and_baseline_is_a_json_document(study):
+def test_every_analysis_of_every_representation_is_a_json_document(study):
     for analysis in ANALYSES:
         for variant in VARIANTS:
-            doc = json.loads(study.path(f"results/digits/{analysis}/{variant}.json").read_text())
-            assert (doc["analysis"], doc["dataset"], doc["variant"], doc["latent_dim"], doc["activation"]) == (
-                analysis, "digits", variant, 2, "tanh")
+            doc = json.loads(study.path(f"{R}/digits/{analysis}/{variant}.json").read_text())
+            assert (doc["analysis"], doc["dataset"], doc["representation"], doc["method"], doc["family"],
+                    doc["latent_dim"], doc["activation"]) == (
+                analysis, "digits", variant, "autoencoder", "mlp", 2, "tanh")
             assert doc["noise"] in (0.0, 0.25) and doc["seed"] == 0 and doc["rows"]
             assert doc["params"]  # the settings it was computed with
-            assert study.path(f"logs/digits/{analysis}/{variant}.log").exists()
-            assert study.path(f"benchmarks/digits/{analysis}/{variant}.tsv").exists()
-    kmeans = json.loads(study.path(f"results/digits/kmeans/{VARIANTS[0]}.json").read_text())
+            assert study.path(f"{R}/logs/digits/{analysis}/{variant}.log").exists()
+            assert study.path(f"{R}/benchmarks/digits/{analysis}/{variant}.tsv").exists()
+    kmeans = json.loads(study.path(f"{R}/digits/kmeans/{VARIANTS[0]}.json").read_text())
     assert kmeans["params"] == {"n_init": 2, "seed": 0}
-    tsne = json.loads(study.path(f"results/digits/tsne/{VARIANTS[0]}.json").read_text())
+    tsne = json.loads(study.path(f"{R}/digits/tsne/{VARIANTS[0]}.json").read_text())
     assert tsne["rows"][0]["n_samples"] == 80
-    baselines = {path.name for path in study.path("results/digits/baselines").iterdir()}
-    assert {"kmeans_pixels.json", "kmeans_pca2.json", "tsne_pixels.json", "tsne_pixels.npz",
-            "denoising_noisy.json", "denoising_pca2.npz", "reconstruction_pca2.npz",
-            "classification_pixels.json", "classification_pca2.json"} <= baselines
-    tsne_map = read_npz(study.path(f"results/digits/tsne/{VARIANTS[1]}.npz"))
-    assert tsne_map["map"].shape == (80, 2)
+    # Every representation is written once per dataset, in one form; baselines are documents
+    # of the analysis like any other.
+    assert sorted(p.name for p in study.path(f"{R}/digits/repr").iterdir()) == sorted(
+        [*VARIANTS, "pca2", "pixels"])
+    for name in ["pixels", "pca2", *VARIANTS]:
+        assert study.path(f"{R}/digits/repr/{name}/codes.npz").exists()
+    for document in ["kmeans/pixels", "kmeans/pca2", "tsne/pixels", "denoising/noisy", "denoising/pca2",
+                     "reconstruction/pca2", "classification/pixels", "inpainting/mean", "inpainting/pca2"]:
+        assert study.path(f"{R}/digits/{document}.json").exists(), document
+    assert not study.path(f"{R}/digits/reconstruction/pixels.json").exists()
+    tsne_map = read_npz(study.path(f"{R}/digits/tsne/{VARIANTS[1]}.npz"))
+    assert tsne_map["map"].shape == (80, 2) and tsne_map["codes"].shape == (80, 2)
 
 
 def test_tables_have_the_variant_columns_and_one_row_per_variant(study):
     for name in ANALYSES:
-        table = pd.read_csv(study.path(f"results/tables/{name}.csv"))
-        assert list(table.columns[:6]) == VARIANT_COLUMNS
-        variants = table[table["variant"].notna()]
-        per_variant = variants.groupby("variant").size()
+        table = pd.read_csv(study.path(f"{R}/tables/{name}.csv"))
+        assert list(table.columns[:len(COLUMNS)]) == COLUMNS
+        variants = table[table["method"] == "autoencoder"]
+        per_variant = variants.groupby("representation").size()
         assert sorted(per_variant.index) == sorted(VARIANTS)
         assert per_variant.nunique() == 1  # as many rows for each variant
-        assert table["variant"].isna().any()  # and the baselines
-        markdown = study.path(f"results/tables/{name}.md").read_text().splitlines()
-        assert markdown[0].startswith("| dataset | latent_dim | activation | noise | seed | variant |")
+        assert (table["method"] != "autoencoder").any()  # and the baselines
+        markdown = study.path(f"{R}/tables/{name}.md").read_text().splitlines()
+        assert [cell.strip() for cell in markdown[0].strip("|").split("|")][:len(COLUMNS)] == COLUMNS
         assert len(markdown) == len(table) + 2
-    denoising = pd.read_csv(study.path("results/tables/denoising.csv"))
-    assert len(denoising[denoising["variant"] == VARIANTS[0]]) == 4  # 2 kinds x 2 levels
-    classifiers = pd.read_csv(study.path("results/tables/classifiers.csv"))
-    assert list(classifiers.columns[:6]) == VARIANT_COLUMNS and len(classifiers) == 1
-    summary = study.path("results/tables/summary.md").read_text()
+    denoising = pd.read_csv(study.path(f"{R}/tables/denoising.csv"))
+    assert len(denoising[denoising["representation"] == VARIANTS[0]]) == 4  # 2 kinds x 2 levels
+    classifiers = pd.read_csv(study.path(f"{R}/tables/classifiers.csv"))
+    assert list(classifiers.columns[:2]) == ["dataset", "variant"] and len(classifiers) == 1
+    summary = study.path(f"{R}/tables/summary.md").read_text()
     assert "## Autoencoder vs PCA at each latent size" in summary and VARIANTS[0] in summary
 
 
 def test_figures_are_non_empty_pngs(study):
     for name in FIGURES:
-        data = study.path(f"results/figures/digits_{name}.png").read_bytes()
+        data = study.path(f"{R}/figures/digits_{name}.png").read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, name
 
 
 def test_nothing_to_redo_and_one_analysis_reruns_alone(study):
     assert "Nothing to be done" in study.run("-n", *TARGETS).stdout
-    target = f"results/digits/kmeans/{VARIANTS[1]}.json"
-    model = study.path(f"results/digits/ae/{VARIANTS[1]}/model.npz")
+    target = f"{R}/digits/kmeans/{VARIANTS[1]}.json"
+    model = study.path(f"{R}/digits/repr/{VARIANTS[1]}/model.npz")
     before = {"model": model.stat().st_mtime_ns, "json": study.path(target).read_text()}
     dry = study.run("-n", "-f", target).stdout
-    assert job_counts(dry) == {"kmeans": 1}
+    assert job_counts(dry) == {"analysis": 1}
     study.run("--cores", "1", "-f", target)
     assert model.stat().st_mtime_ns == before["model"]  # not retrained
     assert study.path(target).read_text() == before["json"]  # and seeded: the same numbers
@@ -144,9 +158,9 @@ def test_changing_an_analysis_setting_reruns_that_analysis_only(study):
     out = study.run("-n", *TARGETS, "--config", "analysis={classification: {knn_k: 3}}").stdout
     counts = job_counts(out)
     # Classification of both variants and its baselines (pixels, pca2), then what reads its table.
-    assert counts["classification"] == 2 and counts["classification_baseline"] == 2
-    assert not {"train_autoencoder", "train_classifier", "tsne", "tsne_baseline", "kmeans",
-                "reconstruction", "denoising"} & set(counts)
+    assert counts["analysis"] == 4
+    assert "classification/pixels.json" in out and "kmeans/" not in out
+    assert not {"train_autoencoder", "train_classifier", "pca", "pixels"} & set(counts)
     assert counts["table"] == 1 and counts["summary"] == 1
 
 
@@ -155,4 +169,43 @@ def test_report_builds(study):
     report = study.path("report.html")
     assert report.stat().st_size > 100_000
     text = report.read_text()
-    assert "digits_tsne.png" in text and "summary.html" in text
+    assert "digits_tsne.png" in text and "summary.html" in text and "digits_inpainting.png" in text
+
+
+EXTRA = """\
+\"\"\"A user's own analysis: the mean Euclidean norm of the test codes.\"\"\"
+import numpy as np
+
+from study.analyses import Analysis, Metric
+
+
+def run(data, source, settings):
+    norm = np.linalg.norm(source.codes["Z_test"], axis=1).mean()
+    return [{"mean_norm": float(norm) * settings["scale"]}], {}
+
+
+ANALYSIS = Analysis("codenorm", reads="codes", run=run,
+                    settings=lambda config: {"scale": config["analysis"]["codenorm"]["scale"]},
+                    baselines=("pca",), metrics={"code_norm": Metric("mean_norm", "mean code norm")},
+                    schema={"scale": {"type": "number"}}, category="8. Code norm",
+                    caption="The mean norm of the test codes.")
+"""
+
+
+def test_an_analysis_from_a_module_of_its_own_runs_through_the_workflow(study, tmp_path):
+    (tmp_path / "codenorm_analysis.py").write_text(EXTRA)
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    extra = ["--config", "extensions=[codenorm_analysis]", "analysis={codenorm: {scale: 2.0}}"]
+    targets = [f"{R}/tables/codenorm.csv", f"{R}/tables/summary.md",
+               f"{R}/figures/digits_code_norm_vs_latent.png"]
+    result = study.run("--cores", "2", *targets, *extra, env=env)
+    assert job_counts(result.stdout + result.stderr)["analysis"] == 3  # two variants and PCA, nothing retrained
+    table = pd.read_csv(study.path(f"{R}/tables/codenorm.csv"))
+    assert sorted(table["representation"]) == sorted([*VARIANTS, "pca2"])
+    codes = np.load(study.path(f"{R}/digits/repr/{VARIANTS[0]}/codes.npz"))["Z_test"]
+    expected = 2.0 * np.linalg.norm(codes, axis=1).mean()
+    assert table.loc[table["representation"] == VARIANTS[0], "mean_norm"].item() == pytest.approx(expected)
+    assert "mean code norm" in study.path(f"{R}/tables/summary.md").read_text()
+    # Without the extension, the analysis name is unknown: a config error before any job.
+    result = study.run("-n", "--config", "analysis={codenorm: {scale: 2.0}}", check=False)
+    assert result.returncode != 0 and "analysis.codenorm: unknown key" in result.stdout + result.stderr

@@ -13,20 +13,21 @@ import sys
 import numpy as np
 import pytest
 import yaml
-from snakemake.utils import available_cpu_count
 
 from study.data.dataset import load_dataset
 from diy.serialization import load
 from study.artifacts import read_history
-from study.config import validate_config
+from study.config import validate_config, read_yaml
 from study.variants import ae_variants, classifier_variants
 
 pytestmark = pytest.mark.slow
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QUICK = yaml.safe_load(open(os.path.join(REPO, "workflow", "configs", "quick.yaml")))
+DEFAULTS = read_yaml(os.path.join(REPO, "config.yaml"))
 AE_FILES = ("model.npz", "history.csv", "codes.npz")
 CLASSIFIER_FILES = ("model.npz", "history.csv", "metrics.json")
+R = QUICK["results"]
 
 
 class Run:
@@ -52,14 +53,14 @@ class Run:
 
 
 def training_targets(config, schema):
-    """Every training output of `config`: results/{dataset}/{ae,clf}/{variant}/{file}."""
-    config = validate_config(config, schema)
+    """Every training output of `config`: {results}/{dataset}/{repr,clf}/{variant}/{file}."""
+    config = validate_config(config, schema, defaults=DEFAULTS)
     targets = []
     for dataset in config["datasets"]:
         for variant in ae_variants(config):
-            targets += [f"results/{dataset}/ae/{variant.name}/{f}" for f in AE_FILES]
+            targets += [f"{config['results']}/{dataset}/repr/{variant.name}/{f}" for f in AE_FILES]
         for variant in classifier_variants(config):
-            targets += [f"results/{dataset}/clf/{variant.name}/{f}" for f in CLASSIFIER_FILES]
+            targets += [f"{config['results']}/{dataset}/clf/{variant.name}/{f}" for f in CLASSIFIER_FILES]
     return targets
 
 
@@ -117,39 +118,34 @@ def check_classifier(directory, data):
 @pytest.fixture(scope="module")
 def digits_run(tmp_path_factory, schema):
     run = Run(tmp_path_factory.mktemp("train-digits"), QUICK)
-    # --cores 8 on purpose: the run must not use more job threads than the machine has CPUs.
-    run.output = run.run("--cores", "8", *training_targets(QUICK, schema))
+    run.output = run.run("--cores", "2", *training_targets(QUICK, schema))
     return run
 
 
 def test_quick_config_trains_the_digits_grid(digits_run):
     data = load_dataset(digits_run.path("data/digits.npz"))
-    variants = sorted(p.name for p in digits_run.path("results/digits/ae").iterdir())
-    assert len(variants) == 8 and "latent8_relu_noise0.25_seed0" in variants
+    variants = sorted(p.name for p in digits_run.path(f"{R}/digits/repr").iterdir())
+    assert len(variants) == 8 and "mlp_latent8_relu_noise0.25_seed0" in variants
     for name in variants:
-        check_autoencoder(digits_run.path(f"results/digits/ae/{name}"), data, int(name[6]))
-        log = digits_run.path(f"logs/digits/ae/{name}.log").read_text()
-        assert log.count(f"digits/ae/{name}: epoch ") == QUICK["training"]["epochs"]
-        assert digits_run.path(f"benchmarks/digits/ae/{name}.tsv").exists()
-    metrics = check_classifier(digits_run.path("results/digits/clf/hidden64_relu_dropout0_seed0"), data)
+        check_autoencoder(digits_run.path(f"{R}/digits/repr/{name}"), data, int(name[10]))
+        log = digits_run.path(f"{R}/logs/digits/repr/{name}.log").read_text()
+        assert log.count(f"digits/{name}: epoch ") == QUICK["training"]["epochs"]
+        assert digits_run.path(f"{R}/benchmarks/digits/repr/{name}.tsv").exists()
+    metrics = check_classifier(digits_run.path(f"{R}/digits/clf/hidden64_relu_dropout0_seed0"), data)
     assert metrics["test_accuracy"] > 0.8
-    # Nothing half-written is left beside the outputs.
+    # Nothing half-written is left beside the outputs, and nothing outside the study's own root.
     assert not [p for p in digits_run.path("results").rglob(".*") if p.is_file()]
+    assert sorted(p.name for p in digits_run.path("results").iterdir()) == ["quick"]
 
 
-def test_job_threads_and_blas_threads_never_exceed_the_cpus(digits_run):
-    cpus = available_cpu_count()
-    output = digits_run.output.stdout + digits_run.output.stderr
-    assert f"Provided cores: {min(8, cpus)}\n" in output
-    if cpus < 8:
-        assert f"--cores 8 lowered to the {cpus} CPUs of this machine" in output
-    log = digits_run.path("logs/digits/ae/latent2_tanh_noise0_seed0.log").read_text()
+def test_blas_threads_are_the_job_threads(digits_run):
+    log = digits_run.path(f"{R}/logs/digits/repr/mlp_latent2_tanh_noise0_seed0.log").read_text()
     assert "threads: 1 (thread pools: " in log
     assert "OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=1" in log  # set by Snakemake from threads:
 
 
 def test_rerun_of_one_variant_is_bit_identical(digits_run):
-    directory = digits_run.path("results/digits/ae/latent8_relu_noise0.25_seed0")
+    directory = digits_run.path(f"{R}/digits/repr/mlp_latent8_relu_noise0.25_seed0")
     with np.load(directory / "model.npz") as npz:
         before = {key: npz[key] for key in npz.files}
     history_before = read_history(directory / "history.csv")
@@ -200,7 +196,7 @@ def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
         {**QUICK, "grid": {**QUICK["grid"], "latent_dim": [2, 8, 4]}},
         {**QUICK, "noise_type": "masking"},
         {**QUICK, "training": {**QUICK["training"], "epochs": {"digits": 10, "mnist": 3}},
-         "architecture": {"mnist": {"hidden": [32]}}},
+         "families": {"mlp": {"hidden": {"digits": [48], "mnist": [32]}}}},
         {**QUICK, "training": {**QUICK["training"], "lr": 0.002}},
     ])
     assert unchanged[0] == {}  # nothing to do
@@ -208,7 +204,7 @@ def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
     # One more grid value: only the new variants.
     counts, output = new_grid_value
     assert counts == {"train_autoencoder": 4}
-    assert all("/latent4_" in path for path in planned_outputs(output, "train_autoencoder"))
+    assert all("/mlp_latent4_" in path for path in planned_outputs(output, "train_autoencoder"))
 
     # The noise type: only the denoising variants (noise 0 never reads it).
     counts, output = noise_type
@@ -222,41 +218,51 @@ def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-def test_diverging_variant_fails_alone_and_leaves_no_model(tmp_path, schema):
-    # An absurd learning rate: the ReLU network overflows to nan in its first epoch, the
-    # tanh one saturates (BCE stays finite), so only the ReLU variant fails. 1e15, far past
-    # the overflow threshold, so that no machine's rounding decides it (see
-    # tests/study/test_train_autoencoder.py).
-    config = {**QUICK, "grid": {"latent_dim": [2], "activation": ["tanh", "relu"], "noise": [0.0],
-                                "seed": [0]},
+def test_failed_variants_fail_alone_leave_no_model_and_are_listed_by_the_summary(tmp_path, schema):
+    # An absurd learning rate: the ReLU network overflows to nan in its first epoch; the tanh
+    # one saturates with a finite loss but weights of ~1e15, which the training job refuses as
+    # well. 1e15, far past the overflow threshold, so that no machine's rounding decides it
+    # (see tests/study/test_train_autoencoder.py).
+    config = {**QUICK, "grid": {"family": ["mlp"], "latent_dim": [2], "activation": ["tanh", "relu"],
+                                "noise": [0.0], "seed": [0]},
               "training": {**QUICK["training"], "lr": 1e15}}
     run = Run(tmp_path, config)
     result = run.run("--cores", "2", "--keep-going", *training_targets(config, schema), check=False)
     assert result.returncode != 0
-    message = "digits/ae/latent2_relu_noise0_seed0 diverged at epoch 1, batch "
-    assert message in result.stderr
-    assert message in run.path("logs/digits/ae/latent2_relu_noise0_seed0.log").read_text()
-    failed = run.path("results/digits/ae/latent2_relu_noise0_seed0")
-    assert not failed.exists() or list(failed.iterdir()) == []
-    for name in ("model.npz", "history.csv", "codes.npz"):  # --keep-going: the rest is built
-        assert run.path(f"results/digits/ae/latent2_tanh_noise0_seed0/{name}").exists()
-    assert run.path("results/digits/clf/hidden64_relu_dropout0_seed0/metrics.json").exists()
+    messages = {"relu": "digits/mlp_latent2_relu_noise0_seed0 diverged at epoch 1, batch ",
+                "tanh": "digits/mlp_latent2_tanh_noise0_seed0 ended at epoch "}
+    for activation, message in messages.items():
+        name = f"mlp_latent2_{activation}_noise0_seed0"
+        assert message in result.stderr
+        assert message in run.path(f"{R}/logs/digits/repr/{name}.log").read_text()
+        failed = run.path(f"{R}/digits/repr/{name}")
+        assert not failed.exists() or list(failed.iterdir()) == []
+        record = json.loads(run.path(f"{R}/digits/failed/{name}.json").read_text())
+        assert record["variant"] == name and message in record["error"]
+    assert "exploding weights; try a smaller training.lr" in result.stderr
+    # --keep-going: the rest is built.
+    assert run.path(f"{R}/digits/clf/hidden64_relu_dropout0_seed0/metrics.json").exists()
+    # The next run analyses what trained and says what did not.
+    run.run("--cores", "2", f"{R}/tables/summary.md", "--omit-from", "train_autoencoder")
+    summary = run.path(f"{R}/tables/summary.md").read_text()
+    assert "## Variants whose training failed" in summary and "exploding weights" in summary
 
 
 @pytest.mark.skipif(not os.environ.get("DIY_MNIST_MIRROR"),
                     reason="DIY_MNIST_MIRROR is not set: no local MNIST mirror to train on")
 def test_quick_config_on_a_subset_of_mnist(tmp_path, schema):
-    config = {**QUICK, "datasets": ["mnist"], "mnist": {"mirrors": []},
-              "grid": {"latent_dim": [2], "activation": ["relu"], "noise": [0.0, 0.5], "seed": [0]},
+    config = {**QUICK, "datasets": ["mnist"], "data": {"mnist": {"mirrors": []}},
+              "grid": {"family": ["mlp"], "latent_dim": [2], "activation": ["relu"], "noise": [0.0, 0.5],
+                       "seed": [0]},
               "training": {**QUICK["training"], "epochs": 3, "max_train_samples": 3000},
               "classifiers": {**QUICK["classifiers"], "epochs": 3, "max_train_samples": 3000}}
     run = Run(tmp_path, config)
     mirror = os.path.abspath(os.environ["DIY_MNIST_MIRROR"])
     run.run("--cores", "2", *training_targets(config, schema), env={"DIY_MNIST_MIRROR": mirror})
     data = load_dataset(run.path("data/mnist.npz"))
-    for name in ("latent2_relu_noise0_seed0", "latent2_relu_noise0.5_seed0"):
-        check_autoencoder(run.path(f"results/mnist/ae/{name}"), data, 2)
-        log = run.path(f"logs/mnist/ae/{name}.log").read_text()
+    for name in ("mlp_latent2_relu_noise0_seed0", "mlp_latent2_relu_noise0.5_seed0"):
+        check_autoencoder(run.path(f"{R}/mnist/repr/{name}"), data, 2)
+        log = run.path(f"{R}/logs/mnist/repr/{name}.log").read_text()
         assert "trained on 3000 samples (validation 6000)" in log
-    metrics = check_classifier(run.path("results/mnist/clf/hidden64_relu_dropout0_seed0"), data)
+    metrics = check_classifier(run.path(f"{R}/mnist/clf/hidden64_relu_dropout0_seed0"), data)
     assert metrics["test_accuracy"] > 0.8

@@ -27,7 +27,8 @@ def _files_under(path):
 def test_dry_run_of_the_default_config_writes_nothing_into_the_repository(snakemake, repo_root):
     before = {d: _files_under(repo_root / d) for d in ("data", "results", "logs")}
     out = _ok(snakemake("-n", "--cores", "1")).stdout
-    for rule in ("download_mnist", "prepare_mnist", "prepare_digits", "all"):
+    for rule in ("download", "prepare_dataset", "train_autoencoder", "pca", "pixels", "analysis",
+                 "table", "summary", "all"):
         assert f"rule {rule}:" in out
     assert "data/digits.npz" in out and "data/mnist.npz" in out
     assert {d: _files_under(repo_root / d) for d in before} == before
@@ -43,10 +44,16 @@ def test_lint_prints_no_lints(snakemake):
 @pytest.mark.parametrize("override, key", [
     (["--config", 'grid={"latent_dim": [0]}'], "config: grid.latent_dim[0] = 0: must be >= 1"),
     (["--config", "datasets=[digits, cifar]"], "config: datasets[1] = 'cifar': must be one of"),
+    (["--config", "training={lr: .nan}"], "config: training.lr = '.nan': must be a number"),
+    (["--config", "training={epochs: {digits: 5}}", "datasets=[digits, mnist]",
+      "classifiers={epochs: {digits: 3}}"], None),
     (["--config", "training={lr: fast}"], "config: training.lr = 'fast': must be a number"),
 ])
 def test_bad_command_line_config_fails_before_any_job(snakemake, override, key):
     result = snakemake("-n", *override)
+    if key is None:  # a per-dataset mapping merged over config.yaml's keeps mnist's value
+        assert result.returncode == 0, result.stdout + result.stderr
+        return
     assert result.returncode != 0
     assert key in result.stdout + result.stderr
     assert "Building DAG" not in result.stdout + result.stderr
@@ -57,13 +64,17 @@ def test_bad_configfile_fails_naming_the_key(snakemake, repo_config):
     result = snakemake("-n", config=config)
     assert result.returncode != 0
     assert "config: grid.noise[1] = 1.5: must be in [0, 1]" in result.stdout + result.stderr
+    # NaN passes every range check (comparisons with it are false): refused as not finite.
+    result = snakemake("-n", config={"training": {"lr": float("nan")}})
+    assert result.returncode != 0
+    assert "config: training.lr = nan: must be a finite number" in result.stdout + result.stderr
 
 
 def test_command_line_override_of_one_list(snakemake):
     # YAML reads 1e-3 as a string: it must be accepted as the number.
     out = _ok(snakemake("-n", "--config", "datasets=[digits]", "training={lr: 1e-3}")).stdout
-    assert "rule prepare_digits:" in out
-    assert "rule download_mnist:" not in out and "data/mnist.npz" not in out
+    assert "rule prepare_dataset:" in out and "data/digits.npz" in out
+    assert "rule download:" not in out and "data/mnist.npz" not in out
 
 
 def test_digits_dataset_built_by_the_workflow(snakemake):
@@ -71,18 +82,21 @@ def test_digits_dataset_built_by_the_workflow(snakemake):
     _ok(snakemake("--cores", "1", "data/digits.npz", config={"datasets": ["digits"]}))
     data = load_dataset(snakemake.workdir / "data" / "digits.npz")
     assert sum(len(data[f"y_{s}"]) for s in ("train", "val", "test")) == 1797
-    assert "wrote data/digits.npz" in (snakemake.workdir / "logs/data/prepare_digits.log").read_text()
+    assert "wrote data/digits.npz" in (snakemake.workdir / "logs/data/digits.log").read_text()
 
 
 def test_failed_download_leaves_no_file_and_says_why_in_the_log(snakemake, tmp_path):
     empty = tmp_path / "empty-mirror"
     empty.mkdir()
-    config = {"datasets": ["mnist"], "mnist": {"mirrors": [], "retries": 0}}
+    config = {"datasets": ["mnist"], "data": {"mnist": {"mirrors": [], "retries": 0}}}
     result = snakemake("--cores", "1", "data/mnist.npz", config=config, env={"DIY_MNIST_MIRROR": str(empty)})
     assert result.returncode != 0
-    log = (snakemake.workdir / "logs/data/download_mnist.log").read_text()
-    assert f"{empty}: not found (tried {empty}/train-images-idx3-ubyte.gz" in log
-    assert "DIY_MNIST_MIRROR=/path/to/dir" in log
+    logs = sorted((snakemake.workdir / "logs/data/mnist").glob("*.log"))  # the job(s) that ran
+    assert logs
+    for log in logs:
+        name = log.name.removesuffix(".log")
+        assert f"{empty}: not found (tried {empty}/{name}.gz" in log.read_text()
+        assert "DIY_MNIST_MIRROR=/path/to/dir" in log.read_text()
     assert [p for p in (snakemake.workdir / "data").rglob("*") if p.is_file()] == []
 
 
@@ -90,7 +104,7 @@ def test_failed_download_leaves_no_file_and_says_why_in_the_log(snakemake, tmp_p
                     reason="DIY_MNIST_MIRROR is not set: no local MNIST mirror to test the download on")
 def test_real_mnist_downloaded_verified_and_split(snakemake):
     # No configured mirror: the run must use DIY_MNIST_MIRROR and reach no network.
-    config = {"datasets": ["mnist"], "mnist": {"mirrors": []}}
+    config = {"datasets": ["mnist"], "data": {"mnist": {"mirrors": []}}}
     mirror = os.path.abspath(os.environ["DIY_MNIST_MIRROR"])
     _ok(snakemake("--cores", "2", "data/mnist.npz", config=config, env={"DIY_MNIST_MIRROR": mirror}))
     data = load_dataset(snakemake.workdir / "data" / "mnist.npz")
@@ -102,5 +116,5 @@ def test_real_mnist_downloaded_verified_and_split(snakemake):
     )
     np.testing.assert_array_equal(data["image_shape"], [28, 28])
     assert data["X_test"].dtype == np.float32 and data["X_test"].max() == 1.0
-    log = (snakemake.workdir / "logs/data/download_mnist.log").read_text()
-    assert log.count("SHA-256 verified") == 4
+    logs = sorted((snakemake.workdir / "logs/data/mnist").glob("*.log"))
+    assert len(logs) == 4 and all("SHA-256 verified" in log.read_text() for log in logs)

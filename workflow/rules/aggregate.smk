@@ -10,23 +10,6 @@
 report: "../report/workflow.rst"
 
 
-TABLE_NAMES = [*ANALYSES, "classifiers"]
-# (analysis, name, Metric) of every metric the analyses declare.
-METRICS = {
-    name: (analysis, metric)
-    for analysis in ANALYSES.values()
-    for name, metric in analysis.metrics.items()
-}
-# Figure name -> (analysis, Figure), for the figures that apply to this study's config.
-FIGURES = {
-    name: (analysis, figure)
-    for analysis in ANALYSES.values()
-    for name, figure in analysis.figures.items()
-    if figure.applies(config)
-}
-LINE_METRICS = [name for name, (_, metric) in METRICS.items() if metric.lines]
-HEATMAP_METRICS = [name for name, (_, metric) in METRICS.items() if metric.heatmap]
-
 TABLES = expand(f"{R}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"])
 FIGURE_FILES = (
     expand(
@@ -86,7 +69,11 @@ rule table:
 
 rule classifiers_table:
     input:
-        expand(f"{R}/{{dataset}}/clf/{{variant}}/metrics.json", dataset=DATASETS, variant=CLASSIFIER_VARIANTS),
+        [
+            f"{R}/{dataset}/clf/{variant}/metrics.json"
+            for dataset in DATASETS
+            for variant in trained(CLASSIFIER_VARIANTS, dataset)
+        ],
     output:
         csv=f"{R}/tables/classifiers.csv",
         md=f"{R}/tables/classifiers.md",
@@ -101,7 +88,9 @@ rule classifiers_table:
         f"{R}/logs/tables/classifiers.log",
     params:
         # (dataset, variant) of each input, in order.
-        entries=[(dataset, variant) for dataset in DATASETS for variant in CLASSIFIER_VARIANTS],
+        entries=[
+            (dataset, variant) for dataset in DATASETS for variant in trained(CLASSIFIER_VARIANTS, dataset)
+        ],
     conda:
         "../envs/diy.yaml"
     script:
@@ -124,6 +113,7 @@ rule summary:
     params:
         datasets=DATASETS,
         tables=TABLE_NAMES,
+        failed=FAILED,
     conda:
         "../envs/diy.yaml"
     script:
@@ -133,7 +123,11 @@ rule summary:
 # -- figures --------------------------------------------------------------------------
 rule learning_curves_figure:
     input:
-        expand(f"{R}/{{{{dataset}}}}/repr/{{variant}}/history.csv", variant=AE_VARIANTS),
+        lambda wildcards: expand(
+            f"{R}/{{dataset}}/repr/{{variant}}/history.csv",
+            dataset=wildcards.dataset,
+            variant=trained(AE_VARIANTS, wildcards.dataset),
+        ),
     output:
         report(
             f"{R}/figures/{{dataset}}_learning_curves.png",
@@ -145,7 +139,7 @@ rule learning_curves_figure:
     log:
         f"{R}/logs/figures/{{dataset}}_learning_curves.log",
     params:
-        variants=AE_VARIANTS,
+        variants=lambda wildcards: trained(AE_VARIANTS, wildcards.dataset),
     conda:
         "../envs/diy.yaml"
     script:
@@ -154,7 +148,11 @@ rule learning_curves_figure:
 
 rule classifier_curves_figure:
     input:
-        expand(f"{R}/{{{{dataset}}}}/clf/{{variant}}/history.csv", variant=CLASSIFIER_VARIANTS),
+        lambda wildcards: expand(
+            f"{R}/{{dataset}}/clf/{{variant}}/history.csv",
+            dataset=wildcards.dataset,
+            variant=trained(CLASSIFIER_VARIANTS, wildcards.dataset),
+        ),
     output:
         report(
             f"{R}/figures/{{dataset}}_classifier_curves.png",
@@ -166,19 +164,11 @@ rule classifier_curves_figure:
     log:
         f"{R}/logs/figures/{{dataset}}_classifier_curves.log",
     params:
-        variants=CLASSIFIER_VARIANTS,
+        variants=lambda wildcards: trained(CLASSIFIER_VARIANTS, wildcards.dataset),
     conda:
         "../envs/diy.yaml"
     script:
         "../scripts/figure_classifier_curves.py"
-
-
-def metric_labels(suffix):
-    """The report labels of a metric's figure (a function of its wildcards)."""
-    return lambda wildcards: {
-        "dataset": wildcards.dataset,
-        "figure": METRICS[wildcards.metric][1].label + suffix,
-    }
 
 
 rule metric_figure:
@@ -224,7 +214,7 @@ rule analysis_figure:
         figure="|".join(FIGURES) or "(?!)",
     params:
         analysis=lambda wildcards: FIGURES[wildcards.figure][0].name,
-        names=lambda wildcards: representations(FIGURES[wildcards.figure][0].name),
+        names=lambda wildcards: representations(FIGURES[wildcards.figure][0].name, wildcards.dataset),
         caption=lambda wildcards: FIGURES[wildcards.figure][1].caption,
     conda:
         "../envs/diy.yaml"

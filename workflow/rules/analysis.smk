@@ -4,39 +4,9 @@
 # codes or model (study.representations), or for one of the analysis' own baselines (the
 # noisy input of denoising) from the data alone.
 
-OWN_BASELINES = sorted({name for a in ANALYSES.values() for name in a.own_baselines})
-
-
-def representations(analysis):
-    """The names an analysis is computed for: every autoencoder, then its baselines."""
-    names = list(AE_VARIANTS)
-    for baseline in ANALYSES[analysis].baselines:
-        names += PCA if baseline == "pca" else [baseline]
-    return names
-
-
-def documents(analysis, dataset, ext="json"):
-    return expand(
-        f"{R}/{{dataset}}/{{analysis}}/{{name}}.{ext}",
-        dataset=dataset,
-        analysis=analysis,
-        name=representations(analysis),
-    )
-
-
 ALL_TARGETS.extend(
     path for analysis in ANALYSES for dataset in DATASETS for path in documents(analysis, dataset)
 )
-
-
-def analysis_input(wildcards):
-    """The dataset, and the representation's codes or model (none for an own baseline)."""
-    inputs = {"data": f"data/{wildcards.dataset}.npz"}
-    analysis = ANALYSES[wildcards.analysis]
-    if wildcards.representation not in analysis.own_baselines:
-        file = "codes.npz" if analysis.reads == "codes" else "model.npz"
-        inputs[analysis.reads] = f"{R}/{wildcards.dataset}/repr/{wildcards.representation}/{file}"
-    return inputs
 
 
 rule analysis:
@@ -55,7 +25,7 @@ rule analysis:
         settings=lambda wildcards: ANALYSES[wildcards.analysis].settings(config),
     threads: lambda wildcards: ANALYSES[wildcards.analysis].threads(wildcards.representation)
     resources:
-        mem_mb=lambda wildcards, input: memory_mb(input.size_mb),
+        mem_mb=dataset_memory,
     conda:
         "../envs/diy.yaml"
     script:

@@ -3,13 +3,16 @@
 # study.families, study.analyses) and the config; no rule names a dataset or an analysis.
 
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 
 from study.analyses import ANALYSES
 from study.config import load_schema, merge, read_yaml, validate_config
 from study.datasets import DATASETS as REGISTERED_DATASETS
+from study.failures import read_failures
+from study.provenance import lock_differences
 from study.registry import load_extensions
 from study.representations import REGEX as REPRESENTATION_REGEX, pca_name
-from study.settings import memory_mb
+from study.settings import dataset_megabytes, dataset_settings, memory_mb, runtime_minutes
 from study.variants import ae_variants, classifier_variants
 
 try:
@@ -30,22 +33,132 @@ except ValueError as error:  # study.config.ConfigError is one
 config.clear()
 config.update(_validated)
 
+# The numbers of the README come from the locked versions: say so if these differ.
+_differences = lock_differences(workflow.source_path("../../requirements.lock"))
+if _differences:
+    logger.warning(f"Installed versions differ from requirements.lock: {', '.join(_differences)}; "
+                   "numbers may differ from the README's (pip install -r requirements.lock)")
+
 DATASETS = config["datasets"]
 # Where this study's results, logs and benchmarks go: a study config sets its own.
 R = config["results"]
+# Variants whose training failed in an earlier run (study.failures): {dataset: {variant: why}}.
+# They are retrained by the default target, but left out of analyses and tables until they
+# succeed, and the summary lists them.
+FAILED = {dataset: read_failures(f"{R}/{dataset}/failed") for dataset in DATASETS}
+
+
+def trained(variants, dataset):
+    """`variants` less those that failed on `dataset`."""
+    return [variant for variant in variants if variant not in FAILED[dataset]]
+
+
 # PCA with as many components as each latent size of the grid: the linear autoencoder.
 PCA = [pca_name(latent_dim) for latent_dim in config["grid"]["latent_dim"]]
 
-# Inputs of `rule all`: each stage's .smk extends it with that stage's final outputs.
+# What the default target (all) builds: each stage's .smk extends it with that stage's final outputs.
 ALL_TARGETS = []
 
 
-wildcard_constraints:
-    dataset="|".join(REGISTERED_DATASETS),
-    representation=REPRESENTATION_REGEX,
-    analysis="|".join(ANALYSES),
+# The size of each data/{dataset}.npz, known from the registry before the file exists (and
+# without asking the file system once per job, which a dry run of a large grid would feel).
+DATA_MB = {dataset: dataset_megabytes(REGISTERED_DATASETS[dataset], config) for dataset in DATASETS}
 
 
-def dataset_memory(wildcards, input):
-    """mem_mb of a job that loads data/{dataset}.npz: from the file's size, not the dataset's name."""
-    return memory_mb(input.size_mb)
+def dataset_memory(wildcards):
+    """mem_mb of a job that loads data/{dataset}.npz: from the data's size, not the dataset's name."""
+    return memory_mb(DATA_MB[wildcards.dataset])
+
+
+# -- data (data.smk) ---------------------------------------------------------------------
+RAW_FILES = sorted({file for entry in REGISTERED_DATASETS.values() for file in entry.files})
+
+
+def raw_files(wildcards):
+    return expand(
+        "data/{dataset}/raw/{file}",
+        dataset=wildcards.dataset,
+        file=REGISTERED_DATASETS[wildcards.dataset].files,
+    )
+
+
+def download_settings(wildcards):
+    dataset, section = REGISTERED_DATASETS[wildcards.dataset], config["data"][wildcards.dataset]
+    return {
+        "expected": {wildcards.file: list(dataset.files[wildcards.file])},
+        "mirrors": section["mirrors"],
+        "mirror_env": dataset.mirror_env,
+        "timeout": section["timeout"],
+        "retries": section["retries"],
+    }
+
+
+# -- representations (representations.smk) ------------------------------------------------
+def training_runtime(section):
+    """A job's runtime (minutes) from its epochs and the dataset file's size."""
+    return lambda wildcards: runtime_minutes(
+        dataset_settings(config[section], wildcards.dataset, ["epochs"])["epochs"], DATA_MB[wildcards.dataset]
+    )
+
+
+# -- analyses (analysis.smk) ---------------------------------------------------------------
+OWN_BASELINES = sorted({name for a in ANALYSES.values() for name in a.own_baselines})
+
+
+def representations(analysis, dataset):
+    """The names an analysis is computed for: every trained autoencoder, then its baselines."""
+    names = trained(AE_VARIANTS, dataset)
+    for baseline in ANALYSES[analysis].baselines:
+        names += PCA if baseline == "pca" else [baseline]
+    return names
+
+
+def documents(analysis, dataset, ext="json"):
+    return expand(
+        f"{R}/{{dataset}}/{{analysis}}/{{name}}.{ext}",
+        dataset=dataset,
+        analysis=analysis,
+        name=representations(analysis, dataset),
+    )
+
+
+def analysis_input(wildcards):
+    """The dataset, and the representation's codes and/or model (none for an own baseline)."""
+    inputs = {"data": f"data/{wildcards.dataset}.npz"}
+    analysis = ANALYSES[wildcards.analysis]
+    directory = f"{R}/{wildcards.dataset}/repr/{wildcards.representation}"
+    if wildcards.representation in analysis.own_baselines:
+        return inputs
+    if analysis.reads == "codes":
+        inputs["codes"] = f"{directory}/codes.npz"
+    if analysis.reads == "model" or wildcards.representation != "pixels":
+        # An analysis of codes reads the model too, to check that the codes are its own.
+        inputs["model"] = f"{directory}/model.npz"
+    return inputs
+
+
+# -- aggregation (aggregate.smk) ------------------------------------------------------------
+TABLE_NAMES = [*ANALYSES, "classifiers"]
+# (analysis, name, Metric) of every metric the analyses declare.
+METRICS = {
+    name: (analysis, metric)
+    for analysis in ANALYSES.values()
+    for name, metric in analysis.metrics.items()
+}
+# Figure name -> (analysis, Figure), for the figures that apply to this study's config.
+FIGURES = {
+    name: (analysis, figure)
+    for analysis in ANALYSES.values()
+    for name, figure in analysis.figures.items()
+    if figure.applies(config)
+}
+LINE_METRICS = [name for name, (_, metric) in METRICS.items() if metric.lines]
+HEATMAP_METRICS = [name for name, (_, metric) in METRICS.items() if metric.heatmap]
+
+
+def metric_labels(suffix):
+    """The report labels of a metric's figure (a function of its wildcards)."""
+    return lambda wildcards: {
+        "dataset": wildcards.dataset,
+        "figure": METRICS[wildcards.metric][1].label + suffix,
+    }

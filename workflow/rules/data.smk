@@ -1,31 +1,9 @@
 # Datasets: data/{dataset}.npz in the layout of study.data.dataset, built by the dataset's
 # builder (study.datasets) from the raw files it downloads first, if any.
 
-from study.datasets import DATASETS as REGISTERED_DATASETS, build_settings
+from study.datasets import build_settings
 
 ALL_TARGETS.extend(expand("data/{dataset}.npz", dataset=DATASETS))
-RAW_FILES = sorted({file for entry in REGISTERED_DATASETS.values() for file in entry.files})
-
-
-def raw_files(wildcards):
-    return expand(
-        "data/{dataset}/raw/{file}",
-        dataset=wildcards.dataset,
-        file=REGISTERED_DATASETS[wildcards.dataset].files,
-    )
-
-
-def download_settings(wildcards):
-    dataset, section = REGISTERED_DATASETS[wildcards.dataset], config["data"][wildcards.dataset]
-    return {
-        "expected": {wildcards.file: list(dataset.files[wildcards.file])},
-        "mirrors": section["mirrors"],
-        "mirror_env": dataset.mirror_env,
-        "timeout": section["timeout"],
-        "retries": section["retries"],
-    }
-
-
 localrules:
     download,
 

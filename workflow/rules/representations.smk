@@ -2,12 +2,7 @@
 # pixels, PCA of each latent size, and one trained autoencoder per variant of the grid; and
 # the raw-pixel classifiers, results/{dataset}/clf/{variant}/, the supervised reference.
 
-from study.settings import (
-    AE_TRAINING_KEYS,
-    CLASSIFIER_TRAINING_KEYS,
-    dataset_settings,
-    runtime_minutes,
-)
+from study.settings import AE_TRAINING_KEYS, CLASSIFIER_TRAINING_KEYS, dataset_settings
 from study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX, AEVariant
 
 ALL_TARGETS.extend(
@@ -26,13 +21,6 @@ ALL_TARGETS.extend(
         file=["model.npz", "history.csv", "metrics.json"],
     )
 )
-
-
-def training_runtime(section):
-    """A job's runtime (minutes) from its epochs and the dataset file's size."""
-    return lambda wildcards, input: runtime_minutes(
-        dataset_settings(config[section], wildcards.dataset, ["epochs"])["epochs"], input.size_mb
-    )
 
 
 # One thread per training job: the layers' GEMMs are small (batch x a few hundred), so a
@@ -66,6 +54,8 @@ rule train_autoencoder:
         training=lambda wildcards: dataset_settings(
             config["training"], wildcards.dataset, AE_TRAINING_KEYS
         ),
+        # Not an output: where a failed training says why (study.failures).
+        failed=f"{R}/{{dataset}}/failed/{{variant}}.json",
     resources:
         mem_mb=dataset_memory,
         runtime=training_runtime("training"),
@@ -130,6 +120,7 @@ rule train_classifier:
         training=lambda wildcards: dataset_settings(
             config["classifiers"], wildcards.dataset, CLASSIFIER_TRAINING_KEYS
         ),
+        failed=f"{R}/{{dataset}}/failed/{{variant}}.json",
     resources:
         mem_mb=dataset_memory,
         runtime=training_runtime("classifiers"),

@@ -9,6 +9,6 @@ from study.registry import load_extensions
 with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])
     raw_dir = Path(snakemake.input[0]).parent if len(snakemake.input) else None
-    data = DATASETS[snakemake.wildcards.dataset].build(raw_dir, snakemake.params.settings,
-                                                       snakemake.params.splits)
-    save_dataset(snakemake.output[0], data)
+    dataset = DATASETS[snakemake.wildcards.dataset]
+    data = dataset.build(raw_dir, snakemake.params.settings, snakemake.params.splits)
+    save_dataset(snakemake.output[0], data, n_classes=dataset.n_classes)

@@ -13,6 +13,7 @@ with log_to(snakemake.log[0]):
     tables = {name: read_table(path) for name, path in zip(snakemake.params.tables, snakemake.input)}
     classifiers = tables.pop("classifiers")
     datasets = snakemake.params.datasets
-    write_text(snakemake.output.md, summary_markdown(tables, datasets, classifiers))
-    write_text(snakemake.output.html, summary_html(tables, datasets, classifiers))
+    failed = snakemake.params.failed
+    write_text(snakemake.output.md, summary_markdown(tables, datasets, classifiers, failed))
+    write_text(snakemake.output.html, summary_html(tables, datasets, classifiers, failed))
     logging.info("wrote %s and %s", snakemake.output.md, snakemake.output.html)

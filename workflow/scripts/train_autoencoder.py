@@ -5,13 +5,15 @@ The training is study.train_autoencoder's; the three files are renamed into plac
 from diy.serialization import save
 from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, write_history
 from study.data.dataset import load_dataset
+from study.failures import recorded
 from study.logs import log_to
 from study.registry import load_extensions
 from study.threads import limit_threads
 from study.train_autoencoder import train_autoencoder
 from study.variants import AEVariant
 
-with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
+with log_to(snakemake.log[0]), limit_threads(snakemake.threads), recorded(
+        snakemake.params.failed, snakemake.wildcards.variant):
     load_extensions(snakemake.config["extensions"])
     dataset, variant = snakemake.wildcards.dataset, AEVariant.parse(snakemake.wildcards.variant)
     model, history, codes = train_autoencoder(

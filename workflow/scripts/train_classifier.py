@@ -5,13 +5,16 @@ The training is study.train_classifier's; the three files are renamed into place
 from study.data.dataset import load_dataset
 from diy.serialization import save
 from study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, write_history
+from study.provenance import provenance
 from study.results import write_json
+from study.failures import recorded
 from study.logs import log_to
 from study.threads import limit_threads
 from study.train_classifier import train_classifier
 from study.variants import ClassifierVariant
 
-with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
+with log_to(snakemake.log[0]), limit_threads(snakemake.threads), recorded(
+        snakemake.params.failed, snakemake.wildcards.variant):
     dataset = snakemake.wildcards.dataset
     variant = ClassifierVariant.parse(snakemake.wildcards.variant)
     model, history, metrics = train_classifier(
@@ -24,4 +27,4 @@ with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
     with atomic_outputs(out.model, out.history, out.metrics) as (model_tmp, history_tmp, metrics_tmp):
         save(model, model_tmp)
         write_history(history_tmp, history, CLASSIFIER_HISTORY_COLUMNS)
-        write_json(metrics_tmp, metrics)
+        write_json(metrics_tmp, {**metrics, "provenance": provenance()})

@@ -1,0 +1,155 @@
+"""Training speed of a small convolutional autoencoder, against the GEMM-bound limit of its own GEMMs.
+
+Trains, on seeded random 28x28x1 images (MNIST-sized) through ``diy.fit`` (shuffling and
+batch copies included), with Adam, batch 128, float32::
+
+    encoder  Conv2D(1, 16, 3, s2, p1) ReLU  Conv2D(16, 32, 3, s2, p1) ReLU  Flatten  Linear(1568, 32)
+    decoder  Linear(32, 1568) ReLU  Reshape(7, 7, 32)  ConvTranspose2D(32, 16, 3, s2, p1, op1) ReLU
+             ConvTranspose2D(16, 1, 3, s2, p1, op1) -> logits, BCEWithLogitsLoss (sigmoid + BCE)
+
+and prints samples/s. Every convolution is one GEMM per pass (im2col), so a training
+step is a list of GEMMs plus memory-bound work (im2col/col2im copies, activations, loss,
+Adam). The script lists the GEMMs a step runs (forward; dL/dW; dL/dX except for the
+first layer, which diy skips), times each one alone on float32 operands of the same
+shapes and layouts (best of repeated runs), and derives::
+
+    FLOPs per sample = sum of 2 x MACs of those GEMMs / batch
+    limit (samples/s) = batch / sum of the GEMMs' times    (only the GEMMs, at their own rates)
+    fraction          = measured samples/s / limit
+
+Thin GEMMs (9 or 16 columns) run well below a square matmul's rate, so the limit uses
+their own measured rates; the rate of a float32 1024x1024 matmul and the fraction of the
+limit it would give are printed for comparison. The GEMMs are timed before and after
+training and the faster is kept, so a busy machine lowers the fraction rather than
+flattering it.
+
+    python bench/train_conv_autoencoder.py [--seconds 5] [--threads N] [--profile]
+"""
+import argparse
+import cProfile
+import math
+import pstats
+import time
+
+import numpy as np
+
+import diy
+
+BATCH, SIDE, LATENT = 128, 28, 32
+
+
+def build(rng):
+    encoder = diy.Sequential(
+        diy.Conv2D(1, 16, 3, stride=2, padding=1, rng=rng, init="he"), diy.ReLU(),
+        diy.Conv2D(16, 32, 3, stride=2, padding=1, rng=rng, init="he"), diy.ReLU(),
+        diy.Flatten(), diy.Linear(32 * 7 * 7, LATENT, rng=rng),
+    )
+    decoder = diy.Sequential(
+        diy.Linear(LATENT, 32 * 7 * 7, rng=rng, init="he"), diy.ReLU(), diy.Reshape((7, 7, 32)),
+        diy.ConvTranspose2D(32, 16, 3, stride=2, padding=1, output_padding=1, rng=rng, init="he"),
+        diy.ReLU(),
+        diy.ConvTranspose2D(16, 1, 3, stride=2, padding=1, output_padding=1, rng=rng),
+    )
+    return diy.AutoEncoder(encoder, decoder)
+
+
+def gemms(model, batch):
+    """The GEMMs of one training step, as ``(m, k, n, a_transposed, b_transposed)`` for
+    ``(m, k) @ (k, n)``: the layouts diy passes to BLAS (a transposed operand is a view)."""
+    shape, found, first = (batch, SIDE, SIDE, 1), [], True
+    for layer in model.encoder.modules + model.decoder.modules:
+        out = layer.forward(np.zeros(shape, dtype=np.float32)).shape
+        if isinstance(layer, diy.Linear):
+            m, k, n = batch, layer.d_in, layer.d_out
+            steps = [(m, k, n, False, False), (k, m, n, True, False), (m, n, k, False, True)]
+        elif isinstance(layer, diy.Conv2D):  # cols (M, K) @ W (K, N)
+            m, k, n = math.prod(out[:3]), layer.kernel[0] * layer.kernel[1] * layer.chan_in, layer.chan_out
+            steps = [(m, k, n, False, False), (k, m, n, True, False), (m, n, k, False, True)]
+        elif isinstance(layer, diy.ConvTranspose2D):  # X (M, C_in) @ W.T (C_in, K)
+            m, k, n = math.prod(shape[:3]), layer.chan_in, layer.kernel[0] * layer.kernel[1] * layer.chan_out
+            steps = [(m, k, n, False, True), (n, m, k, True, False), (m, n, k, False, False)]
+        else:
+            steps = []
+        found += steps[:2] if first and steps else steps
+        first = first and not steps
+        shape = out
+    return found
+
+
+def time_gemms(shapes, seconds=1.0):
+    """Sum over ``shapes`` of the best time of each float32 GEMM, in seconds."""
+    rng, total = np.random.default_rng(0), 0.0
+    per_gemm = seconds / len(shapes)
+    for m, k, n, a_t, b_t in shapes:
+        a = rng.random((k, m) if a_t else (m, k), dtype=np.float32)
+        b = rng.random((n, k) if b_t else (k, n), dtype=np.float32)
+        a, b = (a.T if a_t else a), (b.T if b_t else b)
+        a @ b
+        best, deadline = math.inf, time.perf_counter() + per_gemm
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            a @ b
+            best = min(best, time.perf_counter() - start)
+        total += best
+    return total
+
+
+def matmul_gflops(n=1024, seconds=1.0):
+    """Best float32 (n, n) @ (n, n) rate over repeated runs, in GFLOP/s."""
+    return 2 * n**3 / time_gemms([(n, n, n, False, False)], seconds) / 1e9
+
+
+def train_rate(seconds):
+    """Samples/s of ``diy.fit`` on the model: median over ~1 s epochs after a warm-up."""
+    rng = np.random.default_rng(0)
+    model = build(rng)
+    loss, optimizer = diy.BCEWithLogitsLoss(), diy.Adam(model, lr=1e-3)
+    X = rng.random((BATCH * 40, SIDE, SIDE, 1), dtype=np.float32)
+    diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH, rng=rng)  # warm-up
+    epochs = max(3, round(seconds / diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH,
+                                                rng=rng)["seconds"][0]))
+    history = diy.fit(model, loss, optimizer, X, epochs=epochs, batch_size=BATCH, rng=rng)
+    dtypes = {p.dtype for _, p, _ in model.parameters()}
+    dtypes |= {b.dtype for buffers in optimizer.state.values() for b in buffers}
+    assert dtypes == {np.dtype(np.float32)}, f"float64 crept in: {dtypes}"
+    return len(X) / float(np.median(history["seconds"])), epochs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="training time measured")
+    parser.add_argument("--threads", type=int, help="BLAS threads (default: the library's)")
+    parser.add_argument("--profile", action="store_true", help="also print where the time goes")
+    args = parser.parse_args()
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(args.threads)
+
+    shapes = gemms(build(0), BATCH)
+    flops = sum(2 * m * k * n for m, k, n, _, _ in shapes) / BATCH
+    gemm_seconds_before, gflops_before = time_gemms(shapes), matmul_gflops()
+    rate, epochs = train_rate(args.seconds)
+    gemm_seconds = min(gemm_seconds_before, time_gemms(shapes))
+    gflops = max(gflops_before, matmul_gflops())
+    limit = BATCH / gemm_seconds
+    square_limit = gflops * 1e9 / flops
+
+    print(f"model        conv autoencoder 28x28x1 -16-32- {LATENT} -32-16- 28x28x1, ReLU, logits, "
+          f"BCEWithLogitsLoss, Adam, batch {BATCH}, float32")
+    print(f"GEMMs/step   {len(shapes)}  (m, k, n: {', '.join(f'{m}x{k}x{n}' for m, k, n, _, _ in shapes)})")
+    print(f"FLOPs/sample {flops / 1e6:.3f} M  (2 x MACs of those GEMMs)")
+    print(f"GEMMs alone  {gemm_seconds * 1e3:.2f} ms/step = {flops * BATCH / gemm_seconds / 1e9:.1f} GFLOP/s "
+          f"(each shape timed alone, best of before/after)")
+    print(f"limit        {limit:,.0f} samples/s")
+    print(f"measured     {rate:,.0f} samples/s  (median of {epochs} epochs of {BATCH * 40} samples)")
+    print(f"fraction     {rate / limit:.1%} of the GEMM-bound limit")
+    print(f"for scale    float32 1024x1024 matmul {gflops:.1f} GFLOP/s: limit {square_limit:,.0f} "
+          f"samples/s, fraction {rate / square_limit:.1%}")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(train_rate, 2.0)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Deep Embedded Clustering (DEC, Xie et al. 2016) and its improved form with a
+reconstruction term (IDEC, Guo et al. 2017)."""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .assignment import clustering_accuracy
+from .bce_loss import BCELoss
+from .clustering_layer import ClusteringLayer
+from .kl_div_loss import KLDivLoss
+from .kmeans import kmeans
+from .optim import SGD
+from .random import as_generator
+from .sequential import Sequential
+from .train import TrainingDiverged, predict
+
+
+def target_distribution(Q):
+    """DEC's auxiliary target: ``p_ij = (q_ij^2 / f_j) / sum_l (q_il^2 / f_l)``, ``f_j = sum_i q_ij``.
+
+    Q : ndarray of shape (n, k), soft assignments (rows summing to 1) of the whole data
+    set. Squaring sharpens each row towards its confident assignments; dividing by the
+    cluster frequency f_j keeps large clusters from absorbing the others. Returns P of
+    Q's shape and dtype, rows summing to 1.
+    """
+    weight = np.square(Q)
+    weight /= Q.sum(axis=0)
+    weight /= weight.sum(axis=1, keepdims=True)
+    return weight
+
+
+@dataclass
+class DECResult:
+    """What ``fit_dec`` returns.
+
+    Attributes
+    ----------
+    labels : int ndarray of shape (n,)
+        Cluster of each sample, ``Q.argmax(1)``.
+    Q : ndarray of shape (n, n_clusters)
+        Soft assignments of the trained model (eval mode).
+    history : list of dict
+        One record per refresh of the target (the first at step 0, before training,
+        where the labels are those of k-means): ``step`` (batches trained so far),
+        ``loss`` (mean KL(P || Q) per sample over the batches since the previous
+        record; None at step 0), ``reconstruction`` (the same for the reconstruction
+        loss, IDEC only, else None), ``changed`` (share of samples whose label changed
+        since the previous record; at step 0, against the k-means labels) and
+        ``accuracy`` (against ``y_monitor`` by the best cluster-to-label matching, or None).
+    model : Sequential
+        The encoder followed by the trained ``ClusteringLayer``, in eval mode:
+        ``model.forward(X)`` gives Q for new data.
+    converged : bool
+        True if training stopped on ``tol``, False if at ``max_iter``.
+    """
+
+    labels: np.ndarray
+    Q: np.ndarray
+    history: list
+    model: Sequential
+    converged: bool
+
+
+def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, reconstruction_loss=None,
+            optimizer=None, update_interval=140, tol=1e-3, max_iter=20000, batch_size=256, n_init=10,
+            rng=None, y_monitor=None, callback=None):
+    """Cluster ``X`` by DEC (or IDEC, with ``decoder``): train ``encoder`` and the
+    centroids so that the soft assignments Q approach their sharpened target P.
+
+    1. The centroids are the k-means centroids (``n_init`` k-means++ restarts) of the
+       codes ``encoder(X)`` (eval mode); the model is the encoder followed by a
+       ``ClusteringLayer`` holding them.
+    2. Every ``update_interval`` batches, Q is computed on the whole of X in eval mode,
+       P = ``target_distribution(Q)`` is fixed for the next batches, and a record is
+       added to the history. Training stops at a refresh where fewer than a share
+       ``tol`` of the hard assignments changed since the previous one (0.1 % by default,
+       as in the authors' code), or after ``max_iter`` batches (then Q is refreshed
+       once more, so the result describes the final model).
+    3. Each batch minimises KL(P || Q) (``KLDivLoss``), by mini-batches drawn from a
+       fresh permutation of the samples at every epoch, in train mode. IDEC minimises
+       ``L_r + gamma * KL(P || Q)`` (Guo et al. 2017, eq. 5, gamma = 0.1: gamma weighs the
+       clustering loss), with L_r = ``reconstruction_loss(X, decoder(encoder(X)))``; the
+       encoder receives the sum of both deltas, so the reconstruction keeps the code
+       from distorting the data's local structure.
+
+    The labels ``y_monitor`` only score the records; they never enter training. The
+    encoder (and decoder) are trained in place: pass copies (``copy.deepcopy``) to keep
+    the originals. The same ``rng`` gives the same result, bit for bit.
+
+    Parameters
+    ----------
+    encoder : Module
+        Maps (batch, d) -> (batch, latent_dim), typically a pretrained autoencoder's encoder.
+    X : ndarray of shape (n, d)
+        The data, of the encoder's dtype.
+    n_clusters : int
+    decoder : Module, optional
+        Maps (batch, latent_dim) -> (batch, d): given, the training is IDEC's.
+    alpha : float
+        Degrees of freedom of the Student's t (``ClusteringLayer``).
+    gamma : float
+        IDEC: weight of the clustering loss against the reconstruction loss.
+    reconstruction_loss : Loss, optional
+        IDEC: compares X with the decoder's output. ``BCELoss()`` by default, for a
+        decoder ending in a Sigmoid and data in [0, 1]; ``BCEWithLogitsLoss()`` for the
+        same data and a decoder ending in a Linear, ``MSELoss()`` for unbounded data.
+    optimizer : callable ``(Module) -> Optimizer``, optional
+        Builds the optimizer of the model (and, for IDEC, another of the decoder).
+        By default DEC's ``SGD(module, lr=0.01, momentum=0.9)``.
+    update_interval : int
+        Batches between two refreshes of P (140 in the authors' code for MNIST, 30 for USPS).
+    tol : float
+        Stopping threshold on the share of changed assignments.
+    max_iter : int
+        Maximum number of batches.
+    batch_size : int
+    n_init : int
+        k-means restarts.
+    rng : np.random.Generator, int or None
+        Source of the k-means seeding and of the batch order (independent streams).
+    y_monitor : ndarray of shape (n,), optional
+        Labels to score the records with.
+    callback : callable ``(record) -> None``, optional
+        Called with each history record as it is made.
+
+    Returns
+    -------
+    DECResult
+
+    Raises
+    ------
+    TrainingDiverged
+        If a batch loss is inf or nan.
+    """
+    if update_interval < 1 or batch_size < 1 or max_iter < 0:
+        raise ValueError(f"fit_dec: need update_interval >= 1, batch_size >= 1, max_iter >= 0; "
+                         f"got {update_interval}, {batch_size}, {max_iter}")
+    if y_monitor is not None and len(y_monitor) != len(X):
+        raise ValueError(f"fit_dec: X has {len(X)} samples but y_monitor has {len(y_monitor)}")
+    make_optimizer = optimizer or (lambda module: SGD(module, lr=0.01, momentum=0.9))
+    if decoder is not None and reconstruction_loss is None:
+        reconstruction_loss = BCELoss()
+    kmeans_rng, shuffle_rng = as_generator(rng).spawn(2)
+
+    encoder.eval()
+    Z = predict(encoder, X)
+    centroids, last_labels, _ = kmeans(Z, n_clusters, n_init=n_init, rng=kmeans_rng)
+    layer = ClusteringLayer(n_clusters, Z.shape[1], alpha, centroids=centroids, dtype=Z.dtype)
+    model = Sequential(encoder, layer)
+    trained = [model] if decoder is None else [model, decoder]
+    optimizers = [make_optimizer(module) for module in trained]
+    kl = KLDivLoss()
+    name = "DEC" if decoder is None else "IDEC"
+    n_batches = math.ceil(len(X) / batch_size)
+    batches = _batches(len(X), batch_size, shuffle_rng)
+    history = []
+    kl_total = reconstruction_total = 0.0
+    seen = 0  # samples trained on since the last refresh
+
+    step = 0
+    while True:
+        if step % update_interval == 0 or step == max_iter:
+            model.eval()
+            Q = predict(model, X)
+            labels = Q.argmax(axis=1)
+            record = {
+                "step": step,
+                "loss": kl_total / seen if seen else None,
+                "reconstruction": reconstruction_total / seen if seen and decoder is not None else None,
+                "changed": float(np.mean(labels != last_labels)),
+                "accuracy": None if y_monitor is None else clustering_accuracy(y_monitor, labels),
+            }
+            history.append(record)
+            if callback is not None:
+                callback(record)
+            last_labels = labels
+            converged = step > 0 and record["changed"] < tol
+            if converged or step == max_iter:
+                break
+            P = target_distribution(Q)
+            for module in trained:
+                module.train()
+            kl_total = reconstruction_total = 0.0
+            seen = 0
+
+        epoch, batch, index = next(batches)
+        x, p = X[index], P[index]
+        for module in trained:
+            module.zero_grad()
+        z = encoder.forward(x)
+        q = layer.forward(z)
+        kl_value = float(kl.forward(p, q).mean())
+        dq = kl.backward(p, q)
+        reconstruction_value = 0.0
+        if decoder is not None:
+            dq *= gamma
+            x_hat = decoder.forward(z)
+            reconstruction_value = float(reconstruction_loss.forward(x, x_hat).mean())
+        if not math.isfinite(kl_value + reconstruction_value):
+            raise TrainingDiverged(name, epoch, batch, n_batches, kl_value + reconstruction_value)
+        dz = layer.backward(z, dq)
+        if decoder is not None:
+            dz += decoder.backward(z, reconstruction_loss.backward(x, x_hat))
+        encoder.backward_update_gradient(x, dz)
+        for opt in optimizers:
+            opt.step()
+        kl_total += kl_value * len(index)
+        reconstruction_total += reconstruction_value * len(index)
+        seen += len(index)
+        step += 1
+
+    for module in trained:
+        module.eval()
+    return DECResult(labels=labels, Q=Q, history=history, model=model, converged=converged)
+
+
+def _batches(n, batch_size, rng):
+    """Yield ``(epoch, batch, indices)`` for ever, epoch and batch counted from 1, a fresh
+    permutation of range(n) per epoch; an epoch's last batch holds the remainder."""
+    n_batches = math.ceil(n / batch_size)
+    epoch = 0
+    while True:
+        epoch += 1
+        order = rng.permutation(n)
+        for batch in range(n_batches):
+            yield epoch, batch + 1, order[batch * batch_size:(batch + 1) * batch_size]

@@ -1,0 +1,87 @@
+"""k-means on codes, raw and whitened, scored against the labels."""
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+
+from study.analyses import ANALYSES
+from study.analyses.kmeans import cluster, cluster_scores, fit_whitening, run, whiten
+
+
+def blobs(seed=0):
+    Z, y = make_blobs(n_samples=300, centers=4, n_features=5, cluster_std=0.5, center_box=(-50, 50),
+                      random_state=seed)
+    return Z.astype(np.float32), y
+
+
+def test_well_separated_blobs_are_clustered_perfectly():
+    Z, y = blobs()
+    assert cluster(Z, y, n_init=3, seed=0) == pytest.approx({"accuracy": 1.0, "nmi": 1.0, "ari": 1.0})
+
+
+def test_a_permuted_labelling_scores_one():
+    y = np.repeat(np.arange(5), 20)
+    permutation = np.array([3, 0, 4, 1, 2])
+    assert cluster_scores(y, permutation[y] + 10) == pytest.approx({"accuracy": 1.0, "nmi": 1.0, "ari": 1.0})
+
+
+def test_a_constant_clustering_of_two_balanced_classes_scores_one_half():
+    y = np.repeat([0, 1], 50)
+    scores = cluster_scores(y, np.zeros(100, dtype=int))
+    assert scores["accuracy"] == 0.5
+    assert scores["nmi"] == pytest.approx(0.0) and scores["ari"] == pytest.approx(0.0)
+
+
+def test_whitened_train_codes_have_zero_mean_and_identity_covariance():
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(500, 3)) @ np.array([[3.0, 0, 0], [1, 0.2, 0], [0, 2, 5]]) + [1, -2, 7]
+    W = whiten(Z, fit_whitening(Z))
+    np.testing.assert_allclose(W.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(np.cov(W, rowvar=False), np.eye(3), atol=1e-10)
+
+
+def test_whitening_drops_constant_directions_and_rejects_constant_codes():
+    rng = np.random.default_rng(1)
+    Z = np.column_stack([rng.normal(size=200), np.full(200, 4.0), rng.normal(size=200)])  # a dead unit
+    assert whiten(Z, fit_whitening(Z)).shape == (200, 2)
+    with pytest.raises(ValueError, match="constant"):
+        fit_whitening(np.ones((10, 3)))
+
+
+def test_whitened_kmeans_ignores_an_invertible_linear_map_of_the_codes():
+    # Four round blobs on a square; stretched 40 times along x, raw k-means cuts along x
+    # and mixes the blobs that differ in y only. An invertible map loses no information.
+    rng = np.random.default_rng(2)
+    y = np.repeat(np.arange(4), 150)
+    Z = rng.normal(size=(600, 2)) * 0.5 + np.array([[0, 0], [0, 6], [6, 0], [6, 6]])[y]
+    A = np.array([[40.0, 0.0], [3.0, 1.0]])  # stretch and shear: an equivalent code
+    Z_mapped = Z @ A
+    train, test = slice(0, None, 2), slice(1, None, 2)
+    raw = cluster(Z_mapped[test], y[test], n_init=5, seed=0)["accuracy"]
+    whitened = [cluster(whiten(C[test], fit_whitening(C[train])), y[test], n_init=5, seed=0)["accuracy"]
+                for C in (Z, Z_mapped)]
+    assert whitened[0] == whitened[1] > 0.95 > raw
+
+
+@pytest.mark.parametrize("representation, preprocessing", [
+    ("mlp_latent8_tanh_noise0_seed0", ["none", "whitened"]), ("pca8", ["none", "whitened"]),
+    ("pixels", ["none"]),  # raw pixels are never whitened
+])
+def test_rows_of_codes_pixels_and_pca(run_analysis, make_source, digits, small_config, representation,
+                                      preprocessing):
+    rows, arrays = run_analysis("kmeans", representation)
+    assert [row["preprocessing"] for row in rows] == preprocessing and arrays == {}
+    assert all(set(row) == {"preprocessing", "accuracy", "nmi", "ari"} for row in rows)
+    # k-means on digits is far above chance (0.1) without being perfect.
+    assert all(0.5 < row["accuracy"] < 1 for row in rows)
+    codes = make_source(ANALYSES["kmeans"], representation).codes
+    n_init, seed = small_config["analysis"]["kmeans"]["n_init"], small_config["analysis"]["seed"]
+    assert rows[0] == {"preprocessing": "none", **cluster(codes["Z_test"], digits["y_test"], n_init, seed)}
+    if len(rows) > 1:  # whitened with the *train* codes' statistics
+        whitened = whiten(codes["Z_test"], fit_whitening(codes["Z_train"]))
+        assert rows[1] == {"preprocessing": "whitened", **cluster(whitened, digits["y_test"], n_init, seed)}
+
+
+def test_same_seed_same_numbers(digits, make_source, ae_name):
+    source = make_source(ANALYSES["kmeans"], ae_name)
+    settings = {"n_init": 3, "seed": 5}
+    assert run(digits, source, settings) == run(digits, source, settings)

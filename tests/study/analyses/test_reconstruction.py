@@ -1,0 +1,77 @@
+"""Reconstruction: the metrics of a representation's model on the test images, and its figure."""
+import numpy as np
+import pytest
+
+from study.analyses import ANALYSES, Source
+from study.analyses.reconstruction import examples, reconstruction_metrics, reconstructions_figure, run
+from study.pca import pca_representation
+from study.representations import reconstruct
+
+KEYS = {"bce", "mse", "squared_error_per_image", "psnr"}
+
+
+def _independent(X, X_hat):
+    """The four metrics computed here, in float64."""
+    X, X_hat = X.astype(np.float64), X_hat.astype(np.float64)
+    clipped = np.clip(X_hat, 1e-7, 1 - 1e-7)
+    mse = np.mean((X - X_hat) ** 2)
+    return {"bce": -np.mean(np.sum(X * np.log(clipped) + (1 - X) * np.log(1 - clipped), axis=1)),
+            "mse": mse, "squared_error_per_image": np.mean(np.sum((X - X_hat) ** 2, axis=1)),
+            "psnr": 10 * np.log10(1 / mse) if mse else np.inf}
+
+
+@pytest.mark.parametrize("representation", ["mlp_latent8_tanh_noise0_seed0", "pca8"])
+def test_rows_equal_an_independent_computation(run_analysis, make_source, digits, representation):
+    rows, _ = run_analysis("reconstruction", representation)
+    assert len(rows) == 1 and set(rows[0]) == KEYS
+    row = rows[0]
+    model = make_source(ANALYSES["reconstruction"], representation).model
+    assert row == pytest.approx(_independent(digits["X_test"], reconstruct(model, digits["X_test"])), rel=1e-6)
+    assert row["psnr"] == pytest.approx(10 * np.log10(1 / row["mse"]))
+    assert row["squared_error_per_image"] == pytest.approx(64 * row["mse"])
+    assert 0 < row["mse"] < 0.1 and row["bce"] > 0
+
+
+def test_arrays_are_the_first_test_images_and_their_reconstructions(run_analysis, make_source, digits,
+                                                                     small_config, ae_name):
+    _, arrays = run_analysis("reconstruction", ae_name)
+    n = small_config["analysis"]["examples"]
+    assert set(arrays) == {"indices", "image_shape", "clean", "reconstruction"}
+    np.testing.assert_array_equal(arrays["indices"], np.arange(n))
+    np.testing.assert_array_equal(arrays["image_shape"], [8, 8])
+    np.testing.assert_array_equal(arrays["clean"], digits["X_test"][:n])
+    model = make_source(ANALYSES["reconstruction"], ae_name).model
+    # (a batch of n rounds differently from the whole test split in the last float32 bits)
+    np.testing.assert_allclose(arrays["reconstruction"], reconstruct(model, digits["X_test"])[:n], atol=1e-6)
+    assert arrays["reconstruction"].dtype == np.float32
+    np.testing.assert_array_equal(examples(digits, 10**6), np.arange(len(digits["y_test"])))
+
+
+def test_identical_images_have_no_error_and_infinite_psnr(digits):
+    row = reconstruction_metrics(digits["X_test"], digits["X_test"])
+    assert set(row) == KEYS and row["mse"] == 0.0 and row["psnr"] == float("inf")
+    assert row["bce"] == pytest.approx(_independent(digits["X_test"], digits["X_test"])["bce"])
+
+
+def test_pca_error_falls_with_its_size(digits):
+    errors = []
+    for k in (2, 8, 32, 64):
+        model, _ = pca_representation(digits, k, seed=0)
+        rows, _ = run(digits, Source(f"pca{k}", "pca", k, model=model), {"n_examples": 2})
+        errors.append(rows[0]["squared_error_per_image"])
+    assert errors == sorted(errors, reverse=True)
+    assert errors[-1] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_same_inputs_same_numbers(digits, make_source, ae_name):
+    source = make_source(ANALYSES["reconstruction"], ae_name)
+    assert run(digits, source, {"n_examples": 2})[0] == run(digits, source, {"n_examples": 2})[0]
+
+
+def test_figure_shows_the_best_autoencoder_of_each_size_beside_pca(fake_tables):
+    arrays = {"indices": np.arange(6), "image_shape": np.array([8, 8]),
+              "clean": np.random.default_rng(0).random((6, 64)), "reconstruction": np.full((6, 64), 0.5)}
+    fig = reconstructions_figure(fake_tables, "digits", lambda name: arrays)
+    labels = [ax.get_ylabel() for ax in fig.get_axes()[::6]]
+    assert labels == ["original", "AE mlp_latent2_tanh_noise0_seed0\nerror 5", "PCA 2\nerror 8",
+                      "AE mlp_latent8_tanh_noise0_seed0\nerror 1.25", "PCA 8\nerror 2"]

@@ -1,0 +1,109 @@
+"""t-SNE maps of a seeded test subset, their scores, and the figures."""
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+
+from study.analyses import ANALYSES, Source
+from study.analyses.tsne import (codes2d_figure, knn_loo_accuracy, map_scores, run, subset_indices,
+                                 tsne_figure, tsne_map)
+
+KEYS = {"n_samples", "trustworthiness", "knn_accuracy", "kmeans_accuracy"}
+
+
+def test_subset_is_seeded_sorted_and_distinct():
+    indices = subset_indices(1000, 100, seed=1)
+    assert len(np.unique(indices)) == 100 and np.all(np.diff(indices) > 0)
+    np.testing.assert_array_equal(indices, subset_indices(1000, 100, seed=1))
+    assert not np.array_equal(indices, subset_indices(1000, 100, seed=2))
+    np.testing.assert_array_equal(subset_indices(50, 100, seed=1), np.arange(50))
+
+
+def test_knn_loo_accuracy_leaves_each_point_out():
+    # Each point's nearest *other* point has the other label: 0 without itself, 1 with it.
+    Y = np.array([[0.0], [0.1], [10.0], [10.1]])
+    assert knn_loo_accuracy(Y, np.array([0, 1, 0, 1]), k=1) == 0.0
+    assert knn_loo_accuracy(Y, np.array([0, 0, 1, 1]), k=1) == 1.0
+
+
+def test_knn_loo_accuracy_majority_vote_ties_go_to_the_smallest_label():
+    # Points at 0, -1, 1; with labels 1, 1, 2 the first two see one 1 and one 2 (a tie, given
+    # to 1: right) and the third sees two 1s (wrong); with labels 2, 1, 2 every vote is wrong.
+    Y = np.array([[0.0], [-1.0], [1.0]])
+    assert knn_loo_accuracy(Y, np.array([1, 1, 2]), k=2) == pytest.approx(2 / 3)
+    assert knn_loo_accuracy(Y, np.array([2, 1, 2]), k=2) == 0.0
+
+
+@pytest.mark.parametrize("representation", ["mlp_latent8_tanh_noise0_seed0", "pixels", "pca8", "pca2"])
+def test_map_rows_and_arrays(run_analysis, digits, small_config, representation):
+    rows, arrays = run_analysis("tsne", representation)
+    size = small_config["analysis"]["tsne"]["size"]
+    assert len(rows) == 1 and set(rows[0]) == KEYS
+    row = rows[0]
+    assert row["n_samples"] == size
+    assert 0.5 < row["trustworthiness"] <= 1 and 0.5 < row["knn_accuracy"] <= 1
+    assert 0.3 < row["kmeans_accuracy"] <= 1
+    # The same seeded subset for every representation, the analysis seed alone choosing it.
+    np.testing.assert_array_equal(arrays["indices"],
+                                  subset_indices(len(digits["y_test"]), size, small_config["analysis"]["seed"]))
+    np.testing.assert_array_equal(arrays["y"], digits["y_test"][arrays["indices"]])
+    assert arrays["map"].shape == (size, 2) and arrays["map"].dtype == np.float32
+    # A 2-dimensional code is kept beside its map, to be drawn as it is.
+    assert ("codes" in arrays) == (representation == "pca2")
+
+
+def test_rows_are_the_scores_of_the_map(run_analysis, make_source, digits, small_config):
+    rows, arrays = run_analysis("tsne", "pca8")
+    settings = ANALYSES["tsne"].settings(small_config)
+    Z = make_source(ANALYSES["tsne"], "pca8").codes["Z_test"][arrays["indices"]]
+    assert rows[0] == map_scores(Z, arrays["map"], arrays["y"], settings["n_neighbors"], settings["knn_k"],
+                                 settings["n_init"], settings["seed"])
+
+
+def test_same_seed_same_map_and_numbers(digits, make_source, ae_name):
+    source = make_source(ANALYSES["tsne"], ae_name)
+    settings = {"size": 60, "seed": 4, "perplexity": 10, "max_iter": 400, "n_neighbors": 5, "knn_k": 5,
+                "n_init": 2}
+    (rows1, arrays1), (rows2, arrays2) = run(digits, source, settings), run(digits, source, settings)
+    assert rows1 == rows2
+    np.testing.assert_array_equal(arrays1["map"], arrays2["map"])
+
+
+def test_well_separated_blobs_stay_separated():
+    Z, y = make_blobs(n_samples=150, centers=3, n_features=10, cluster_std=0.5, center_box=(-50, 50),
+                      random_state=0)
+    data = {"y_test": y}
+    rows, _ = run(data, Source("blobs", "pixels", codes={"Z_test": Z}),
+                  {"size": 150, "seed": 0, "perplexity": 15, "max_iter": 400, "n_neighbors": 5, "knn_k": 5,
+                   "n_init": 2})
+    assert rows[0]["knn_accuracy"] == 1.0 and rows[0]["kmeans_accuracy"] == 1.0
+    assert rows[0]["trustworthiness"] > 0.9
+
+
+def test_tsne_map_is_float32_of_two_columns():
+    Z = np.random.default_rng(0).normal(size=(40, 3))
+    Y = tsne_map(Z, seed=0, perplexity=5, max_iter=250)
+    assert Y.shape == (40, 2) and Y.dtype == np.float32
+
+
+def _maps(name):
+    y = np.repeat(np.arange(10), 10)
+    rng = np.random.default_rng(0)
+    return {"indices": np.arange(100), "y": y, "map": rng.normal(size=(100, 2)) + y[:, None],
+            "codes": rng.normal(size=(100, 2))}
+
+
+def test_tsne_figure_shows_the_best_autoencoder_of_each_size_pixels_and_pca(fake_tables):
+    fig = tsne_figure(fake_tables, "digits", _maps)
+    titles = [ax.get_title() for ax in fig.get_axes() if ax.get_title()]
+    assert titles == ["mlp_latent2_tanh_noise0.5_seed0\nk-means acc. 0.625",
+                      "mlp_latent8_tanh_noise0.5_seed0\nk-means acc. 0.85", "raw pixels\nk-means acc. 0.65",
+                      "PCA 2\nk-means acc. 0.57", "PCA 8\nk-means acc. 0.63"]
+
+
+def test_codes2d_figure_shows_every_latent2_autoencoder_and_pca2(fake_tables, fake_grid):
+    fig = codes2d_figure(fake_tables, "mnist", _maps)
+    titles = [ax.get_title() for ax in fig.get_axes() if ax.get_title()]
+    assert titles[-1] == "pca2" and len(titles) == 1 + 2 * 2 * 2  # activation x noise x seed, then PCA
+    assert all("_latent2_" in title for title in titles[:-1])
+    applies = ANALYSES["tsne"].figures["codes2d"].applies
+    assert applies({"grid": fake_grid["grid"]}) and not applies({"grid": {"latent_dim": [8, 16]}})

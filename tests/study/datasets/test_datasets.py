@@ -1,0 +1,32 @@
+"""The datasets registry: every module of study/datasets declares one Dataset, with its config
+section's schema and defaults."""
+import re
+
+from study.datasets import DATASETS, DOWNLOAD_KEYS, Dataset, build_settings
+
+
+def test_every_dataset_module_is_registered_under_its_name():
+    assert list(DATASETS) == ["digits", "mnist"]
+    for name, dataset in DATASETS.items():
+        assert isinstance(dataset, Dataset) and dataset.name == name and callable(dataset.build)
+
+
+def test_each_section_has_its_defaults_in_config_yaml(defaults):
+    for name, dataset in DATASETS.items():
+        assert set(dataset.schema) == set(defaults["data"][name]), name
+
+
+def test_a_downloaded_dataset_declares_its_files_and_where_they_come_from(defaults):
+    for name, dataset in DATASETS.items():
+        for file, (sha256, size) in dataset.files.items():
+            assert re.fullmatch(r"[0-9a-f]{64}", sha256) and isinstance(size, int) and size > 0, file
+        if dataset.files:
+            assert set(DOWNLOAD_KEYS) <= set(dataset.schema)
+            assert defaults["data"][name]["mirrors"], name
+    assert DATASETS["digits"].files == {}  # bundled with scikit-learn
+
+
+def test_build_settings_leave_out_where_the_files_come_from_and_sort_the_keys():
+    section = {"timeout": 3, "test_fraction": 0.2, "mirrors": ["x"], "retries": 1, "a": 1}
+    assert build_settings(section) == {"a": 1, "test_fraction": 0.2}
+    assert list(build_settings(section)) == ["a", "test_fraction"]

@@ -1,0 +1,1 @@
+"""Tests of study.families, one module per model family."""

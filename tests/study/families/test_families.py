@@ -1,0 +1,9 @@
+"""The families registry: every module of study/families declares one Family."""
+from study.families import FAMILIES, Family
+
+
+def test_every_module_of_the_package_is_registered_under_its_name():
+    assert list(FAMILIES) == ["mlp"]
+    for name, family in FAMILIES.items():
+        assert isinstance(family, Family) and family.name == name and callable(family.build)
+        assert family.build.__module__ == f"study.families.{name}"

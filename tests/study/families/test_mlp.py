@@ -1,0 +1,49 @@
+"""The mlp family: fully connected autoencoders, the decoder mirroring the encoder."""
+import numpy as np
+import pytest
+
+from diy.linear import Linear
+from diy.sigmoid import Sigmoid
+from diy.tanh import TanH
+from study.families import FAMILIES
+from study.families.mlp import ACTIVATIONS, FAMILY, build
+from study.variants import AEVariant
+
+VARIANT = AEVariant("mlp", 2, "relu", 0.0, 0)
+
+
+def _sizes(sequential):
+    return [module._parameters["W"].shape for module in sequential if isinstance(module, Linear)]
+
+
+def test_registered_with_its_schema(defaults):
+    assert FAMILIES["mlp"] is FAMILY and FAMILY.build is build
+    assert set(FAMILY.schema) == set(defaults["families"]["mlp"]) == {"hidden", "latent_activation"}
+    assert FAMILY.schema["latent_activation"]["enum"] == ACTIVATIONS
+
+
+def test_layer_sizes_mirror_and_end_in_a_sigmoid():
+    model = build((8, 8), VARIANT, {"hidden": [32, 16], "latent_activation": "linear"}, rng=0, dtype=np.float32)
+    assert _sizes(model.encoder) == [(64, 32), (32, 16), (16, 2)]
+    assert _sizes(model.decoder) == [(2, 16), (16, 32), (32, 64)]
+    assert isinstance(model.decoder[-1], Sigmoid)
+    X = np.random.default_rng(0).random((5, 64), dtype=np.float32)
+    Y = model.forward(X)
+    assert Y.shape == (5, 64) and Y.dtype == np.float32 and ((Y > 0) & (Y < 1)).all()
+
+
+def test_code_layer_is_linear_or_configured():
+    encoder = build((8, 8), VARIANT, {"hidden": [16], "latent_activation": "linear"}, rng=0, dtype=np.float32).encoder
+    assert isinstance(encoder[-1], Linear)  # no activation after the code layer
+    encoder = build((8, 8), VARIANT, {"hidden": [16], "latent_activation": "tanh"}, rng=0, dtype=np.float32).encoder
+    assert isinstance(encoder[-1], TanH)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_and_seeded_weights(dtype):
+    settings = {"hidden": [8], "latent_activation": "linear"}
+    a = build((4, 4), VARIANT, settings, rng=np.random.default_rng(1), dtype=dtype)
+    b = build((4, 4), VARIANT, settings, rng=np.random.default_rng(1), dtype=dtype)
+    for (name, p, _), (_, q, _) in zip(a.parameters(), b.parameters()):
+        assert p.dtype == dtype
+        np.testing.assert_array_equal(p, q, err_msg=name)

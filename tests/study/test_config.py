@@ -1,0 +1,247 @@
+"""Config validation: defaults from config.yaml, the registries' sections, numbers written as
+strings, and each bad value named by its key."""
+import copy
+import math
+import re
+
+import pytest
+import yaml
+
+from diy.noise import NOISE
+from study.analyses import ANALYSES
+from study.config import ConfigError, load_config, merge, read_yaml, validate_config
+from study.datasets import DATASETS
+from study.families import FAMILIES
+
+
+def test_repository_config_is_valid_and_is_the_defaults(schema, defaults):
+    config = validate_config(defaults, schema)
+    assert config == validate_config({}, schema, defaults=defaults)
+    assert config == validate_config(None, schema, defaults=defaults)
+    assert config["datasets"] == ["digits", "mnist"] and config["training"]["lr"] == 0.001
+
+
+def _keys(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key)
+            yield from _keys(item, (*path, key))
+
+
+def test_every_config_yaml_key_is_in_the_schema(schema, defaults):
+    per_dataset = {"epochs", "hidden"}  # mappings whose keys are dataset names
+    for path in _keys(defaults):
+        if len(path) > 1 and path[-2] in per_dataset:
+            assert path[-1] in DATASETS
+            continue
+        node = schema
+        for key in path:
+            node = node["properties"][key] if "properties" in node else node
+        assert node, path
+
+
+def test_the_schema_file_names_no_dataset_and_holds_no_default(repo_root):
+    text = (repo_root / "workflow" / "schemas" / "config.schema.yaml").read_text()
+    assert "digits" not in text.lower() and "mnist" not in text.lower()
+    assert not re.search(r"^\s*default\s*:", text, re.MULTILINE)
+    assert "default" not in {path[-1] for path in _keys(yaml.safe_load(text))}
+
+
+def test_load_schema_adds_the_registries(schema):
+    assert schema["$defs"]["dataset"]["enum"] == list(DATASETS)
+    assert schema["properties"]["grid"]["properties"]["family"]["items"]["enum"] == list(FAMILIES)
+    for key, registry in (("data", DATASETS), ("families", FAMILIES), ("analysis", ANALYSES)):
+        sections = schema["properties"][key]["properties"]
+        for name, entry in registry.items():
+            assert sections[name]["properties"] == entry.schema
+            assert sections[name]["required"] == list(entry.schema)
+            assert sections[name]["additionalProperties"] is False
+    assert set(schema["properties"]["analysis"]["properties"]) == set(ANALYSES) | {"seed", "examples"}
+
+
+def test_merge_is_recursive_for_mappings_and_leaves_its_inputs_alone():
+    base = {"a": {"b": 1, "c": [1, 2]}, "d": {"x": 1, "y": 2}, "e": 5}
+    override = {"a": {"c": [3]}, "d": 7, "f": {"g": 1}}
+    before = copy.deepcopy((base, override))
+    merged = merge(base, override)
+    assert merged == {"a": {"b": 1, "c": [3]}, "d": 7, "e": 5, "f": {"g": 1}}
+    assert (base, override) == before
+    merged["a"]["b"] = 2
+    assert base["a"]["b"] == 1
+
+
+def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
+    config = validate_config({"grid": {"latent_dim": [3]}, "training": {"epochs": 2}}, schema, defaults=defaults)
+    assert config["grid"]["latent_dim"] == [3]
+    assert config["grid"]["activation"] == ["tanh", "relu", "sigmoid"]
+    assert config["training"] == {"epochs": 2, "batch_size": 128, "lr": 0.001, "patience": 10,
+                                  "dtype": "float32", "max_train_samples": None}
+    assert config["families"]["mlp"] == {"hidden": {"digits": [48], "mnist": [256, 64]},
+                                         "latent_activation": "linear"}
+    assert config["analysis"]["kmeans"] == {"n_init": 10}
+    assert config["data"]["digits"] == {"test_fraction": 0.2}
+
+
+def test_epochs_once_or_per_dataset(schema, defaults):
+    assert validate_config({}, schema, defaults=defaults)["training"]["epochs"] == {"digits": 1000, "mnist": 50}
+    assert validate_config({"training": {"epochs": "7"}}, schema, defaults=defaults)["training"]["epochs"] == 7
+    config = validate_config({"classifiers": {"epochs": {"mnist": 3}}}, schema, defaults=defaults)
+    assert config["classifiers"]["epochs"] == {"digits": 200, "mnist": 3}
+
+
+def test_numbers_written_as_strings_become_numbers(schema, defaults):
+    config = validate_config({
+        "training": {"lr": "1e-3", "epochs": "1e2", "batch_size": 64.0},
+        "grid": {"noise": ["0.25", 0], "latent_dim": ["16"]},
+        "data": {"mnist": {"timeout": " 2.5 "}},
+        "analysis": {"tsne": {"perplexity": "20"}},
+    }, schema, defaults=defaults)
+    assert config["training"]["lr"] == 0.001 and type(config["training"]["lr"]) is float
+    assert config["training"]["epochs"] == 100 and type(config["training"]["epochs"]) is int
+    assert type(config["training"]["batch_size"]) is int
+    assert config["grid"]["noise"] == [0.25, 0] and config["grid"]["latent_dim"] == [16]
+    assert config["data"]["mnist"]["timeout"] == 2.5
+    assert config["analysis"]["tsne"]["perplexity"] == 20
+
+
+def test_neither_the_config_nor_the_defaults_are_modified(schema, defaults):
+    config = {"training": {"lr": "1e-3"}, "grid": {"latent_dim": [3]}}
+    before = copy.deepcopy((config, defaults))
+    validate_config(config, schema, defaults=defaults)
+    assert (config, defaults) == before
+
+
+def test_choices_are_the_noise_functions_and_registries(schema):
+    assert schema["$defs"]["noise_kind"]["enum"] == list(NOISE)
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"datasets": ["digits", "cifar"]}, "config: datasets[1] = 'cifar': must be one of digits, mnist"),
+    ({"datasets": []}, "config: datasets = []: must not be empty"),
+    ({"datasets": ["digits", "digits"]}, "config: datasets = ['digits', 'digits']: has duplicate entries"),
+    ({"grid": {"family": ["conv"]}}, "config: grid.family[0] = 'conv': must be one of mlp"),
+    ({"grid": {"activation": ["tanh", "gelu"]}},
+     "config: grid.activation[1] = 'gelu': must be one of tanh, relu, sigmoid"),
+    ({"grid": {"latent_dim": [8, 0]}}, "config: grid.latent_dim[1] = 0: must be >= 1"),
+    ({"grid": {"latent_dim": [2.5]}}, "config: grid.latent_dim[0] = 2.5: must be an integer"),
+    ({"grid": {"latent_dim": 16}}, "config: grid.latent_dim = 16: must be a list"),
+    ({"grid": {"noise": [0.0, 0.25, 1.5]}}, "config: grid.noise[2] = 1.5: must be in [0, 1]"),
+    ({"grid": {"noise": [-0.1]}}, "config: grid.noise[0] = -0.1: must be in [0, 1]"),
+    ({"grid": {"noise": []}}, "config: grid.noise = []: must not be empty"),
+    ({"grid": {"latent_dim": []}}, "config: grid.latent_dim = []: must not be empty"),
+    ({"grid": {"activation": []}}, "config: grid.activation = []: must not be empty"),
+    ({"grid": {"seed": []}}, "config: grid.seed = []: must not be empty"),
+    ({"training": {"lr": "fast"}}, "config: training.lr = 'fast': must be a number"),
+    ({"training": {"lr": "nan"}}, "config: training.lr = 'nan': must be a number"),
+    ({"training": {"lr": True}}, "config: training.lr = True: must be a number"),
+    ({"training": {"lr": 0}}, "config: training.lr = 0: must be > 0"),
+    ({"training": {"epochs": "many"}}, "config: training.epochs = 'many': must be an integer"),
+    ({"training": {"epochs": {"cifar": 3}}}, "config: training.epochs = 'cifar': must be one of digits, mnist"),
+    ({"classifiers": {"epochs": {"mnist": 0}}}, "config: classifiers.epochs.mnist = 0: must be >= 1"),
+    ({"training": {"max_train_samples": 0}}, "config: training.max_train_samples = 0: must be >= 1"),
+    ({"families": {"mlp": {"latent_activation": "gelu"}}},
+     "config: families.mlp.latent_activation = 'gelu': must be one of linear, tanh, relu, sigmoid"),
+    ({"families": {"mlp": {"hidden": {"digits": [8], "cifar": [3]}}}},
+     "config: families.mlp.hidden = 'cifar': must be one of digits, mnist"),
+    ({"families": {"cnn": {}}}, "config: families.cnn: unknown key (allowed: mlp)"),
+    ({"training": {"dtype": "float16"}},
+     "config: training.dtype = 'float16': must be one of float32, float64"),
+    ({"noise_type": "poisson"},
+     "config: noise_type = 'poisson': must be one of gaussian, masking, salt_and_pepper"),
+    ({"splits": {"validation_fraction": 1}}, "config: splits.validation_fraction = 1: must be in (0, 0.5]"),
+    ({"classifiers": {"hidden": [[256], []]}}, "config: classifiers.hidden[1] = []: must not be empty"),
+    ({"classifiers": {"dropout": [1.0]}}, "config: classifiers.dropout[0] = 1.0: must be in [0, 1)"),
+    ({"data": {"digits": {"test_fraction": 1}}}, "config: data.digits.test_fraction = 1: must be in (0, 1)"),
+    ({"data": {"mnist": {"retries": -1}}}, "config: data.mnist.retries = -1: must be >= 0"),
+    ({"data": {"mnist": {"mirrors": "/data/mnist"}}}, "config: data.mnist.mirrors = '/data/mnist': must be a list"),
+    ({"analysis": {"kmeans": {"n_int": 3}}}, "config: analysis.kmeans.n_int: unknown key (allowed: n_init)"),
+    ({"analysis": {"inpainting": {"masks": ["circle"]}}},
+     "config: analysis.inpainting.masks[0] = 'circle': must be one of lower_half, square"),
+    ({"analysis": {"denoising": {"kinds": ["poisson"]}}},
+     "config: analysis.denoising.kinds[0] = 'poisson': must be one of gaussian, masking, salt_and_pepper"),
+    ({"extensions": ["my-module"]}, "config: extensions[0] = 'my-module': "),
+    ({"gird": {}}, "config: gird: unknown key (allowed: datasets, results, extensions, grid, noise_type, "),
+    ({"grid": {"latentdim": [2]}}, "config: grid.latentdim: unknown key (allowed: family, latent_dim, "),
+    ({"data": {"cifar": {}}}, "config: data.cifar: unknown key (allowed: digits, mnist)"),
+])
+def test_bad_values_are_rejected_naming_the_key(schema, defaults, config, message):
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, schema, defaults=defaults)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"training": {"lr": math.nan}}, "config: training.lr = nan: must be a finite number"),
+    ({"training": {"lr": math.inf}}, "config: training.lr = inf: must be a finite number"),
+    ({"grid": {"noise": [0.25, math.nan]}}, "config: grid.noise[1] = nan: must be a finite number"),
+    ({"analysis": {"tsne": {"perplexity": math.inf}}},
+     "config: analysis.tsne.perplexity = inf: must be a finite number"),
+])
+def test_non_finite_numbers_are_rejected_naming_the_key(schema, defaults, config, message):
+    # NaN passes every range check (each comparison is false), infinity every lower bound.
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, schema, defaults=defaults)
+    assert str(error.value) == message
+
+
+def test_yaml_nan_and_infinity_are_rejected(tmp_path, schema, defaults):
+    path = tmp_path / "c.yaml"
+    path.write_text("training:\n  lr: .nan\n  batch_size: 64\nanalysis:\n  tsne:\n    perplexity: .inf\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path, schema, defaults=defaults)
+    assert str(error.value).splitlines() == [f"{path}: training.lr = nan: must be a finite number",
+                                             f"{path}: analysis.tsne.perplexity = inf: must be a finite number"]
+
+
+def test_a_per_dataset_mapping_must_give_every_studied_dataset(schema, defaults):
+    scalar = merge(defaults, {"training": {"epochs": 10}, "families": {"mlp": {"hidden": [16]}}})
+    with pytest.raises(ConfigError) as error:
+        validate_config({"training": {"epochs": {"digits": 3}}, "families": {"mlp": {"hidden": {"mnist": [8]}}}},
+                        schema, defaults=scalar)
+    assert str(error.value).splitlines() == [
+        "config: training.epochs: no value for dataset mnist (give one value for every dataset, or one per "
+        "dataset studied)",
+        "config: families.mlp.hidden: no value for dataset digits (give one value for every dataset, or one "
+        "per dataset studied)"]
+    # A dataset that is not studied needs no value.
+    config = validate_config({"datasets": ["digits"], "training": {"epochs": {"digits": 3}}}, schema, defaults=scalar)
+    assert config["training"]["epochs"] == {"digits": 3}
+
+
+def test_every_problem_is_reported_one_per_line(schema, defaults):
+    with pytest.raises(ConfigError) as error:
+        validate_config({"grid": {"noise": [2], "latent_dim": [0]}, "datasets": ["x"]}, schema, defaults=defaults)
+    assert str(error.value).splitlines() == [
+        "config: datasets[0] = 'x': must be one of digits, mnist",
+        "config: grid.latent_dim[0] = 0: must be >= 1",
+        "config: grid.noise[0] = 2: must be in [0, 1]",
+    ]
+
+
+def test_source_prefixes_messages(schema, defaults):
+    with pytest.raises(ConfigError, match=r"^my.yaml: grid.seed\[0\] = -1"):
+        validate_config({"grid": {"seed": [-1]}}, schema, source="my.yaml", defaults=defaults)
+
+
+def test_load_config_reads_yaml_1e_minus_3_as_the_number(tmp_path, schema, defaults):
+    path = tmp_path / "c.yaml"
+    path.write_text("training:\n  lr: 1e-3\n")  # YAML 1.1 reads this as the string '1e-3'
+    assert load_config(path, schema, defaults=defaults)["training"]["lr"] == 0.001
+    path.write_text("grid:\n  noise: [0.5, 3]\n")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}: grid.noise\[1\] = 3"):
+        load_config(path, schema, defaults=defaults)
+
+
+def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path):
+    path = tmp_path / "study.yaml"
+    path.write_text("datasets: [digits]\ngrid:\n  latent_dim: [2, 8\n  seed: [0]\n")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(path))}, line [34], column \d+: not valid YAML"):
+        read_yaml(path)
+    with pytest.raises(ConfigError, match=re.escape(str(path))):
+        load_config(path, {})
+
+
+def test_a_defaults_file_missing_a_section_is_rejected(schema, defaults):
+    incomplete = {key: value for key, value in defaults.items() if key != "noise_type"}
+    with pytest.raises(ConfigError, match="noise_type"):
+        validate_config({}, schema, defaults=incomplete)

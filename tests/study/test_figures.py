@@ -1,0 +1,139 @@
+"""The figures: each drawn from small fake inputs and written as a non-empty PNG."""
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.image import imread
+
+from study.analyses import ANALYSES
+from study.figures import (classifier_curves, heatmaps, image_rows, learning_curves, metric_figure,
+                           save_figure, scatter_maps)
+from study.summary import model_free
+from study.tables import metric_values
+from study.variants import AEVariant, ae_variants
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+METRICS = {name: (analysis, metric) for analysis in ANALYSES.values() for name, metric in analysis.metrics.items()}
+
+
+def check_png(path, min_bytes=5_000):
+    """A real, non-trivial PNG: the magic bytes, a size, and more than one colour."""
+    data = path.read_bytes()
+    assert data[:8] == PNG_MAGIC and len(data) > min_bytes
+    image = imread(path)
+    assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
+    assert image.std() > 0.01
+
+
+def save(fig, tmp_path, name):
+    path = tmp_path / f"{name}.png"
+    save_figure(fig, path, dpi=50)
+    return path
+
+
+def values_of(fake_tables, name):
+    analysis, metric = METRICS[name]
+    return metric_values(fake_tables[analysis.name], metric), metric, model_free(analysis)
+
+
+# One metric of each kind: an error (lower is better), one with the noisy input as its
+# reference, one selected by classifier, one from the t-SNE table, one with the mean image.
+@pytest.mark.parametrize("name, reference_label", [
+    ("reconstruction_error", None), ("denoising_psnr", "noisy input"), ("knn_accuracy", "raw pixels"),
+    ("tsne_trustworthiness", "raw pixels"), ("inpainting_psnr", "mean image")])
+def test_metric_against_latent_size(tmp_path, fake_tables, name, reference_label):
+    values, metric, reference = values_of(fake_tables, name)
+    fig = metric_figure(values, "digits", metric, kind="lines", reference=reference)
+    assert fig._suptitle.get_text().startswith(f"digits: {metric.label}")
+    axes = fig.get_axes()
+    assert len(axes) == 2  # one panel per training noise
+    assert [ax.get_title() for ax in axes] == ["training noise 0", "training noise 0.5"]
+    assert all(ax.get_xlabel() == "latent size" for ax in axes)
+    assert axes[0].get_ylabel() == metric.label
+    labels = [line.get_label() for line in axes[0].get_lines()]
+    assert labels[:3] == ["AE, tanh", "AE, relu", "PCA, same size"]
+    assert (reference_label in labels) if reference_label else len(labels) == 3
+    # The mean over seeds is drawn: tanh at latent 8 and noise 0 (seeds 0 and 1).
+    ae = values[(values["dataset"] == "digits") & (values["activation"] == "tanh") & (values["noise"] == 0)
+                & (values["latent_dim"] == 8)]
+    np.testing.assert_allclose(axes[0].get_lines()[0].get_ydata()[1], ae["value"].mean())
+    check_png(save(fig, tmp_path, name), min_bytes=3_000)
+
+
+def test_one_line_style_per_family(fake_tables):
+    values, metric, _ = values_of(fake_tables, "reconstruction_error")
+    other = values[values["method"] == "autoencoder"].copy()
+    other["family"] = "conv"
+    fig = metric_figure(pd.concat([values, other]), "digits", metric)
+    labels = [line.get_label() for line in fig.get_axes()[0].get_lines()]
+    assert labels[:4] == ["mlp AE, tanh", "mlp AE, relu", "conv AE, tanh", "conv AE, relu"]
+
+
+@pytest.mark.parametrize("name", ["reconstruction_error", "kmeans_accuracy"])
+def test_heatmap(tmp_path, fake_tables, name):
+    values, metric, _ = values_of(fake_tables, name)
+    fig = metric_figure(values, "mnist", metric, kind="heatmap")
+    panels = [ax for ax in fig.get_axes() if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["tanh", "relu"]
+    assert all(ax.get_xlabel() == "training noise" and ax.get_ylabel() == "latent size" for ax in panels)
+    # 2 latent sizes x 2 noises, each annotated with the mean over seeds
+    assert len(panels[0].texts) == 4
+    check_png(save(fig, tmp_path, name), min_bytes=3_000)
+
+
+def test_heatmap_cells_are_means_over_seeds():
+    values = pd.DataFrame({"method": "autoencoder", "activation": "tanh", "latent_dim": [2, 2, 8, 8],
+                           "noise": [0.0, 0.0, 0.0, 0.0], "seed": [0, 1, 0, 1], "value": [1.0, 2.0, 3.0, 5.0]})
+    fig = heatmaps(values, "x", "t")
+    texts = sorted(text.get_text() for text in fig.get_axes()[0].texts)
+    assert texts == ["1.5", "4"]
+
+
+def test_learning_curves(tmp_path, fake_grid):
+    histories = {v: pd.DataFrame({"epoch": np.arange(1, 6), "train_loss": 50 / np.arange(1, 6) + v.noise,
+                                  "val_loss": 48 / np.arange(1, 6), "seconds": 0.1})
+                 for v in ae_variants(fake_grid)}
+    fig = learning_curves(histories, "digits: learning curves")
+    assert len(fig.get_axes()) == 4 and fig.get_axes()[0].get_ylabel() == "loss"
+    check_png(save(fig, tmp_path, "curves"))
+
+
+def test_variant_order_does_not_matter_for_learning_curves(fake_grid):
+    variants = list(reversed(ae_variants(fake_grid)))
+    history = pd.DataFrame({"epoch": [1, 2], "train_loss": [2.0, 1.0], "val_loss": [2.0, 1.0]})
+    fig = learning_curves({v: history for v in variants}, "t")
+    assert fig.get_axes()[0].get_title() == "latent 2, noise 0"
+    assert isinstance(variants[0], AEVariant)
+
+
+def test_classifier_curves(tmp_path):
+    epochs = np.arange(1, 8)
+    history = pd.DataFrame({"epoch": epochs, "train_loss": 1 / epochs, "val_loss": 1.1 / epochs,
+                            "val_accuracy": 1 - 0.1 / epochs, "seconds": 1.0})
+    fig = classifier_curves({"hidden64_relu_dropout0_seed0": history,
+                             "hidden32_relu_dropout0_seed0": history * 1.01}, "digits: classifiers")
+    assert [ax.get_ylabel() for ax in fig.get_axes()][1] == "validation accuracy"
+    check_png(save(fig, tmp_path, "classifiers"))
+
+
+def test_image_rows_and_maps_handle_ragged_input(tmp_path):
+    rng = np.random.default_rng(1)
+    fig = image_rows([("a", rng.random((3, 4))), ("b", rng.random((1, 4)))], (2, 2), "ragged")
+    assert [ax.get_ylabel() for ax in fig.get_axes()[::3]] == ["a", "b"]
+    check_png(save(fig, tmp_path, "ragged"), min_bytes=1_000)
+    fig = scatter_maps([("one", rng.normal(size=(20, 2)), np.arange(20) % 3)], "one map")
+    assert fig.get_axes()[0].get_title() == "one"
+    check_png(save(fig, tmp_path, "map"), min_bytes=1_000)
+
+
+def test_scatter_maps_lay_panels_in_rows():
+    rng = np.random.default_rng(0)
+    panels = [(str(i), rng.normal(size=(10, 2)), np.arange(10) % 2) for i in range(5)]
+    fig = scatter_maps(panels, "five", n_cols=3, axis_label="code")
+    titled = [ax for ax in fig.get_axes() if ax.get_title()]
+    assert [ax.get_title() for ax in titled] == ["0", "1", "2", "3", "4"]
+    assert titled[0].get_xlabel() == "code 1"
+
+
+def test_save_figure_is_atomic(tmp_path):
+    save_figure(image_rows([("a", np.zeros((1, 4)))], (2, 2), "t"), tmp_path / "f.png", dpi=30)
+    assert [p.name for p in tmp_path.iterdir()] == ["f.png"]

@@ -1,0 +1,202 @@
+"""The tables: one row per representation (and per test noise, classifier, mask...), their
+rendering, and the selections the summary and figures make of them."""
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from study.analyses import ANALYSES
+from study.tables import (
+    CLASSIFIER_COLUMNS,
+    COLUMNS,
+    analysis_table,
+    best,
+    best_per_latent_dim,
+    classifiers_table,
+    format_value,
+    html_page,
+    html_table,
+    markdown_table,
+    metric_values,
+    read_table,
+    value_of,
+    write_csv,
+)
+
+# The fake study of conftest.py: per dataset (digits, mnist), the mlp family, latent sizes
+# [2, 8] x activations [tanh, relu] x training noises [0, 0.5] x seeds [0, 1]; 2 test noise
+# kinds x 2 levels; 2 masks.
+N_VARIANTS, LATENT_DIMS, N_TEST_NOISES = 16, [2, 8], 4
+ROWS_PER_DOCUMENT = {"reconstruction": 1, "kmeans": 2, "tsne": 1, "denoising": N_TEST_NOISES,
+                     "classification": 3, "inpainting": 2}
+# k-means on raw pixels has no whitened row.
+PIXEL_ROWS_PER_DOCUMENT = {**ROWS_PER_DOCUMENT, "kmeans": 1}
+
+
+@pytest.mark.parametrize("analysis", list(ROWS_PER_DOCUMENT))
+def test_table_columns_and_one_row_per_representation(fake_tables, fake_grid, analysis):
+    assert fake_grid["grid"]["latent_dim"] == LATENT_DIMS
+    assert len(fake_grid["kinds"]) * len(fake_grid["levels"]) == N_TEST_NOISES
+    table, keys = fake_tables[analysis], list(ANALYSES[analysis].keys)
+    assert list(table.columns[:len(COLUMNS)]) == COLUMNS
+    assert set(keys) | {m.column for m in ANALYSES[analysis].metrics.values()} <= set(table.columns)
+    per_document = ROWS_PER_DOCUMENT[analysis]
+    autoencoders = table[table["method"] == "autoencoder"]
+    assert len(autoencoders) == 2 * N_VARIANTS * per_document
+    assert (autoencoders.groupby(["dataset", "representation"]).size() == per_document).all()
+    assert set(autoencoders["family"]) == {"mlp"}
+    # Rows are told apart by the representation's columns and the analysis' key columns.
+    assert not table.duplicated(COLUMNS + keys).any()
+    baselines = table[table["method"] != "autoencoder"]
+    rows_per_dataset = sum(len(LATENT_DIMS) * per_document if b == "pca" else
+                           PIXEL_ROWS_PER_DOCUMENT[analysis] if b == "pixels" else per_document
+                           for b in ANALYSES[analysis].baselines)
+    assert len(baselines) == 2 * rows_per_dataset
+    assert baselines[["family", "activation", "noise", "seed"]].isna().all().all()
+    assert set(baselines["method"]) == {"pca" if b == "pca" else b for b in ANALYSES[analysis].baselines}
+    pca = baselines[baselines["method"] == "pca"]
+    assert sorted(pca["latent_dim"].unique()) == LATENT_DIMS
+    assert set(pca["representation"]) == {f"pca{k}" for k in LATENT_DIMS}
+    assert baselines[baselines["method"] != "pca"]["latent_dim"].isna().all()
+    assert str(table["latent_dim"].dtype) == "Int64" and str(table["seed"].dtype) == "Int64"
+    assert table["noise"].dtype == float
+
+
+def test_autoencoder_row_holds_the_variant_parameters(fake_tables):
+    row = fake_tables["kmeans"].iloc[0]
+    assert tuple(row[COLUMNS]) == ("digits", "mlp_latent2_tanh_noise0_seed0", "autoencoder", "mlp", 2, "tanh",
+                                   0.0, 0)
+    assert row["preprocessing"] == "none"
+
+
+@pytest.mark.parametrize("analysis", list(ROWS_PER_DOCUMENT))
+def test_csv_round_trip(tmp_path, fake_tables, analysis):
+    path = tmp_path / f"{analysis}.csv"
+    write_csv(fake_tables[analysis], path)
+    assert path.read_text().splitlines()[0].startswith(",".join(COLUMNS) + ",")
+    pd.testing.assert_frame_equal(read_table(path), fake_tables[analysis])
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_csv_keeps_full_precision_and_infinity(tmp_path):
+    table = analysis_table([{"dataset": "digits", "representation": "noisy", "method": "noisy",
+                             "rows": [{"psnr": float("inf"), "error": 0.1 + 0.2}]}])
+    write_csv(table, tmp_path / "t.csv")
+    back = read_table(tmp_path / "t.csv")
+    assert back["psnr"].item() == float("inf") and back["error"].item() == 0.1 + 0.2
+
+
+def test_empty_documents_give_an_empty_table_with_the_columns():
+    assert list(analysis_table([]).columns) == COLUMNS
+
+
+def test_classifiers_table():
+    metrics = {"test_accuracy": 0.98, "val_accuracy": 0.97, "confusion_matrix": [[1]], "classes": [0],
+               "epochs_trained": 12, "seconds": 30.5}
+    table = classifiers_table([("mnist", "hidden512-256_relu_dropout0.2_seed0", metrics),
+                               ("mnist", "hidden256_relu_dropout0_seed1", {**metrics, "test_accuracy": 0.97})])
+    assert list(table.columns) == CLASSIFIER_COLUMNS == [
+        "dataset", "variant", "hidden", "activation", "dropout", "seed", "test_accuracy", "val_accuracy",
+        "epochs_trained", "seconds"]
+    assert table["hidden"].tolist() == ["512-256", "256"] and table["dropout"].tolist() == [0.2, 0.0]
+    assert table["seed"].tolist() == [0, 1] and table["activation"].tolist() == ["relu", "relu"]
+    assert table["test_accuracy"].tolist() == [0.98, 0.97] and str(table["epochs_trained"].dtype) == "Int64"
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, ""), (np.nan, ""), (pd.NA, ""), (0.96934, "0.9693"), (12.3456, "12.35"), (123456.7, "123457"),
+    (0.0, "0"), (0.25, "0.25"), (np.float64(1e-5), "1e-05"), (np.int64(16), "16"), (float("inf"), "inf"),
+    (float("-inf"), "-inf"), (True, "True"), ("relu", "relu"),
+])
+def test_format_value(value, text):
+    assert format_value(value) == text
+
+
+TABLE = pd.DataFrame({"name": ["a|b", None], "n": pd.array([1, None], dtype="Int64"), "x": [0.123456, 2.0]})
+
+
+def _cells(line):
+    return [cell.strip() for cell in line.strip("|").replace("\\|", "\0").split("|")]
+
+
+def test_markdown_table():
+    lines = markdown_table(TABLE).splitlines()
+    assert len(lines) == 4 and all(line.startswith("|") and line.endswith("|") for line in lines)
+    assert _cells(lines[0]) == ["name", "n", "x"]
+    assert set(lines[1]) <= set("|-: ")
+    # The "|" in a cell is escaped, so the row keeps its three cells.
+    assert _cells(lines[2]) == ["a\0b", "1", "0.1235"] and "a\\|b" in lines[2]
+    assert _cells(lines[3]) == ["", "", "2"]
+
+
+def test_markdown_table_right_aligns_numeric_columns_when_rendered():
+    rule = _cells(markdown_table(TABLE).splitlines()[1])
+    assert [cell.startswith(":") for cell in rule] == [True, False, False]
+    assert [cell.endswith(":") for cell in rule] == [False, True, True]
+
+
+def test_html_table_escapes_and_formats_as_the_markdown():
+    text = html_table(pd.DataFrame({"name": ["<b>", "a&b"], "x": [0.5, 1 / 3]}))
+    assert "&lt;b&gt;" in text and "a&amp;b" in text and "<b>" not in text
+    assert ">0.5</td>" in text and ">0.3333</td>" in text
+    assert text.count("<tr>") == 3 and ">name</th>" in text
+
+
+def test_html_table_marks_numbers_for_right_alignment():
+    text = html_table(pd.DataFrame({"name": ["a"], "x": [0.5]}))
+    cells = re.findall(r'<td [^>]*class="([^"]*)"', text)
+    assert text == html_table(pd.DataFrame({"name": ["a"], "x": [0.5]}))  # deterministic
+    assert len(cells) == 2 and "number" not in cells[0].split() and "number" in cells[1].split()
+
+
+def test_html_page_escapes_its_title():
+    page = html_page("a <b>", "<p>body</p>")
+    assert page.startswith("<!DOCTYPE html>") and "<title>a &lt;b&gt;</title>" in page
+    assert "<p>body</p>" in page and "td.number" in page
+
+
+def test_metric_values_average_test_noises_and_select_classifiers(fake_tables):
+    metric = ANALYSES["denoising"].metrics["denoising_psnr"]
+    values = metric_values(fake_tables["denoising"], metric)
+    assert list(values.columns) == COLUMNS + ["value"]
+    assert len(values) == 2 * (N_VARIANTS + 1 + len(LATENT_DIMS))  # + noisy + PCA of each size
+    assert values.groupby(["dataset", "representation"]).size().eq(1).all()
+    table = fake_tables["denoising"]
+    name = "mlp_latent8_relu_noise0.5_seed1"
+    rows = table[(table["dataset"] == "mnist") & (table["representation"] == name)]
+    value = values[(values["dataset"] == "mnist") & (values["representation"] == name)]["value"]
+    assert value.item() == pytest.approx(rows["psnr"].mean())
+    knn = metric_values(fake_tables["classification"], ANALYSES["classification"].metrics["knn_accuracy"])
+    assert len(knn) == 2 * (N_VARIANTS + 1 + len(LATENT_DIMS))
+    classification = fake_tables["classification"]
+    expected = classification[classification["classifier"] == "knn"]["test_accuracy"].to_numpy()
+    np.testing.assert_allclose(knn["value"].to_numpy(), expected)
+
+
+def test_metric_values_of_whitened_kmeans_leave_out_raw_pixels(fake_tables):
+    values = metric_values(fake_tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_whitened_accuracy"])
+    assert "pixels" not in set(values["method"])
+    assert len(values) == 2 * (N_VARIANTS + len(LATENT_DIMS))
+
+
+def test_best_and_best_per_latent_dim(fake_tables):
+    metric = ANALYSES["reconstruction"].metrics["reconstruction_error"]
+    values = metric_values(fake_tables["reconstruction"], metric)
+    digits = values[values["dataset"] == "digits"]
+    assert best(digits, higher_is_better=False)["representation"] == "mlp_latent8_tanh_noise0_seed0"
+    assert best(digits, higher_is_better=True)["representation"] == "mlp_latent2_relu_noise0.5_seed1"
+    chosen = best_per_latent_dim(digits, higher_is_better=False)
+    assert {k: row["representation"] for k, row in chosen.items()} == {
+        2: "mlp_latent2_tanh_noise0_seed0", 8: "mlp_latent8_tanh_noise0_seed0"}
+    assert best(digits[digits["method"] == "pca"], True) is None
+    assert best(digits, False, method="pca")["representation"] == "pca8"
+
+
+def test_value_of(fake_tables):
+    metric = ANALYSES["kmeans"].metrics["kmeans_accuracy"]
+    values = metric_values(fake_tables["kmeans"], metric)
+    digits = values[values["dataset"] == "digits"]
+    assert value_of(digits, "pixels") == pytest.approx(0.6)
+    assert value_of(digits, "pca", 8) == pytest.approx(0.58)
+    assert np.isnan(value_of(digits, "pca", 16)) and np.isnan(value_of(digits, "noisy"))

@@ -1,0 +1,92 @@
+"""The README runs as written: its two commands are CI's, every Python block runs, and every
+shell command runs (the quick study for real; the long ones as dry runs of a small study, so
+that a wrong target, option or config key fails here and not for a reader)."""
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text()
+INSTALL = "python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.lock && pip install --no-deps -e . && "
+
+
+def blocks(language):
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def commands():
+    """Every shell command of the README (one per line, comments dropped)."""
+    lines = [line.split("  #")[0].strip() for block in blocks("sh") for line in block.splitlines()]
+    return [line for line in lines if line]
+
+
+def test_the_two_commands_are_ci_s_test_command_and_the_study():
+    ci = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
+    installs = [line for line in commands() if line.startswith("python3 -m venv")]
+    assert installs == [INSTALL + "python -m pytest", INSTALL + "snakemake --cores all"]
+    assert ci == installs[0]
+
+
+@pytest.mark.parametrize("index", range(len(blocks("python"))))
+def test_python_block_runs(index, tmp_path):
+    result = subprocess.run([sys.executable, "-c", blocks("python")[index]], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def _snakemake(line, workdir, config):
+    """`line` (a README command) as an argument list run in `workdir`."""
+    environment = dict(os.environ)
+    words = shlex.split(line)
+    while "=" in words[0]:  # VARIABLE=value prefixes
+        name, value = words.pop(0).split("=", 1)
+        environment[name] = value
+    assert words[0] == "snakemake", line
+    arguments = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir)]
+    if config is not None:
+        arguments += ["--configfile", str(config)]
+    return arguments + words[1:], environment
+
+
+@pytest.mark.slow
+def test_every_snakemake_command_runs(tmp_path):
+    # A small study under the default results/ directory, for the commands that do not name a
+    # study config of their own: the same targets, seconds instead of an hour.
+    small = yaml.safe_load((REPO / "workflow" / "configs" / "quick.yaml").read_text())
+    small.pop("results")
+    small_config = tmp_path / "small.yaml"
+    small_config.write_text(yaml.safe_dump(small))
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    snakemake_lines = [line for line in commands() if "snakemake" in line and not line.startswith("python3")]
+    assert len(snakemake_lines) >= 10
+    for line in snakemake_lines:
+        real = "workflow/configs/quick.yaml" in line  # the quick study itself runs for real
+        command, environment = _snakemake(line.replace("workflow/configs/", f"{REPO}/workflow/configs/"),
+                                          workdir, None if real else small_config)
+        if not real:  # a dry run, on one core
+            if "--cores" in command:
+                del command[command.index("--cores"):command.index("--cores") + 2]
+            command += ["-n", "--cores", "1"]
+        if "DIY_MNIST_MIRROR" in environment and not Path(environment["DIY_MNIST_MIRROR"]).is_dir():
+            environment.pop("DIY_MNIST_MIRROR")
+        result = subprocess.run(command, cwd=workdir, env=environment, capture_output=True, text=True,
+                                timeout=600)
+        assert result.returncode == 0, f"{line}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert (workdir / "results" / "quick" / "report.html").stat().st_size > 100_000
+
+
+@pytest.mark.slow
+def test_the_benchmark_command_runs():
+    line = next(line for line in commands() if line.startswith("python bench/"))
+    words = shlex.split(line)
+    result = subprocess.run([sys.executable, *words[1:], "--seconds", "0.3", "--threads", "1"],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "samples/s" in result.stdout

@@ -1,0 +1,51 @@
+"""A handful of the README's numbers re-derived in seconds: PCA's rows of the digits table and
+k-means on raw pixels. They depend on scikit-learn's PCA and k-means and on NumPy, so a version
+that moves them fails here, loudly, instead of silently changing the study's answers."""
+import re
+from pathlib import Path
+
+import pytest
+
+from study.analyses.kmeans import cluster, fit_whitening, whiten
+from study.analyses.reconstruction import reconstruction_metrics
+from study.datasets import DATASETS
+from study.pca import pca_representation
+from study.representations import reconstruct
+from study.tables import format_value
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+
+
+def readme_rows(dataset):
+    """The autoencoder-vs-PCA table's rows of `dataset`: {latent_dim: {column: text}}."""
+    lines = [line for line in README.splitlines() if line.startswith("| dataset | latent_dim |")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    rows = {}
+    for line in README.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == len(header) and cells[0] == dataset and cells[1].isdigit():
+            rows[int(cells[1])] = dict(zip(header, cells))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def digits():
+    # The default config's digits: 20% test, 10% of the rest for validation, seed 0.
+    return DATASETS["digits"].build(None, {"test_fraction": 0.2}, {"seed": 0, "validation_fraction": 0.1})
+
+
+@pytest.mark.parametrize("latent_dim", [2, 8, 16, 32])
+def test_pca_rows_of_the_digits_table(digits, latent_dim):
+    row = readme_rows("digits")[latent_dim]
+    model, codes = pca_representation(digits, latent_dim, seed=0)
+    error = reconstruction_metrics(digits["X_test"], reconstruct(model, digits["X_test"]))
+    assert format_value(error["squared_error_per_image"]) == row["squared error/image PCA"]
+    y = digits["y_test"]
+    assert format_value(cluster(codes["Z_test"], y, n_init=10, seed=0)["accuracy"]) == row["k-means acc. PCA"]
+    whitened = whiten(codes["Z_test"], fit_whitening(codes["Z_train"]))
+    assert format_value(cluster(whitened, y, n_init=10, seed=0)["accuracy"]) == row["whitened k-means acc. PCA"]
+
+
+def test_kmeans_on_raw_digits_pixels(digits):
+    quoted = re.search(r"k-means on raw pixels: ([0-9.]+)", README).group(1)
+    assert format_value(cluster(digits["X_test"], digits["y_test"], n_init=10, seed=0)["accuracy"]) == quoted
