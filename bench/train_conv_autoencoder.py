@@ -8,22 +8,22 @@ batch copies included), with Adam, batch 128, float32::
              ConvTranspose2D(16, 1, 3, s2, p1, op1) -> logits, BCEWithLogitsLoss (sigmoid + BCE)
 
 and prints samples/s. Every convolution is one GEMM per pass (im2col), so a training
-step is a list of GEMMs plus memory-bound work (im2col/col2im copies, activations, loss,
-Adam). The script lists the GEMMs a step runs (forward; dL/dW; dL/dX except for the
-first layer, which diy skips), times each one alone on float32 operands of the same
-shapes and layouts (best of repeated runs), and derives::
+step is a list of GEMMs plus the rest (im2col/col2im copies, activations, loss, Adam).
+The script lists the GEMMs a step runs (forward; dL/dW; dL/dX except for the first
+layer, which diy skips), times each one alone on float32 operands of the same shapes
+and layouts (best of repeated runs), and derives::
 
     FLOPs per sample = sum of 2 x MACs of those GEMMs / batch
     limit (samples/s) = batch / sum of the GEMMs' times    (only the GEMMs, at their own rates)
     fraction          = measured samples/s / limit
 
-Thin GEMMs (9 or 16 columns) run well below a square matmul's rate, so the limit uses
-their own measured rates; the rate of a float32 1024x1024 matmul and the fraction of the
-limit it would give are printed for comparison. The GEMMs are timed before and after
-training and the faster is kept, so a busy machine lowers the fraction rather than
-flattering it.
+for each BLAS thread count asked for. Thin GEMMs (an inner or outer size of 9 or 16) run
+below a square matmul's rate, so the limit uses their own measured rates; the rate of a
+float32 1024x1024 matmul and the fraction of the limit it would give are printed for
+scale. The GEMMs are timed before and after training and the faster is kept, so a busy
+machine lowers the fraction rather than flattering it.
 
-    python bench/train_conv_autoencoder.py [--seconds 5] [--threads N] [--profile]
+    python bench/train_conv_autoencoder.py [--seconds 5] [--threads 1 2] [--profile]
 """
 import argparse
 import cProfile
@@ -32,6 +32,7 @@ import pstats
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 import diy
 
@@ -56,7 +57,7 @@ def build(rng):
 def gemms(model, batch):
     """The GEMMs of one training step, as ``(m, k, n, a_transposed, b_transposed)`` for
     ``(m, k) @ (k, n)``: the layouts diy passes to BLAS (a transposed operand is a view)."""
-    shape, found, first = (batch, SIDE, SIDE, 1), [], True
+    shape, found = (batch, SIDE, SIDE, 1), []
     for layer in model.encoder.modules + model.decoder.modules:
         out = layer.forward(np.zeros(shape, dtype=np.float32)).shape
         if isinstance(layer, diy.Linear):
@@ -70,8 +71,9 @@ def gemms(model, batch):
             steps = [(m, k, n, False, True), (n, m, k, True, False), (m, n, k, False, False)]
         else:
             steps = []
-        found += steps[:2] if first and steps else steps
-        first = first and not steps
+        if steps and not found:  # Sequential never asks the first layer for dL/dX
+            steps = steps[:2]
+        found += steps
         shape = out
     return found
 
@@ -117,37 +119,39 @@ def train_rate(seconds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="training time measured")
-    parser.add_argument("--threads", type=int, help="BLAS threads (default: the library's)")
-    parser.add_argument("--profile", action="store_true", help="also print where the time goes")
+    parser.add_argument("--seconds", type=float, default=5.0, help="training time measured per thread count")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="BLAS thread counts")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where the time goes (with the first thread count)")
     args = parser.parse_args()
-    if args.threads:
-        from threadpoolctl import threadpool_limits
-        threadpool_limits(args.threads)
 
     shapes = gemms(build(0), BATCH)
     flops = sum(2 * m * k * n for m, k, n, _, _ in shapes) / BATCH
-    gemm_seconds_before, gflops_before = time_gemms(shapes), matmul_gflops()
-    rate, epochs = train_rate(args.seconds)
-    gemm_seconds = min(gemm_seconds_before, time_gemms(shapes))
-    gflops = max(gflops_before, matmul_gflops())
-    limit = BATCH / gemm_seconds
-    square_limit = gflops * 1e9 / flops
-
     print(f"model        conv autoencoder 28x28x1 -16-32- {LATENT} -32-16- 28x28x1, ReLU, logits, "
           f"BCEWithLogitsLoss, Adam, batch {BATCH}, float32")
-    print(f"GEMMs/step   {len(shapes)}  (m, k, n: {', '.join(f'{m}x{k}x{n}' for m, k, n, _, _ in shapes)})")
+    print(f"GEMMs/step   {len(shapes)}  (m x k x n: {', '.join(f'{m}x{k}x{n}' for m, k, n, _, _ in shapes)})")
     print(f"FLOPs/sample {flops / 1e6:.3f} M  (2 x MACs of those GEMMs)")
-    print(f"GEMMs alone  {gemm_seconds * 1e3:.2f} ms/step = {flops * BATCH / gemm_seconds / 1e9:.1f} GFLOP/s "
-          f"(each shape timed alone, best of before/after)")
-    print(f"limit        {limit:,.0f} samples/s")
-    print(f"measured     {rate:,.0f} samples/s  (median of {epochs} epochs of {BATCH * 40} samples)")
-    print(f"fraction     {rate / limit:.1%} of the GEMM-bound limit")
-    print(f"for scale    float32 1024x1024 matmul {gflops:.1f} GFLOP/s: limit {square_limit:,.0f} "
-          f"samples/s, fraction {rate / square_limit:.1%}")
+
+    for threads in args.threads:
+        with threadpool_limits(threads):
+            gemm_seconds_before, gflops_before = time_gemms(shapes), matmul_gflops()
+            rate, epochs = train_rate(args.seconds)
+            gemm_seconds = min(gemm_seconds_before, time_gemms(shapes))
+            gflops = max(gflops_before, matmul_gflops())
+        limit = BATCH / gemm_seconds
+        square_limit = gflops * 1e9 / flops
+        print(f"threads {threads}    GEMMs alone {gemm_seconds * 1e3:.2f} ms/step "
+              f"({flops * BATCH / gemm_seconds / 1e9:.1f} GFLOP/s, best of before/after), "
+              f"limit {limit:,.0f} samples/s")
+        print(f"             measured {rate:,.0f} samples/s (median of {epochs} epochs of "
+              f"{BATCH * 40} samples), {rate / limit:.1%} of the limit")
+        print(f"             for scale: a 1024x1024 matmul runs {gflops:.1f} GFLOP/s, a limit of "
+              f"{square_limit:,.0f} samples/s ({rate / square_limit:.1%})")
+
     if args.profile:
         profiler = cProfile.Profile()
-        profiler.runcall(train_rate, 2.0)
+        with threadpool_limits(args.threads[0]):
+            profiler.runcall(train_rate, 2.0)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
 

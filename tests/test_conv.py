@@ -270,7 +270,8 @@ def test_float64_input_to_a_float32_layer_is_refused():
     (lambda: diy.Conv2D(1, 2, (3, 3, 3)), r"Conv2D: kernel must be an int or a pair"),
     (lambda: diy.Conv2D(1, 2, 3, stride=0), r"Conv2D: kernel and stride must be >= 1"),
     (lambda: diy.Conv1D(3, 1, 2, init="uniform"), r"Conv1D: unknown init 'uniform'"),
-    (lambda: diy.ConvTranspose2D(1, 2, 3, stride=2, output_padding=2), r"ConvTranspose2D: .*output_padding < stride"),
+    (lambda: diy.ConvTranspose2D(1, 2, 3, stride=2, output_padding=2),
+     r"ConvTranspose2D: .*output_padding < stride"),
     (lambda: diy.Reshape(()), r"Reshape: shape must be"),
 ])
 def test_bad_constructor_arguments_are_value_errors(make, message):
