@@ -1,5 +1,7 @@
-"""Activation modules by name, for the builders that take them as strings
-(``AutoEncoder.build``, ``MLPClassifier``)."""
+"""Activation modules by name, and the one loop that stacks ``Linear`` layers with them, for
+the builders that take activations as strings (``AutoEncoder.build``, ``MLPClassifier``)."""
+from .dropout import Dropout
+from .linear import Linear
 from .relu import ReLU
 from .sigmoid import Sigmoid
 from .tanh import TanH
@@ -23,3 +25,20 @@ def init_for(name):
 def with_activation(layer, name):
     """``[layer]`` followed by a new activation module ``name`` unless it is "linear"."""
     return [layer] if ACTIVATIONS[name] is None else [layer, ACTIVATIONS[name]()]
+
+
+def dense_layers(sizes, activations, *, rng, dtype, dropout=0.0):
+    """``Linear(sizes[i], sizes[i + 1])`` each followed by ``activations[i]`` (and, if `dropout`
+    > 0, by Dropout, except after the last layer): ``(layers, linears)``, the flat list of
+    modules and the Linear layers among them, in order.
+
+    Each Linear is initialised for the activation after it (``init_for``), drawing from `rng`
+    in the order of the layers.
+    """
+    layers, linears = [], []
+    for i, (d_in, d_out, act) in enumerate(zip(sizes[:-1], sizes[1:], activations)):
+        linears.append(Linear(d_in, d_out, rng=rng, dtype=dtype, init=init_for(act)))
+        layers += with_activation(linears[-1], act)
+        if dropout > 0 and i < len(sizes) - 2:
+            layers.append(Dropout(dropout, rng=rng))
+    return layers, linears

@@ -1,8 +1,7 @@
 """Autoencoder: an encoder and a decoder, trained to reproduce the input."""
 import numpy as np
 
-from .activations import check_activation, init_for, with_activation
-from .linear import Linear
+from .activations import check_activation, dense_layers, with_activation
 from .random import as_generator
 from .sequential import Sequential
 from .tied_linear import TiedLinear
@@ -93,13 +92,10 @@ class AutoEncoder(Sequential):
         encoder_acts = [activation] * (n - 1) + [latent_activation]
         decoder_acts = [activation] * (n - 1) + [output_activation]
 
-        encoder, linears = [], []
-        for d_in, d_out, act in zip(sizes[:-1], sizes[1:], encoder_acts):
-            linears.append(Linear(d_in, d_out, rng=rng, dtype=dtype, init=init_for(act)))
-            encoder += with_activation(linears[-1], act)
-        decoder = []
-        for source, act in zip(reversed(linears), decoder_acts):
-            layer = (TiedLinear(source) if tied else
-                     Linear(source.d_out, source.d_in, rng=rng, dtype=dtype, init=init_for(act)))
-            decoder += with_activation(layer, act)
+        encoder, linears = dense_layers(sizes, encoder_acts, rng=rng, dtype=dtype)
+        if tied:
+            decoder = [module for source, act in zip(reversed(linears), decoder_acts)
+                       for module in with_activation(TiedLinear(source), act)]
+        else:
+            decoder, _ = dense_layers(sizes[::-1], decoder_acts, rng=rng, dtype=dtype)
         return cls(Sequential(*encoder), Sequential(*decoder))

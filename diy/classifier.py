@@ -1,10 +1,8 @@
 """A multi-layer perceptron classifier with a scikit-learn-like interface."""
 import numpy as np
 
-from .activations import check_activation, init_for, with_activation
+from .activations import check_activation, dense_layers
 from .cross_entropy_loss import CrossEntropyLoss
-from .dropout import Dropout
-from .linear import Linear
 from .optim.adam import Adam
 from .random import as_generator
 from .sequential import Sequential
@@ -144,14 +142,9 @@ class MLPClassifier:
 
     # -- helpers ---------------------------------------------------------------
     def _build(self, n_classes, rng):
-        layers, d_in = [], self.n_features_in_
-        for d_out in self.hidden:
-            linear = Linear(d_in, d_out, rng=rng, dtype=self.dtype, init=init_for(self.activation))
-            layers += with_activation(linear, self.activation)
-            if self.dropout > 0:
-                layers.append(Dropout(self.dropout, rng=rng))
-            d_in = d_out
-        layers.append(Linear(d_in, n_classes, rng=rng, dtype=self.dtype))
+        sizes = [self.n_features_in_, *self.hidden, n_classes]
+        layers, _ = dense_layers(sizes, [self.activation] * len(self.hidden) + ["linear"], rng=rng,
+                                 dtype=self.dtype, dropout=self.dropout)
         return Sequential(*layers)
 
     def _check_X(self, X):

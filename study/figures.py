@@ -27,6 +27,13 @@ def _colour(activation, activations):
     return OTHER_COLOURS[others.index(activation) % len(OTHER_COLOURS)]
 
 
+def _activation_order(activations):
+    """The activations in the order of ACTIVATION_COLOURS, then any others by name: the same
+    order whatever order the variants come in."""
+    known = list(ACTIVATION_COLOURS)
+    return sorted(activations, key=lambda a: (known.index(a) if a in known else len(known), a))
+
+
 def _panels(n_rows, n_cols, width=3.2, height=2.6, **kwargs):
     fig = Figure(figsize=(max(width * n_cols, 5), height * n_rows + 0.8), layout="constrained")
     axes = np.atleast_2d(fig.subplots(n_rows, n_cols, squeeze=False, **kwargs))
@@ -39,37 +46,43 @@ def save_figure(fig, path, dpi=110):
         fig.savefig(tmp, format="png", dpi=dpi)
 
 
+#: Line styles of the training noise levels, in increasing order.
+NOISE_STYLES = ["-", "--", ":", "-."]
+
+
 def learning_curves(histories, title):
-    """Autoencoder learning curves: one panel per (training noise, latent size), one colour
-    per activation; solid validation loss, dashed training loss, against the epoch.
+    """Autoencoder learning curves: one panel per latent size (and family), the validation loss
+    per epoch of every variant, colour for the activation, line style for the training noise;
+    each panel's legend gives every line's final (best) validation loss, the mean over seeds.
 
     histories : dict mapping an ``AEVariant`` to a DataFrame with columns ``epoch``,
         ``train_loss``, ``val_loss``.
     """
     variants = list(histories)
+    panels = sorted({(v.family, v.latent_dim) for v in variants})
+    families = {family for family, _ in panels}
     noises = sorted({v.noise for v in variants})
-    sizes = sorted({v.latent_dim for v in variants})
-    activations = list(dict.fromkeys(v.activation for v in variants))
-    fig, axes = _panels(len(noises), len(sizes), sharex=True, sharey=True)
-    for variant, history in histories.items():
-        ax = axes[noises.index(variant.noise), sizes.index(variant.latent_dim)]
-        colour = _colour(variant.activation, activations)
-        ax.plot(history["epoch"], history["val_loss"], color=colour, lw=1.5)
-        ax.plot(history["epoch"], history["train_loss"], color=colour, lw=1, ls="--", alpha=0.7)
-    for i, noise in enumerate(noises):
-        for j, size in enumerate(sizes):
-            ax = axes[i, j]
-            ax.set_title(f"latent {size}, noise {format_value(noise)}", fontsize=9)
-            ax.set_yscale("log")
-            ax.grid(alpha=0.3)
-            if i == len(noises) - 1:
-                ax.set_xlabel("epoch")
-            if j == 0:
-                ax.set_ylabel("loss")
-    handles = [axes[0, 0].plot([], [], color=_colour(a, activations), label=a)[0] for a in activations]
-    handles += [axes[0, 0].plot([], [], color="k", label="validation")[0],
-                axes[0, 0].plot([], [], color="k", ls="--", label="train")[0]]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=9)
+    activations = _activation_order({v.activation for v in variants})
+    n_cols = min(len(panels), 4)
+    fig, axes = _panels(math.ceil(len(panels) / n_cols), n_cols, width=3.6, height=3.0)
+    for ax, (family, size) in zip(axes.flat, panels):
+        for activation, noise in itertools.product(activations, noises):
+            runs = [h for v, h in histories.items()
+                    if (v.family, v.latent_dim, v.activation, v.noise) == (family, size, activation, noise)]
+            if not runs:
+                continue
+            final = np.mean([np.nanmin(h["val_loss"]) for h in runs])
+            style = dict(color=_colour(activation, activations), lw=1.2,
+                         ls=NOISE_STYLES[noises.index(noise) % len(NOISE_STYLES)])
+            for k, history in enumerate(runs):
+                ax.plot(history["epoch"], history["val_loss"], **style,
+                        label=None if k else f"{activation}, noise {format_value(noise)}: {format_value(final, 4)}")
+        ax.set_title(f"{family} latent {size}" if len(families) > 1 else f"latent {size}", fontsize=9)
+        ax.set(xlabel="epoch", ylabel="validation loss", yscale="log")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6, title="final (best) loss", title_fontsize=6)
+    for ax in axes.flat[len(panels):]:
+        ax.set_axis_off()
     fig.suptitle(title)
     return fig
 
@@ -123,7 +136,24 @@ def image_rows(rows, image_shape, title):
 FAMILY_STYLES = ["-", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
 
 
-def metric_vs_latent(values, label, title, reference=None, reference_label="raw pixels"):
+#: The least part of [0, 1] a figure of a metric in that range shows (see ``unit_interval_limits``).
+UNIT_SPAN = 0.2
+
+
+def unit_interval_limits(values):
+    """y-limits for a metric in [0, 1]: the values' range, padded to at least UNIT_SPAN and kept
+    inside [0, 1]. A 0.01 difference then takes a twentieth of the axis, not all of it, and a
+    0.3 one most of it."""
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    pad = max(0.02, (UNIT_SPAN - (high - low)) / 2)
+    low, high = max(0.0, low - pad), min(1.0, high + pad)
+    if high - low < UNIT_SPAN - 1e-9:  # against a bound: extend the other way
+        low, high = (0.0, max(high, UNIT_SPAN)) if low == 0.0 else (min(low, 1.0 - UNIT_SPAN), 1.0)
+    return low, high
+
+
+def metric_vs_latent(values, label, title, reference=None, reference_label="raw pixels",
+                     unit_interval=False):
     """A metric against the latent size: one panel per training noise, one line per
     activation (colour) and family (line style), the mean over seeds with the seeds' range
     shaded; PCA of each size dashed and a model-free `reference` (e.g. ``"pixels"``) dotted.
@@ -163,6 +193,8 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
         ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel(label)
     axes[0, 0].legend(fontsize=8)
+    if unit_interval and values["value"].notna().any():
+        axes[0, 0].set_ylim(*unit_interval_limits(values["value"]))
     fig.suptitle(title)
     return fig
 
@@ -240,4 +272,4 @@ def metric_figure(values, dataset, metric, kind="lines", reference=None):
                         f"(mean over seeds; {direction} is better)", metric.higher_is_better)
     label = {"pixels": "raw pixels", "noisy": "noisy input", "mean": "mean image"}.get(reference, reference)
     return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "
-                            "size, autoencoders beside PCA", reference, label)
+                            "size, autoencoders beside PCA", reference, label, metric.unit_interval)

@@ -10,7 +10,7 @@ import numpy as np
 from diy.autoencoder import AutoEncoder
 from diy.linear import Linear
 from diy.sequential import Sequential
-from study.representations import SPLITS
+from study.data.dataset import SPLITS
 
 
 def fit_pca(X_train, n_components, seed):

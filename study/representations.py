@@ -20,6 +20,7 @@ import numpy as np
 
 from diy.serialization import load
 from diy.train import predict
+from study.data.dataset import SPLITS
 from study.results import read_npz
 from study.variants import AE_VARIANT_REGEX, AEVariant
 
@@ -28,7 +29,6 @@ PCA_REGEX = r"pca[1-9][0-9]*"
 #: Regex of every representation's name (Snakemake's wildcard constraint).
 REGEX = f"{PIXELS}|{PCA_REGEX}|{AE_VARIANT_REGEX}"
 CODE_KEYS = ("Z_train", "Z_val", "Z_test")
-SPLITS = ("train", "val", "test")
 
 
 def pca_name(latent_dim):

@@ -149,11 +149,21 @@ def sections(tables, datasets, classifiers=None, failed=None):
     ]
 
 
+def provenance_text():
+    """One line: the versions, commit and CPU the summary was made with (study.provenance)."""
+    from study.provenance import provenance
+
+    made = provenance()
+    versions = ", ".join(f"{name} {version}" for name, version in made["versions"].items())
+    return f"Made with {versions}; commit {made['commit']}; CPU: {made['cpu']}."
+
+
 def summary_markdown(tables, datasets, classifiers=None, failed=None):
-    """``summary.md``: the study's answers in three short tables."""
+    """``summary.md``: the study's answers in three short tables, and where they were made."""
     parts = [f"# {TITLE}\n", INTRO + "\n"]
     for heading, text, table in sections(tables, datasets, classifiers, failed):
         parts += [f"## {heading}\n", text + "\n", markdown_table(table) if len(table) else "(none)\n"]
+    parts.append(provenance_text() + "\n")
     return "\n".join(parts)
 
 
@@ -162,6 +172,7 @@ def summary_html(tables, datasets, classifiers=None, failed=None):
     body = [f"<p>{_html_text(INTRO)}</p>"]
     for heading, text, table in sections(tables, datasets, classifiers, failed):
         body += [f"<h2>{html.escape(heading)}</h2>", f"<p>{_html_text(text)}</p>", html_table(table)]
+    body.append(f"<p>{html.escape(provenance_text())}</p>")
     return html_page(TITLE, "\n".join(body))
 
 

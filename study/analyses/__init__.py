@@ -26,6 +26,9 @@ class Metric:
     lines, heatmap : whether the study draws it against the latent size, and as a heatmap
     over latent size x training noise.
     versus_pca : a short label to show it in the summary's autoencoder-vs-PCA table, or None.
+    unit_interval : whether it lies in [0, 1] (accuracies, NMI, trustworthiness): its figures
+        then draw at least :data:`study.figures.UNIT_SPAN` of that range, so that neither a small
+        difference looks like a gulf nor a large one like nothing.
     """
 
     column: str
@@ -35,6 +38,7 @@ class Metric:
     lines: bool = True
     heatmap: bool = False
     versus_pca: str = None
+    unit_interval: bool = False
 
 
 @dataclass(frozen=True)

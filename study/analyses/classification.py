@@ -72,7 +72,7 @@ def run(data, source, settings):
 
 def _test_accuracy(classifier, label, heatmap=False):
     return Metric("test_accuracy", label, where=(("classifier", classifier),), heatmap=heatmap,
-                  versus_pca="k-NN acc." if classifier == "knn" else None)
+                  versus_pca="k-NN acc." if classifier == "knn" else None, unit_interval=True)
 
 
 ANALYSIS = Analysis(

@@ -64,15 +64,28 @@ def denoising_figure(tables, dataset, load):
     ae, pca = load(top["representation"]), load(f"pca{int(top['latent_dim'])}")
     other = load(plain["representation"]) if plain is not None and plain["representation"] != top["representation"] else None
     level = len(ae["levels"]) // 2
+    table = tables["denoising"]
+    table = table[table["dataset"] == dataset]
+
+    def psnr(name, kind):
+        """The PSNR of representation `name` on the whole test split at (kind, middle level)."""
+        row = table[(table["representation"] == name) & (table["test_noise_kind"] == kind)
+                    & (table["test_noise_level"] == float(ae["levels"][level]))]
+        return f"PSNR {format_value(float(row['psnr'].iloc[0]), 3)} dB" if len(row) else ""
+
     rows = [("clean", ae["clean"])]
+    pca_name = f"pca{int(top['latent_dim'])}"
     for i, kind in enumerate(ae["kinds"]):
-        rows.append((f"noisy: {kind} {format_value(float(ae['levels'][level]))}", ae["noisy"][i, level]))
-        rows.append((f"AE {top['representation']}", ae["output"][i, level]))
+        rows.append((f"noisy: {kind} {format_value(float(ae['levels'][level]))}\n{psnr('noisy', kind)}",
+                     ae["noisy"][i, level]))
+        rows.append((f"AE {top['representation']}\n{psnr(top['representation'], kind)}", ae["output"][i, level]))
         if other is not None:
-            rows.append((f"AE {plain['representation']}", other["output"][i, level]))
-        rows.append((f"PCA {int(top['latent_dim'])}", pca["output"][i, level]))
+            rows.append((f"AE {plain['representation']}\n{psnr(plain['representation'], kind)}",
+                         other["output"][i, level]))
+        rows.append((f"PCA {int(top['latent_dim'])}\n{psnr(pca_name, kind)}", pca["output"][i, level]))
     return figures.image_rows(rows, ae["image_shape"], f"{dataset}: denoising of test images, best "
-                              "denoising autoencoder vs best plain autoencoder vs PCA")
+                              "denoising autoencoder vs best plain autoencoder vs PCA\n(PSNR of each row: "
+                              "over the whole test split at that noise)")
 
 
 METRICS = {

@@ -93,12 +93,12 @@ ANALYSIS = Analysis(
     baselines=("pixels", "pca"), keys=("preprocessing",),
     metrics={
         "kmeans_accuracy": Metric("accuracy", "k-means accuracy", where=_RAW, heatmap=True,
-                                  versus_pca="k-means acc."),
-        "kmeans_nmi": Metric("nmi", "k-means NMI", where=_RAW),
-        "kmeans_ari": Metric("ari", "k-means ARI", where=_RAW, lines=False),
+                                  versus_pca="k-means acc.", unit_interval=True),
+        "kmeans_nmi": Metric("nmi", "k-means NMI", where=_RAW, unit_interval=True),
+        "kmeans_ari": Metric("ari", "k-means ARI", where=_RAW, lines=False, unit_interval=True),
         "kmeans_whitened_accuracy": Metric("accuracy", "k-means accuracy on whitened codes",
                                            where=(("preprocessing", "whitened"),), heatmap=True,
-                                           versus_pca="whitened k-means acc."),
+                                           versus_pca="whitened k-means acc.", unit_interval=True),
     },
     schema={"n_init": {"type": "integer", "minimum": 1,
                        "description": "k-means++ restarts (k = number of classes), the best "

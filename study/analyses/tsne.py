@@ -111,10 +111,10 @@ def codes2d_figure(tables, dataset, load):
 
 
 METRICS = {
-    "tsne_trustworthiness": Metric("trustworthiness", "t-SNE trustworthiness"),
-    "tsne_knn_accuracy": Metric("knn_accuracy", "k-NN accuracy in the t-SNE map"),
+    "tsne_trustworthiness": Metric("trustworthiness", "t-SNE trustworthiness", unit_interval=True),
+    "tsne_knn_accuracy": Metric("knn_accuracy", "k-NN accuracy in the t-SNE map", unit_interval=True),
     "tsne_kmeans_accuracy": Metric("kmeans_accuracy", "k-means accuracy on the t-SNE map",
-                                   heatmap=True, versus_pca="t-SNE k-means acc."),
+                                   heatmap=True, versus_pca="t-SNE k-means acc.", unit_interval=True),
 }
 
 ANALYSIS = Analysis(

@@ -93,7 +93,15 @@ def test_learning_curves(tmp_path, fake_grid):
                                   "val_loss": 48 / np.arange(1, 6), "seconds": 0.1})
                  for v in ae_variants(fake_grid)}
     fig = learning_curves(histories, "digits: learning curves")
-    assert len(fig.get_axes()) == 4 and fig.get_axes()[0].get_ylabel() == "loss"
+    # One panel per latent size; one line per activation and noise; its final value in the legend.
+    sizes = sorted({v.latent_dim for v in histories})
+    assert [ax.get_title() for ax in fig.get_axes()] == [f"latent {k}" for k in sizes]
+    ax = fig.get_axes()[0]
+    assert ax.get_ylabel() == "validation loss"
+    per_panel = len([v for v in histories if v.latent_dim == sizes[0]])
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert len(ax.get_lines()) == per_panel and len(labels) == len({(v.activation, v.noise) for v in histories})
+    assert all(label.endswith(": 9.6") for label in labels)  # min(48 / epoch), epochs 1-5
     check_png(save(fig, tmp_path, "curves"))
 
 
@@ -101,7 +109,8 @@ def test_variant_order_does_not_matter_for_learning_curves(fake_grid):
     variants = list(reversed(ae_variants(fake_grid)))
     history = pd.DataFrame({"epoch": [1, 2], "train_loss": [2.0, 1.0], "val_loss": [2.0, 1.0]})
     fig = learning_curves({v: history for v in variants}, "t")
-    assert fig.get_axes()[0].get_title() == "latent 2, noise 0"
+    assert fig.get_axes()[0].get_title() == "latent 2"
+    assert fig.get_axes()[0].get_legend().get_texts()[0].get_text().startswith("tanh, noise 0: ")
     assert isinstance(variants[0], AEVariant)
 
 

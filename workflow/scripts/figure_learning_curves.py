@@ -10,5 +10,5 @@ with log_to(snakemake.log[0]):
     histories = {AEVariant.parse(name): pd.read_csv(path)
                  for name, path in zip(snakemake.params.variants, snakemake.input)}
     dataset = snakemake.wildcards.dataset
-    save_figure(learning_curves(histories, f"{dataset}: autoencoder learning curves (BCE loss; "
-                                "solid validation, dashed train)"), snakemake.output[0])
+    save_figure(learning_curves(histories, f"{dataset}: autoencoder learning curves "
+                                "(validation BCE per image)"), snakemake.output[0])
