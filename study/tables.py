@@ -159,6 +159,12 @@ def best_per_latent_dim(values, higher_is_better, method="autoencoder"):
     return chosen
 
 
+def value_of_representation(values, name):
+    """The value of representation `name` in `values`, or NaN."""
+    rows = values[values["representation"] == name]
+    return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+
+
 def value_of(values, method, latent_dim=None):
     """The value of the one representation of `method` (and `latent_dim`) in `values`, or NaN."""
     rows = values[values["method"] == method]

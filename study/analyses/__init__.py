@@ -49,11 +49,13 @@ class Figure:
         its table, ``load(name)`` gives the arrays the analysis saved for representation `name`.
     caption : the report's caption (reStructuredText).
     applies : ``config -> bool``, whether the study draws it (e.g. only with a latent size 2).
+    tables : the other analyses whose tables it reads besides its own's (``tables`` has them).
     """
 
     draw: Callable
     caption: str
     applies: Callable = lambda config: True
+    tables: tuple = ()
 
 
 @dataclass

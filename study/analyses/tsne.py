@@ -24,7 +24,8 @@ from study import figures
 from study.analyses import Analysis, Figure, Metric, analysis_settings
 from study.analyses.kmeans import kmeans_labels
 from study.metrics import clustering_accuracy
-from study.tables import best_per_latent_dim, format_value, metric_values, value_of
+from study.analyses.reconstruction import chosen_on_validation
+from study.tables import format_value, metric_values, value_of, value_of_representation
 
 
 def subset_indices(n, size, seed):
@@ -79,23 +80,24 @@ def run(data, source, settings):
 
 
 def tsne_figure(tables, dataset, load):
-    """t-SNE maps of the test subset: the best autoencoder of each latent size (highest k-means
-    accuracy on its map), PCA of each size, and raw pixels."""
+    """t-SNE maps of the test subset: the autoencoder of each latent size with the lowest
+    validation loss (chosen without looking at the k-means accuracy its title prints), PCA of
+    each size, and raw pixels."""
     values = metric_values(tables["tsne"], METRICS["tsne_kmeans_accuracy"])
     values = values[values["dataset"] == dataset]
-    chosen = best_per_latent_dim(values, higher_is_better=True)
+    chosen = chosen_on_validation(tables, dataset)
 
     def panel(label, name, score):
         arrays = load(name)
         return f"{label}\nk-means acc. {format_value(score, 3)}", arrays["map"], arrays["y"]
 
     # First row: the autoencoders, then raw pixels; second row: PCA under each autoencoder.
-    panels = [panel(row["representation"], row["representation"], row["value"]) for row in chosen.values()]
+    panels = [panel(name, name, value_of_representation(values, name)) for name in chosen.values()]
     panels.append(panel("raw pixels", "pixels", value_of(values, "pixels")))
     panels += [panel(f"PCA {k}", f"pca{k}", value_of(values, "pca", k)) for k in chosen]
     return figures.scatter_maps(panels, f"{dataset}: t-SNE maps of {len(panels[0][2])} test images "
-                                "coloured by label; top: best autoencoder of each latent size, "
-                                "bottom: PCA of that size", n_cols=len(chosen) + 1)
+                                "coloured by label; top: the autoencoder of each latent size with "
+                                "the lowest validation loss, bottom: PCA of that size", n_cols=len(chosen) + 1)
 
 
 def codes2d_figure(tables, dataset, load):
@@ -124,11 +126,11 @@ ANALYSIS = Analysis(
     baselines=("pixels", "pca"),
     metrics=METRICS,
     figures={
-        "tsne": Figure(tsne_figure, """\
+        "tsne": Figure(tsne_figure, tables=("reconstruction",), caption="""\
 t-SNE maps of a seeded subset of the test images (the same images in every panel), one colour per
-digit. Top row: for each latent size, the autoencoder whose map k-means clusters best (the k-means
-accuracy on the map is in each title), then the map of the raw pixels; bottom row: PCA codes of the
-same size. Well separated, single-coloured islands mean the codes keep the classes apart without
+digit. Top row: for each latent size, the autoencoder with the lowest validation loss (chosen without
+looking at the k-means accuracy on the map that each title prints), then the map of the raw pixels;
+bottom row: PCA codes of the same size. Well separated, single-coloured islands mean the codes keep the classes apart without
 ever seeing a label."""),
         "codes2d": Figure(codes2d_figure, """\
 The 2-dimensional codes themselves, no t-SNE: every autoencoder with a latent size of 2 and PCA with

@@ -198,7 +198,7 @@ rule metric_figure:
 
 rule analysis_figure:
     input:
-        table=lambda wildcards: f"{R}/tables/{FIGURES[wildcards.figure][0].name}.csv",
+        tables=lambda wildcards: [f"{R}/tables/{name}.csv" for name in figure_tables(wildcards.figure)],
         arrays=lambda wildcards: documents(FIGURES[wildcards.figure][0].name, wildcards.dataset, "npz"),
     output:
         report(
@@ -214,6 +214,7 @@ rule analysis_figure:
         figure="|".join(FIGURES) or "(?!)",
     params:
         analysis=lambda wildcards: FIGURES[wildcards.figure][0].name,
+        tables=lambda wildcards: figure_tables(wildcards.figure),
         names=lambda wildcards: representations(FIGURES[wildcards.figure][0].name, wildcards.dataset),
         caption=lambda wildcards: FIGURES[wildcards.figure][1].caption,
     conda:

@@ -156,6 +156,12 @@ LINE_METRICS = [name for name, (_, metric) in METRICS.items() if metric.lines]
 HEATMAP_METRICS = [name for name, (_, metric) in METRICS.items() if metric.heatmap]
 
 
+def figure_tables(figure):
+    """The tables an analysis' figure reads: its analysis' own, then those it declares."""
+    analysis, declared = FIGURES[figure]
+    return [analysis.name, *declared.tables]
+
+
 def metric_labels(suffix):
     """The report labels of a metric's figure (a function of its wildcards)."""
     return lambda wildcards: {

@@ -1,5 +1,6 @@
-"""Rule analysis_figure: a figure an analysis declares (study.analyses), from its table and the
-arrays it saved for each representation -> results/figures/{dataset}_{figure}.png."""
+"""Rule analysis_figure: a figure an analysis declares (study.analyses), from its table (and the
+others it declares) and the arrays it saved for each representation ->
+results/figures/{dataset}_{figure}.png."""
 from pathlib import Path
 
 from study.analyses import ANALYSES
@@ -13,7 +14,7 @@ with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])
     analysis = ANALYSES[snakemake.params.analysis]
     paths = dict(zip(snakemake.params.names, snakemake.input.arrays))
-    tables = {analysis.name: read_table(snakemake.input.table)}
+    tables = {name: read_table(path) for name, path in zip(snakemake.params.tables, snakemake.input.tables)}
     figure = analysis.figures[snakemake.wildcards.figure].draw(
         tables, snakemake.wildcards.dataset, lambda name: read_npz(paths[name]))
     save_figure(figure, snakemake.output[0])
