@@ -51,21 +51,28 @@ def matmul_gflops(n=1024, seconds=1.0):
     return 2 * n**3 / best / 1e9
 
 
-def train_rate(seconds, loss_name):
-    """Samples/s of ``diy.fit`` on the reference model: median over ~1 s epochs after a warm-up."""
+def fit_rate(model, loss, X, seconds, batch):
+    """Samples/s of ``diy.fit`` of `model` with Adam on `X`: median over ~1 s epochs after a
+    warm-up, checking that nothing turned float64 on the way (shared with the conv benchmark)."""
     rng = np.random.default_rng(0)
-    output_activation, make_loss = LOSSES[loss_name]
-    model = diy.AutoEncoder.build(SIZES, "tanh", output_activation, rng=rng, dtype=np.float32)
-    loss, optimizer = make_loss(), diy.Adam(model, lr=1e-3)
-    X = rng.random((BATCH * 40, SIZES[0]), dtype=np.float32)
-    diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH, rng=rng)  # warm-up
-    epochs = max(3, round(seconds / diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH,
+    optimizer = diy.Adam(model, lr=1e-3)
+    diy.fit(model, loss, optimizer, X, epochs=1, batch_size=batch, rng=rng)  # warm-up
+    epochs = max(3, round(seconds / diy.fit(model, loss, optimizer, X, epochs=1, batch_size=batch,
                                                 rng=rng)["seconds"][0]))
-    history = diy.fit(model, loss, optimizer, X, epochs=epochs, batch_size=BATCH, rng=rng)
+    history = diy.fit(model, loss, optimizer, X, epochs=epochs, batch_size=batch, rng=rng)
     dtypes = {p.dtype for _, p, _ in model.parameters()}
     dtypes |= {b.dtype for buffers in optimizer.state.values() for b in buffers}
     assert dtypes == {np.dtype(np.float32)}, f"float64 crept in: {dtypes}"
     return len(X) / float(np.median(history["seconds"])), epochs
+
+
+def train_rate(seconds, loss_name):
+    """Samples/s of ``diy.fit`` on the reference model."""
+    rng = np.random.default_rng(0)
+    output_activation, make_loss = LOSSES[loss_name]
+    model = diy.AutoEncoder.build(SIZES, "tanh", output_activation, rng=rng, dtype=np.float32)
+    X = rng.random((BATCH * 40, SIZES[0]), dtype=np.float32)
+    return fit_rate(model, make_loss(), X, seconds, BATCH)
 
 
 def main():

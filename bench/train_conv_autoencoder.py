@@ -35,6 +35,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import diy
+from train_autoencoder import fit_rate
 
 BATCH, SIDE, LATENT = 128, 28, 32
 
@@ -102,19 +103,11 @@ def matmul_gflops(n=1024, seconds=1.0):
 
 
 def train_rate(seconds):
-    """Samples/s of ``diy.fit`` on the model: median over ~1 s epochs after a warm-up."""
+    """Samples/s of ``diy.fit`` on the model (bench/train_autoencoder.py's measure)."""
     rng = np.random.default_rng(0)
     model = build(rng)
-    loss, optimizer = diy.BCEWithLogitsLoss(), diy.Adam(model, lr=1e-3)
     X = rng.random((BATCH * 40, SIDE, SIDE, 1), dtype=np.float32)
-    diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH, rng=rng)  # warm-up
-    epochs = max(3, round(seconds / diy.fit(model, loss, optimizer, X, epochs=1, batch_size=BATCH,
-                                                rng=rng)["seconds"][0]))
-    history = diy.fit(model, loss, optimizer, X, epochs=epochs, batch_size=BATCH, rng=rng)
-    dtypes = {p.dtype for _, p, _ in model.parameters()}
-    dtypes |= {b.dtype for buffers in optimizer.state.values() for b in buffers}
-    assert dtypes == {np.dtype(np.float32)}, f"float64 crept in: {dtypes}"
-    return len(X) / float(np.median(history["seconds"])), epochs
+    return fit_rate(model, diy.BCEWithLogitsLoss(), X, seconds, BATCH)
 
 
 def main():

@@ -48,10 +48,10 @@ def _snakemake(line, workdir, config):
         name, value = words.pop(0).split("=", 1)
         environment[name] = value
     assert words[0] == "snakemake", line
-    arguments = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir)]
-    if config is not None:
-        arguments += ["--configfile", str(config)]
-    return arguments + words[1:], environment
+    arguments = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(workdir),
+                 *words[1:]]
+    # Last: --configfile takes every word that follows it (the README's own --config still wins).
+    return arguments + (["--configfile", str(config)] if config is not None else []), environment
 
 
 @pytest.mark.slow

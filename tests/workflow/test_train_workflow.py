@@ -105,7 +105,8 @@ def check_classifier(directory, data):
     model = load(directory / "model.npz")
     metrics = json.loads((directory / "metrics.json").read_text())
     assert set(metrics) == {"test_accuracy", "val_accuracy", "confusion_matrix", "classes",
-                            "epochs_trained", "seconds"}
+                            "epochs_trained", "seconds", "provenance"}
+    assert metrics["provenance"]["versions"]["numpy"] == np.__version__
     assert metrics["test_accuracy"] == model.score(data["X_test"], data["y_test"])
     assert np.sum(metrics["confusion_matrix"]) == len(data["y_test"])
     history = read_history(directory / "history.csv")

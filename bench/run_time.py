@@ -1,0 +1,59 @@
+"""Where a finished run's time went, from the benchmark files its jobs wrote.
+
+Every job of the workflow writes ``{results}/benchmarks/{dataset}/{stage}/{name}.tsv``
+(Snakemake's ``benchmark:``: wall seconds, CPU seconds, peak memory). This prints, per rule
+kind and dataset, the number of jobs, their job-minutes (wall time summed over jobs), their
+CPU-minutes and the largest peak memory, and the whole run's span from the first job's start
+to the last job's end (from the benchmark files' modification times: a file is written when
+its job ends, and its job started ``s`` seconds earlier).
+
+    python bench/run_time.py results            # the default study
+    python bench/run_time.py results/quick      # a study config's results directory
+"""
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+
+def read_benchmarks(results):
+    """One row per job: dataset, stage (repr, clf, or the analysis), name, seconds, cpu, MB, end."""
+    records = []
+    for path in sorted(Path(results, "benchmarks").glob("*/*/*.tsv")):
+        row = pd.read_csv(path, sep="\t").iloc[-1]
+        dataset, stage = path.parts[-3], path.parts[-2]
+        kind = ("pca" if path.stem.startswith("pca") else "pixels" if path.stem == "pixels"
+                else "autoencoder") if stage == "repr" else stage
+        records.append({"dataset": dataset, "stage": kind, "name": path.stem, "seconds": row["s"],
+                        "cpu_seconds": row["cpu_time"], "max_rss_mb": row["max_rss"],
+                        "end": path.stat().st_mtime})
+    return pd.DataFrame.from_records(records)
+
+
+def summary(jobs):
+    """Per (stage, dataset): jobs, job-minutes, CPU-minutes, peak memory (MB); and a total row."""
+    table = (jobs.groupby(["stage", "dataset"])
+             .agg(jobs=("name", "size"), job_minutes=("seconds", "sum"),
+                  cpu_minutes=("cpu_seconds", "sum"), peak_mb=("max_rss_mb", "max"))
+             .reset_index())
+    table[["job_minutes", "cpu_minutes"]] /= 60
+    total = {"stage": "total", "dataset": "", "jobs": len(jobs), "job_minutes": jobs["seconds"].sum() / 60,
+             "cpu_minutes": jobs["cpu_seconds"].sum() / 60, "peak_mb": jobs["max_rss_mb"].max()}
+    return pd.concat([table.sort_values("job_minutes", ascending=False), pd.DataFrame([total])])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", nargs="?", default="results", help="a study's results directory")
+    args = parser.parse_args()
+    jobs = read_benchmarks(args.results)
+    if jobs.empty:
+        raise SystemExit(f"no benchmark files under {args.results}/benchmarks/")
+    print(summary(jobs).to_markdown(index=False, floatfmt=".1f"))
+    span = (jobs["end"].max() - (jobs["end"] - jobs["seconds"]).min()) / 60
+    print(f"\nwall time from the first job's start to the last job's end: {span:.1f} minutes "
+          f"({len(jobs)} jobs with a benchmark file; download, tables and figures have none)")
+
+
+if __name__ == "__main__":
+    main()
