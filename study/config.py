@@ -287,3 +287,35 @@ def _range(schema):
         return f"{'>=' if low[0] == '[' else '>'} {low[1]}"
     return f"{'<=' if high[0] == ']' else '<'} {high[1]}"
 
+
+
+def main(argv=None):
+    """``python -m study.config [STUDY.yaml ...]``: check study configs before any run.
+
+    Snakemake reads a ``--configfile`` itself, and a YAML syntax error there is reported without
+    the file's name or the line; this reads each file as the workflow would (merged over the
+    repository's config.yaml) and names the file, the line, or the key of every problem.
+    """
+    import sys
+    from pathlib import Path
+
+    repository = Path(__file__).resolve().parents[1]
+    defaults = read_yaml(repository / "config.yaml")
+    schema = load_schema(repository / "workflow" / "schemas" / "config.schema.yaml")
+    status = 0
+    for path in (sys.argv[1:] if argv is None else argv) or [repository / "config.yaml"]:
+        try:
+            from study.registry import load_extensions
+
+            study = read_yaml(path)
+            load_extensions(merge(defaults, study or {}).get("extensions", []))
+            validate_config(study, schema, source=str(path), defaults=defaults)
+            print(f"{path}: valid")
+        except (ConfigError, ValueError) as error:
+            print(error, file=sys.stderr)
+            status = 2
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -489,3 +489,16 @@ def test_a_truncated_codes_file_names_its_path(codes_file):
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(ValueError, match=re.escape(f"{path}: not a readable codes file")):
         read_codes(path, data)
+
+
+def test_the_config_checker_names_the_file_and_line_of_a_bad_study_config(tmp_path, capsys):
+    from study.config import main
+
+    bad = tmp_path / "study.yaml"
+    bad.write_text("grid:\n  latent_dim: [2, 8\n  seed: [0]\n")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("training: {lr: .nan}\n")
+    assert main([str(bad), str(wrong)]) == 2
+    errors = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(bad))}, line 3, column \d+: not valid YAML", errors)
+    assert f"{wrong}: training.lr = nan: must be a finite number" in errors
