@@ -30,7 +30,8 @@ from study import figures
 from study.analyses import Analysis, Figure, Metric, analysis_settings
 from study.analyses.reconstruction import examples
 from study.representations import reconstruct
-from study.tables import best_per_latent_dim, format_value, metric_values, value_of
+from study.analyses.reconstruction import chosen_on_validation
+from study.tables import format_value, metric_values, value_of, value_of_representation
 
 MASKS = ("lower_half", "square")
 
@@ -85,19 +86,18 @@ def run(data, source, settings):
 
 
 def inpainting_figure(tables, dataset, load):
-    """For each mask: the masked test images, then their filling by the best autoencoder of each
-    latent size (highest PSNR on the hidden pixels, mean over masks), by PCA of that size and by
-    the mean training image."""
+    """For each mask: the masked test images, then their filling by the autoencoder of each
+    latent size with the lowest validation loss (chosen without looking at the PSNR it prints),
+    by PCA of that size and by the mean training image."""
     values = metric_values(tables["inpainting"], METRICS["inpainting_psnr"])
     values = values[values["dataset"] == dataset]
-    chosen = best_per_latent_dim(values, higher_is_better=True)
     mean = load("mean")
     rows = [("clean", mean["clean"])]
     for i, kind in enumerate(mean["masks"]):
         rows.append((f"masked: {kind}", mean["masked"][i]))
-        for latent_dim, row in chosen.items():
-            rows.append((f"AE {row['representation']}\nPSNR {format_value(row['value'], 3)}",
-                         load(row["representation"])["output"][i]))
+        for latent_dim, name in chosen_on_validation(tables, dataset).items():
+            rows.append((f"AE {name}\nPSNR {format_value(value_of_representation(values, name), 3)}",
+                         load(name)["output"][i]))
             rows.append((f"PCA {latent_dim}\nPSNR {format_value(value_of(values, 'pca', latent_dim), 3)}",
                          load(f"pca{latent_dim}")["output"][i]))
         rows.append((f"mean image\nPSNR {format_value(value_of(values, 'mean'), 3)}", mean["output"][i]))
@@ -118,10 +118,11 @@ ANALYSIS = Analysis(
     settings=lambda config: analysis_settings(config, "inpainting",
                                               n_examples=config["analysis"]["examples"]),
     baselines=("pca", "mean"), keys=("mask",), metrics=METRICS,
-    figures={"inpainting": Figure(inpainting_figure, """\
+    figures={"inpainting": Figure(inpainting_figure, tables=("reconstruction",), caption="""\
 Inpainting: for each mask (the lower half of the image, a square covering a quarter of it), the test
-images with the hidden pixels set to 0, then the hidden pixels filled by the best autoencoder of each
-latent size, by PCA of that size and by the mean training image. The visible pixels are the input's;
+images with the hidden pixels set to 0, then the hidden pixels filled by the autoencoder of each
+latent size with the lowest validation loss (chosen without looking at the PSNR printed beside it),
+by PCA of that size and by the mean training image. The visible pixels are the input's;
 only the hidden ones are the model's guess.""")},
     schema={"masks": {"type": "array", "minItems": 1, "uniqueItems": True,
                        "items": {"type": "string", "enum": list(MASKS)},
