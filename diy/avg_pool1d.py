@@ -1,7 +1,7 @@
 """1-D (temporal) average pooling of sequences."""
 import numpy as np
 
-from .im2col import check_input, col2im, windows
+from .im2col import check_input, col2im, window_1d, windows
 from .module import Module
 
 
@@ -24,10 +24,7 @@ class AvgPool1D(Module):
 
     def __init__(self, k_size, stride=None):
         super().__init__()
-        self.k_size = int(k_size)
-        self.stride = self.k_size if stride is None else int(stride)
-        if self.k_size < 1 or self.stride < 1:
-            raise ValueError(f"AvgPool1D: k_size and stride must be >= 1, got {k_size}, {stride}")
+        self.k_size, self.stride = window_1d(k_size, stride, "AvgPool1D")
 
     def forward(self, X):
         check_input(self, X, ("length",), None, kernel=(self.k_size,))

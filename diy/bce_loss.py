@@ -19,7 +19,7 @@ class BCELoss(Loss):
     """
 
     def forward(self, y, yhat):
-        y, yhat = self._check(y, yhat)
+        y, yhat = self.same_shape(y, yhat)
         with np.errstate(divide="ignore"):
             log_p = np.log(yhat)
             log_q = np.subtract(1, yhat)
@@ -35,7 +35,7 @@ class BCELoss(Loss):
         return -log_p.reshape(len(yhat), -1).sum(axis=1)
 
     def backward(self, y, yhat):
-        y, yhat = self._check(y, yhat)
+        y, yhat = self.same_shape(y, yhat)
         denominator = np.subtract(1, yhat)
         denominator *= yhat
         np.copyto(denominator, 1e-12, where=denominator < 1e-12)
@@ -43,9 +43,3 @@ class BCELoss(Loss):
         grad = np.subtract(yhat, y, dtype=yhat.dtype)
         grad /= denominator
         return grad
-
-    def _check(self, y, yhat):
-        y, yhat = np.asarray(y), np.asarray(yhat)
-        if y.shape != yhat.shape:
-            raise ValueError(f"{self!r}: y has shape {y.shape} but yhat has shape {yhat.shape}")
-        return y, yhat

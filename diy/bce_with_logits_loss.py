@@ -21,7 +21,7 @@ class BCEWithLogitsLoss(Loss):
     """
 
     def forward(self, y, yhat):
-        y, z = self._check(y, yhat)
+        y, z = self.same_shape(y, yhat)
         y, z = y.reshape(len(z), -1), z.reshape(len(z), -1)
         # max(z, 0) = (z + |z|) / 2 turns the summand into
         # log1p(exp(-|z|)) + |z| / 2 + z (1/2 - y): three row sums (einsum, a third
@@ -35,7 +35,7 @@ class BCEWithLogitsLoss(Loss):
         return np.einsum("ij->i", t) + half_abs + np.einsum("ij,ij->i", z, weight)
 
     def backward(self, y, yhat):
-        y, z = self._check(y, yhat)
+        y, z = self.same_shape(y, yhat)
         # sigmoid(z) = (1 + tanh(z / 2)) / 2: tanh never overflows, and float32 tanh
         # costs half an exp (NumPy 2.4, AVX-512), two thirds of 1 / (1 + exp(-z)) in
         # all. Its tail rounds to 0 below z = -17 (float32), which moves
@@ -47,9 +47,3 @@ class BCEWithLogitsLoss(Loss):
         np.subtract(grad, y, out=grad, dtype=grad.dtype)
         grad *= 1 / len(grad)
         return grad
-
-    def _check(self, y, yhat):
-        y, yhat = np.asarray(y), np.asarray(yhat)
-        if y.shape != yhat.shape:
-            raise ValueError(f"{self!r}: y has shape {y.shape} but yhat has shape {yhat.shape}")
-        return y, yhat

@@ -53,8 +53,7 @@ class ClusteringLayer(Module):
             mu = np.array(centroids, dtype=dtype)
             if mu.shape != shape:
                 raise ValueError(f"ClusteringLayer: centroids of shape {mu.shape}, expected {shape}")
-        self._parameters["mu"] = mu
-        self._gradient["mu"] = np.zeros_like(mu)
+        self.register_parameter("mu", mu)
 
     @property
     def d_in(self):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .im2col import (
-    add_bias, check_init, check_input, col2im, column_sums, im2col, init_weight, scratch,
+    add_bias, check_init, check_input, col2im, column_sums, im2col, init_weight, scratch, window_1d,
 )
 from .module import Module
 from .random import as_generator
@@ -44,16 +44,12 @@ class Conv1D(Module):
                  init="xavier"):
         super().__init__()
         check_init(init, "Conv1D")
-        self.k_size, self.chan_in, self.chan_out = int(k_size), int(chan_in), int(chan_out)
-        self.stride, self.init = int(stride), init
-        if self.k_size < 1 or self.stride < 1:
-            raise ValueError(f"Conv1D: k_size and stride must be >= 1, got {k_size}, {stride}")
+        self.k_size, self.stride = window_1d(k_size, stride, "Conv1D")
+        self.chan_in, self.chan_out, self.init = int(chan_in), int(chan_out), init
         W = init_weight(init, (self.k_size, self.chan_in, self.chan_out), self.k_size * self.chan_in,
                         self.k_size * self.chan_out, as_generator(rng), dtype)
-        self._parameters["W"] = W
-        self._gradient["W"] = np.zeros_like(W)
-        self._parameters["b"] = np.zeros(self.chan_out, dtype=dtype)
-        self._gradient["b"] = np.zeros(self.chan_out, dtype=dtype)
+        self.register_parameter("W", W)
+        self.register_parameter("b", np.zeros(self.chan_out, dtype=dtype))
         self._cols = None
 
     def forward(self, X):

@@ -54,10 +54,8 @@ class Conv2D(Module):
         k = self.kernel[0] * self.kernel[1]
         W = init_weight(init, self.kernel + (self.chan_in, self.chan_out), k * self.chan_in,
                         k * self.chan_out, as_generator(rng), dtype)
-        self._parameters["W"] = W
-        self._gradient["W"] = np.zeros_like(W)
-        self._parameters["b"] = np.zeros(self.chan_out, dtype=dtype)
-        self._gradient["b"] = np.zeros(self.chan_out, dtype=dtype)
+        self.register_parameter("W", W)
+        self.register_parameter("b", np.zeros(self.chan_out, dtype=dtype))
         self._cols = None
 
     def forward(self, X):

@@ -70,10 +70,8 @@ class ConvTranspose2D(Module):
         W = init_weight(init, self.kernel + (self.chan_out, self.chan_in),
                         max(self.chan_in, k * self.chan_in / s), k * self.chan_out,
                         as_generator(rng), dtype)
-        self._parameters["W"] = W
-        self._gradient["W"] = np.zeros_like(W)
-        self._parameters["b"] = np.zeros(self.chan_out, dtype=dtype)
-        self._gradient["b"] = np.zeros(self.chan_out, dtype=dtype)
+        self.register_parameter("W", W)
+        self.register_parameter("b", np.zeros(self.chan_out, dtype=dtype))
 
     def output_shape(self, input_shape):
         """(batch, H_out, W_out, chan_out) for an input of ``input_shape``."""

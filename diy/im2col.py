@@ -29,6 +29,16 @@ def pair(value, name, owner):
     return int(items[0]), int(items[1])
 
 
+def window_1d(k_size, stride, owner):
+    """``(k_size, stride)`` of a 1-D window as ints, stride None meaning ``k_size``; ValueError
+    naming `owner` unless both are >= 1."""
+    k_size = int(k_size)
+    step = k_size if stride is None else int(stride)
+    if k_size < 1 or step < 1:
+        raise ValueError(f"{owner}: k_size and stride must be >= 1, got {k_size}, {stride}")
+    return k_size, step
+
+
 def check_init(init, owner):
     """Raise a ValueError naming ``owner`` unless ``init`` is a key of INITIALISERS."""
     if init not in INITIALISERS:

@@ -35,11 +35,9 @@ class Linear(Module):
             raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(INITIALISERS)}")
         self.d_in, self.d_out, self.init, self.bias = int(d_in), int(d_out), init, bias
         W = INITIALISERS[init](self.d_in, self.d_out, as_generator(rng), dtype)
-        self._parameters["W"] = W
-        self._gradient["W"] = np.zeros_like(W)
+        self.register_parameter("W", W)
         if bias:
-            self._parameters["b"] = np.zeros(self.d_out, dtype=dtype)
-            self._gradient["b"] = np.zeros(self.d_out, dtype=dtype)
+            self.register_parameter("b", np.zeros(self.d_out, dtype=dtype))
 
     def forward(self, X):
         W = self._parameters["W"]

@@ -1,4 +1,5 @@
 """The `Loss` base class."""
+import numpy as np
 
 
 class Loss:
@@ -15,6 +16,13 @@ class Loss:
     def backward(self, y, yhat):
         """(batch, ...), (batch, ...) -> (batch, ...): gradient of the batch mean."""
         raise NotImplementedError
+
+    def same_shape(self, y, yhat):
+        """``(y, yhat)`` as arrays; ValueError naming the loss unless their shapes agree."""
+        y, yhat = np.asarray(y), np.asarray(yhat)
+        if y.shape != yhat.shape:
+            raise ValueError(f"{self!r}: y has shape {y.shape} but yhat has shape {yhat.shape}")
+        return y, yhat
 
     def __call__(self, y, yhat):
         return self.forward(y, yhat)

@@ -1,5 +1,5 @@
 """1-D (temporal) max pooling of sequences."""
-from .im2col import check_input
+from .im2col import check_input, window_1d
 from .max_pool2d import max_pool, max_unpool
 from .module import Module
 
@@ -24,10 +24,7 @@ class MaxPool1D(Module):
 
     def __init__(self, k_size, stride=None):
         super().__init__()
-        self.k_size = int(k_size)
-        self.stride = self.k_size if stride is None else int(stride)
-        if self.k_size < 1 or self.stride < 1:
-            raise ValueError(f"MaxPool1D: k_size and stride must be >= 1, got {k_size}, {stride}")
+        self.k_size, self.stride = window_1d(k_size, stride, "MaxPool1D")
         self._argmax = None
 
     def forward(self, X):

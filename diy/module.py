@@ -51,6 +51,11 @@ class Module:
         self._gradient = {}
         self.training = True
 
+    def register_parameter(self, name, array):
+        """Make `array` the learnable parameter `name`, with a zero gradient buffer beside it."""
+        self._parameters[name] = array
+        self._gradient[name] = np.zeros_like(array)
+
     # -- the three methods a layer writes ------------------------------------
     def forward(self, X):
         """(batch, ...) -> (batch, ...). Caches what backward needs."""

@@ -21,7 +21,5 @@ class MSELoss(Loss):
         return grad
 
     def _difference(self, y, yhat):
-        y, yhat = np.asarray(y), np.asarray(yhat)
-        if y.shape != yhat.shape:
-            raise ValueError(f"{self!r}: y has shape {y.shape} but yhat has shape {yhat.shape}")
+        y, yhat = self.same_shape(y, yhat)
         return np.subtract(yhat, y, dtype=yhat.dtype)

@@ -32,9 +32,7 @@ class TiedLinear(Module):
         self.source, self.bias = source, bias
         self.d_in, self.d_out = source.d_out, source.d_in
         if bias:
-            dtype = source._parameters["W"].dtype
-            self._parameters["b"] = np.zeros(self.d_out, dtype=dtype)
-            self._gradient["b"] = np.zeros(self.d_out, dtype=dtype)
+            self.register_parameter("b", np.zeros(self.d_out, dtype=source._parameters["W"].dtype))
 
     def forward(self, X):
         W = self.source._parameters["W"]
