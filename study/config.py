@@ -55,6 +55,7 @@ def load_schema(path):
     properties = schema["properties"]
     schema["$defs"]["dataset"]["enum"] = list(DATASETS)
     properties["grid"]["properties"]["family"]["items"]["enum"] = list(FAMILIES)
+    properties["analyses"]["items"]["enum"] = list(ANALYSES)
     for key, registry in (("data", DATASETS), ("families", FAMILIES), ("analysis", ANALYSES)):
         properties[key].setdefault("properties", {}).update(
             {name: _section(entry.schema) for name, entry in registry.items()})

@@ -160,7 +160,7 @@ def test_choices_are_the_noise_functions_and_registries(schema):
     ({"analysis": {"denoising": {"kinds": ["poisson"]}}},
      "config: analysis.denoising.kinds[0] = 'poisson': must be one of gaussian, masking, salt_and_pepper"),
     ({"extensions": ["my-module"]}, "config: extensions[0] = 'my-module': "),
-    ({"gird": {}}, "config: gird: unknown key (allowed: datasets, results, extensions, grid, noise_type, "),
+    ({"gird": {}}, "config: gird: unknown key (allowed: datasets, analyses, results, extensions, grid, "),
     ({"grid": {"latentdim": [2]}}, "config: grid.latentdim: unknown key (allowed: family, latent_dim, "),
     ({"data": {"cifar": {}}}, "config: data.cifar: unknown key (allowed: digits, mnist)"),
 ])

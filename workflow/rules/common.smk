@@ -5,7 +5,7 @@
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 
-from study.analyses import ANALYSES
+from study.analyses import ANALYSES as REGISTERED_ANALYSES
 from study.config import load_schema, merge, read_yaml, validate_config
 from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
@@ -40,6 +40,8 @@ if _differences:
                    "numbers may differ from the README's (pip install -r requirements.lock)")
 
 DATASETS = config["datasets"]
+# The analyses this study runs, in the config's order.
+ANALYSES = {name: REGISTERED_ANALYSES[name] for name in config["analyses"]}
 # Where this study's results, logs and benchmarks go: a study config sets its own.
 R = config["results"]
 # Variants whose training failed in an earlier run (study.failures): {dataset: {variant: why}}.
@@ -150,7 +152,7 @@ FIGURES = {
     name: (analysis, figure)
     for analysis in ANALYSES.values()
     for name, figure in analysis.figures.items()
-    if figure.applies(config)
+    if figure.applies(config) and set(figure.tables) <= set(ANALYSES)
 }
 LINE_METRICS = [name for name, (_, metric) in METRICS.items() if metric.lines]
 HEATMAP_METRICS = [name for name, (_, metric) in METRICS.items() if metric.heatmap]
