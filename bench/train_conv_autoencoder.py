@@ -1,27 +1,32 @@
-"""Training speed of a small convolutional autoencoder, against the GEMM-bound limit of its own GEMMs.
+"""Training speed of the study's default convolutional autoencoder, against the GEMM-bound limit of its own GEMMs.
 
-Trains, on seeded random 28x28x1 images (MNIST-sized) through ``diy.fit`` (shuffling and
-batch copies included), with Adam, batch 128, float32::
+Builds the conv family's autoencoder (study/families/conv.py) with config.yaml's
+``families.conv`` settings for MNIST, at latent size 32 with ReLU, and trains it on seeded
+random 28x28 images, flat as the study gives them (MNIST-sized), through ``diy.fit``
+(shuffling and batch copies included), with Adam, batch 128, float32. With the default
+channels [32, 64]::
 
-    encoder  Conv2D(1, 16, 3, s2, p1) ReLU  Conv2D(16, 32, 3, s2, p1) ReLU  Flatten  Linear(1568, 32)
-    decoder  Linear(32, 1568) ReLU  Reshape(7, 7, 32)  ConvTranspose2D(32, 16, 3, s2, p1, op1) ReLU
-             ConvTranspose2D(16, 1, 3, s2, p1, op1) -> logits, BCEWithLogitsLoss (sigmoid + BCE)
+    encoder  Reshape(28, 28, 1)  Conv2D(1, 32, 3, s2, p1) ReLU  Conv2D(32, 64, 3, s2, p1) ReLU
+             Flatten  Linear(3136, 32)
+    decoder  Linear(32, 3136) ReLU  Reshape(7, 7, 64)  ConvTranspose2D(64, 32, 3, s2, p1, op1) ReLU
+             ConvTranspose2D(32, 1, 3, s2, p1, op1)  Flatten -> logits, BCEWithLogitsLoss (sigmoid + BCE)
 
 and prints samples/s. Every convolution is one GEMM per pass (im2col), so a training
 step is a list of GEMMs plus the rest (im2col/col2im copies, activations, loss, Adam).
-The script lists the GEMMs a step runs (forward; dL/dW; dL/dX except for the first
-layer, which diy skips), times each one alone on float32 operands of the same shapes
-and layouts (best of repeated runs), and derives::
+The script lists the GEMMs a step runs (forward; dL/dW; dL/dX except for the first layer
+with parameters, whose input delta diy's Sequential never computes during training), times
+each one alone on float32 operands of the same shapes and layouts (best of repeated runs),
+and derives::
 
     FLOPs per sample = sum of 2 x MACs of those GEMMs / batch
     limit (samples/s) = batch / sum of the GEMMs' times    (only the GEMMs, at their own rates)
     fraction          = measured samples/s / limit
 
-for each BLAS thread count asked for. Thin GEMMs (an inner or outer size of 9 or 16) run
-below a square matmul's rate, so the limit uses their own measured rates; the rate of a
-float32 1024x1024 matmul and the fraction of the limit it would give are printed for
-scale. The GEMMs are timed before and after training and the faster is kept, so a busy
-machine lowers the fraction rather than flattering it.
+for each BLAS thread count asked for. Thin GEMMs (an inner or outer size of 9, in the
+one-channel layers) run below a square matmul's rate, so the limit uses their own measured
+rates; the rate of a float32 1024x1024 matmul and the fraction of the limit it would give
+are printed for scale. The GEMMs are timed before and after training and the faster is
+kept, so a busy machine lowers the fraction rather than flattering it.
 
     python bench/train_conv_autoencoder.py [--seconds 5] [--threads 1 2] [--profile]
 """
@@ -30,52 +35,56 @@ import cProfile
 import math
 import pstats
 import time
+from pathlib import Path
 
 import numpy as np
+import yaml
 from threadpoolctl import threadpool_limits
 
 import diy
+from study.families.conv import build as build_conv
+from study.settings import dataset_settings
+from study.variants import AEVariant
 from train_autoencoder import fit_rate
 
 BATCH, SIDE, LATENT = 128, 28, 32
+CONFIG = Path(__file__).resolve().parents[1] / "config.yaml"
+
+
+def settings():
+    """config.yaml's ``families.conv`` for MNIST."""
+    with open(CONFIG) as f:
+        return dataset_settings(yaml.safe_load(f)["families"]["conv"], "mnist")
 
 
 def build(rng):
-    encoder = diy.Sequential(
-        diy.Conv2D(1, 16, 3, stride=2, padding=1, rng=rng, init="he"), diy.ReLU(),
-        diy.Conv2D(16, 32, 3, stride=2, padding=1, rng=rng, init="he"), diy.ReLU(),
-        diy.Flatten(), diy.Linear(32 * 7 * 7, LATENT, rng=rng),
-    )
-    decoder = diy.Sequential(
-        diy.Linear(LATENT, 32 * 7 * 7, rng=rng, init="he"), diy.ReLU(), diy.Reshape((7, 7, 32)),
-        diy.ConvTranspose2D(32, 16, 3, stride=2, padding=1, output_padding=1, rng=rng, init="he"),
-        diy.ReLU(),
-        diy.ConvTranspose2D(16, 1, 3, stride=2, padding=1, output_padding=1, rng=rng),
-    )
-    return diy.AutoEncoder(encoder, decoder)
+    """The conv family's autoencoder of MNIST at latent size 32 with ReLU."""
+    return build_conv((SIDE, SIDE), AEVariant("conv", LATENT, "relu", 0.0, 0), settings(), rng, np.float32)
 
 
 def gemms(model, batch):
     """The GEMMs of one training step, as ``(m, k, n, a_transposed, b_transposed)`` for
     ``(m, k) @ (k, n)``: the layouts diy passes to BLAS (a transposed operand is a view)."""
-    shape, found = (batch, SIDE, SIDE, 1), []
-    for layer in model.encoder.modules + model.decoder.modules:
-        out = layer.forward(np.zeros(shape, dtype=np.float32)).shape
-        if isinstance(layer, diy.Linear):
-            m, k, n = batch, layer.d_in, layer.d_out
-            steps = [(m, k, n, False, False), (k, m, n, True, False), (m, n, k, False, True)]
-        elif isinstance(layer, diy.Conv2D):  # cols (M, K) @ W (K, N)
-            m, k, n = math.prod(out[:3]), layer.kernel[0] * layer.kernel[1] * layer.chan_in, layer.chan_out
-            steps = [(m, k, n, False, False), (k, m, n, True, False), (m, n, k, False, True)]
-        elif isinstance(layer, diy.ConvTranspose2D):  # X (M, C_in) @ W.T (C_in, K)
-            m, k, n = math.prod(shape[:3]), layer.chan_in, layer.kernel[0] * layer.kernel[1] * layer.chan_out
-            steps = [(m, k, n, False, True), (n, m, k, True, False), (m, n, k, False, False)]
-        else:
-            steps = []
-        if steps and not found:  # Sequential never asks the first layer for dL/dX
-            steps = steps[:2]
-        found += steps
-        shape = out
+    shape, found, learning_before = (batch, SIDE * SIDE), [], False
+    for part in (model.encoder, model.decoder):
+        for layer in part:
+            out = layer.forward(np.zeros(shape, dtype=np.float32)).shape
+            if isinstance(layer, diy.Linear):
+                m, k, n = batch, layer.d_in, layer.d_out
+                steps = [(m, k, n, False, False), (k, m, n, True, False), (m, n, k, False, True)]
+            elif isinstance(layer, diy.Conv2D):  # cols (M, K) @ W (K, N)
+                m, k, n = math.prod(out[:3]), layer.kernel[0] * layer.kernel[1] * layer.chan_in, layer.chan_out
+                steps = [(m, k, n, False, False), (k, m, n, True, False), (m, n, k, False, True)]
+            elif isinstance(layer, diy.ConvTranspose2D):  # X (M, C_in) @ W.T (C_in, K)
+                m, k, n = math.prod(shape[:3]), layer.chan_in, layer.kernel[0] * layer.kernel[1] * layer.chan_out
+                steps = [(m, k, n, False, True), (n, m, k, True, False), (m, n, k, False, False)]
+            else:
+                steps = []
+            if not learning_before:  # Sequential asks no dL/dX with no parameter before it
+                steps = steps[:2]
+            learning_before = learning_before or next(layer.parameters(), None) is not None
+            found += steps
+            shape = out
     return found
 
 
@@ -106,7 +115,7 @@ def train_rate(seconds):
     """Samples/s of ``diy.fit`` on the model (bench/train_autoencoder.py's measure)."""
     rng = np.random.default_rng(0)
     model = build(rng)
-    X = rng.random((BATCH * 40, SIDE, SIDE, 1), dtype=np.float32)
+    X = rng.random((BATCH * 40, SIDE * SIDE), dtype=np.float32)
     return fit_rate(model, diy.BCEWithLogitsLoss(), X, seconds, BATCH)
 
 
@@ -120,8 +129,10 @@ def main():
 
     shapes = gemms(build(0), BATCH)
     flops = sum(2 * m * k * n for m, k, n, _, _ in shapes) / BATCH
-    print(f"model        conv autoencoder 28x28x1 -16-32- {LATENT} -32-16- 28x28x1, ReLU, logits, "
-          f"BCEWithLogitsLoss, Adam, batch {BATCH}, float32")
+    conv = settings()
+    down, up = "-".join(map(str, conv["channels"])), "-".join(map(str, conv["channels"][::-1]))
+    print(f"model        conv autoencoder 28x28x1 -{down}- {LATENT} -{up}- 28x28x1 (kernel {conv['kernel']}, "
+          f"stride {conv['stride']}), ReLU, logits, BCEWithLogitsLoss, Adam, batch {BATCH}, float32")
     print(f"GEMMs/step   {len(shapes)}  (m x k x n: {', '.join(f'{m}x{k}x{n}' for m, k, n, _, _ in shapes)})")
     print(f"FLOPs/sample {flops / 1e6:.3f} M  (2 x MACs of those GEMMs)")
 

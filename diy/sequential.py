@@ -9,8 +9,9 @@ class Sequential(Module):
     ``forward`` caches each module's input; the backward methods walk the modules in
     reverse, feeding each one the delta of the module after it. The delta with
     respect to the container's own input is computed only by ``backward_delta`` (and
-    ``backward``): accumulating parameter gradients never needs it, which saves the
-    first layer's largest matrix product during training.
+    ``backward``): accumulating parameter gradients needs a module's input delta only
+    if a module before it has parameters, which saves the first layer's largest
+    matrix product during training (and, behind a ``Reshape``, a convolution's col2im).
     """
 
     def __init__(self, *modules):
@@ -43,9 +44,11 @@ class Sequential(Module):
 
     def _backward(self, delta, update_gradient, input_delta):
         last = len(self.modules) - 1
+        # The first module with parameters: no delta below it reaches a gradient.
+        first = next((i for i, m in enumerate(self.modules) if next(m.parameters(), None)), last + 1)
         for i in range(last, -1, -1):
             module, inp = self.modules[i], self._inputs[i]
-            need_delta = i > 0 or input_delta
+            need_delta = i > first or input_delta
             # One backward() call when both are needed: a nested container (the
             # encoder and decoder of an AutoEncoder) then walks its modules once.
             if update_gradient and need_delta:

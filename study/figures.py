@@ -4,13 +4,14 @@ analyses (``study.analyses.*``) and the workflow's scripts.
 
 Every function returns a ``matplotlib.figure.Figure`` (no pyplot, no global state: safe
 in scripts and tests alike); :func:`save_figure` writes it as PNG atomically. Nothing is
-computed here but means over seeds of the values it is given.
+computed here but means and intervals over seeds of the values it is given.
 """
 import itertools
 import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from diy.atomic import atomic_path
 from study.tables import format_value
@@ -152,11 +153,24 @@ def unit_interval_limits(values):
     return low, high
 
 
+def seed_intervals(rows, by, confidence=0.95):
+    """Rows of one configuration but `by` (one per seed) -> DataFrame indexed by `by`, sorted,
+    with ``mean``, ``low``, ``high``: the t interval over the seeds (NaN bounds for one seed)."""
+    import pandas as pd
+
+    from study.statistics import t_interval
+
+    intervals = {key: t_interval(group["value"], confidence) for key, group in rows.groupby(by)}
+    return pd.DataFrame({"mean": [i.mean for i in intervals.values()], "low": [i.low for i in intervals.values()],
+                         "high": [i.high for i in intervals.values()]}, index=list(intervals)).sort_index()
+
+
 def metric_vs_latent(values, label, title, reference=None, reference_label="raw pixels",
-                     unit_interval=False):
+                     unit_interval=False, confidence=0.95):
     """A metric against the latent size: one panel per training noise, one line per
-    activation (colour) and family (line style), the mean over seeds with the seeds' range
-    shaded; PCA of each size dashed and a model-free `reference` (e.g. ``"pixels"``) dotted.
+    activation (colour) and family (line style), the mean over seeds with its t interval
+    shaded (`confidence`; none with one seed) and each seed a faint point; PCA of each size
+    dashed and a model-free `reference` (e.g. ``"pixels"``) dotted.
 
     values : DataFrame from ``study.tables.metric_values`` for one dataset.
     """
@@ -173,14 +187,15 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
             rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation) & (ae["family"] == family)]
             if rows.empty:
                 continue
-            stats = rows.groupby("latent_dim")["value"].agg(["mean", "min", "max"]).sort_index()
+            stats = seed_intervals(rows, "latent_dim", confidence)
             x = stats.index.astype(int)
             colour = _colour(activation, activations)
             name = f"{family} AE, {activation}" if len(families) > 1 else f"AE, {activation}"
             ax.plot(x, stats["mean"], marker="o", color=colour, label=name,
                     ls=FAMILY_STYLES[families.index(family) % len(FAMILY_STYLES)])
-            if (stats["max"] > stats["min"]).any():
-                ax.fill_between(x, stats["min"], stats["max"], color=colour, alpha=0.2)
+            if stats["low"].notna().any():
+                ax.fill_between(x, stats["low"], stats["high"], color=colour, alpha=0.2, lw=0)
+            ax.scatter(rows["latent_dim"].astype(int), rows["value"], color=colour, s=8, alpha=0.35, lw=0)
         if len(pca):
             ax.plot(pca["latent_dim"].astype(int), pca["value"], marker="s", color="k", ls="--",
                     label="PCA, same size")
@@ -199,15 +214,22 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     return fig
 
 
-def heatmaps(values, label, title, higher_is_better=True):
+def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
     """The autoencoders' metric over latent size (rows) x training noise (columns), one
     panel per activation, mean over seeds, each cell annotated; a shared colour scale whose
-    bright end is the better one."""
+    bright end is the better one. The best cell and every cell whose t interval over seeds
+    overlaps the best one's are outlined in red: the data cannot tell them from the best
+    (with one seed there are no intervals, and only the best is outlined)."""
     ae = values[values["method"] == "autoencoder"]
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in ae["latent_dim"].unique())
     noises = sorted(ae["noise"].unique())
-    means = ae.groupby(["activation", "latent_dim", "noise"])["value"].mean()
+    cells = seed_intervals(ae.assign(cell=list(zip(ae["activation"], ae["latent_dim"].astype(int), ae["noise"]))),
+                           "cell", confidence)
+    means = cells["mean"]
+    best = cells.iloc[cells.index.get_loc(means.idxmax() if higher_is_better else means.idxmin())]
+    overlaps = (cells["low"] <= best["high"]) & (cells["high"] >= best["low"])
+    overlaps[best.name] = True
     low, high = float(means.min()), float(means.max())
     cmap = "viridis" if higher_is_better else "viridis_r"
     fig, axes = _panels(1, max(len(activations), 1), width=3.4, height=0.45 * len(sizes) + 2)
@@ -216,7 +238,10 @@ def heatmaps(values, label, title, higher_is_better=True):
         grid = np.full((len(sizes), len(noises)), np.nan)
         for (act, size, noise), value in means.items():
             if act == activation:
-                grid[sizes.index(int(size)), noises.index(noise)] = value
+                i, j = sizes.index(size), noises.index(noise)
+                grid[i, j] = value
+                if overlaps[(act, size, noise)]:
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="red", lw=2))
         image = ax.imshow(grid, cmap=cmap, vmin=low, vmax=high, aspect="auto", origin="lower")
         middle = (low + high) / 2
         for (i, j), value in np.ndenumerate(grid):
@@ -260,7 +285,7 @@ def scatter_maps(panels, title, n_cols=None, axis_label="t-SNE"):
     return fig
 
 
-def metric_figure(values, dataset, metric, kind="lines", reference=None):
+def metric_figure(values, dataset, metric, kind="lines", reference=None, confidence=0.95):
     """A metric (:class:`study.analyses.Metric`) of one dataset from its
     :func:`study.tables.metric_values`: :func:`metric_vs_latent` (``kind="lines"``, with the
     model-free `reference` representation dotted) or :func:`heatmaps` (``kind="heatmap"``),
@@ -269,7 +294,9 @@ def metric_figure(values, dataset, metric, kind="lines", reference=None):
     if kind == "heatmap":
         direction = "higher" if metric.higher_is_better else "lower"
         return heatmaps(values, metric.label, f"{dataset}: {metric.label} of each autoencoder\n"
-                        f"(mean over seeds; {direction} is better)", metric.higher_is_better)
+                        f"(mean over seeds; {direction} is better; red: within the best one's "
+                        f"{confidence:.0%} interval)", metric.higher_is_better, confidence)
     label = {"pixels": "raw pixels", "noisy": "noisy input", "mean": "mean image"}.get(reference, reference)
     return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "
-                            "size, autoencoders beside PCA", reference, label, metric.unit_interval)
+                            f"size, autoencoders (mean over seeds, {confidence:.0%} interval) beside PCA",
+                            reference, label, metric.unit_interval, confidence)

@@ -4,7 +4,8 @@ import math
 from study.config import per_dataset
 
 #: The settings of ``training`` (autoencoders) and ``classifiers`` that shape a training run.
-AE_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "dtype", "max_train_samples")
+AE_TRAINING_KEYS = ("epochs", "batch_size", "lr", "schedule", "warmup_epochs", "patience", "dtype",
+                    "max_train_samples")
 CLASSIFIER_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "max_train_samples")
 
 

@@ -1,19 +1,31 @@
 """The study's answers: ``results/tables/summary.md`` and ``.html``, from the analyses' tables.
 
-Three short tables: the best autoencoder per metric beside PCA of its size and the baseline
-that needs no model; autoencoder vs PCA at each latent size; the effect of training noise on
-denoising. The metrics come from the analyses registry, so a new analysis' metrics join.
+Every choice is made on the validation split and reported on the test split: the best
+autoencoder configuration for a metric is the one with the best validation mean over its
+training seeds, and its test mean is shown with its t interval over those seeds. Claims
+(this beats that) are paired comparisons across seeds (same seed, same test set;
+:func:`study.statistics.paired_comparison`), worded by their numbers
+(:func:`study.statistics.claim`). The metrics come from the analyses registry, so a new
+analysis' metrics join.
 """
 import html
 
+import numpy as np
 import pandas as pd
 
+from study.aggregates import configuration_of, configuration_values
 from study.analyses import ANALYSES
-from study.tables import best, format_value, html_page, html_table, markdown_table, metric_values
+from study.statistics import claim, format_interval, format_number, paired_comparison, t_interval
+from study.tables import format_value, html_page, html_table, markdown_table, metric_values
 
 TITLE = "Summary of the study"
-INTRO = ("All numbers are on the test split and come from `results/tables/*.csv`; autoencoders are "
-         "named `{family}_latent{size}_{activation}_noise{training noise}_seed{seed}`.")
+INTRO = ("Every choice below (the best configuration, at each latent size or training noise) is made "
+         "on the validation split; the numbers are then the test split's: the mean over training "
+         "seeds [95% t interval] (`(n=1)`: one seed, no interval). Autoencoders are named "
+         "`{family}_latent{size}_{activation}_noise{training noise}_seed{seed}`, a configuration "
+         "without its `_seed`. Comparisons are paired t-tests across seeds.")
+#: The metric the claims about clustering are made on, and the one about denoising.
+CLAIM_METRICS = {"clustering": "kmeans_accuracy", "denoising": "denoising_psnr"}
 
 
 def _metrics(tables):
@@ -28,91 +40,193 @@ def model_free(analysis):
     return "pixels" if "pixels" in analysis.baselines else next(iter(analysis.own_baselines), None)
 
 
+def chosen_on_validation(table, metric, dataset, method="autoencoder", **where):
+    """The configuration of `method` (restricted by ``where``: column=value) with the best
+    validation mean of `metric` on `dataset` -> ``(validation row, test row)`` of
+    :func:`study.aggregates.configuration_values`, or None."""
+    rows = {}
+    for split in ("val", "test"):
+        values = metric_values(table, metric, split)
+        values = values[(values["dataset"] == dataset) & (values["method"] == method)]
+        for column, value in where.items():
+            values = values[values[column] == value]
+        rows[split] = configuration_values(values).set_index("configuration")
+    validation = rows["val"]["mean"].dropna()
+    if validation.empty:
+        return None
+    name = validation.idxmax() if metric.higher_is_better else validation.idxmin()
+    return rows["val"].loc[name], rows["test"].loc[name] if name in rows["test"].index else None
+
+
+def seed_values(table, metric, dataset, configuration=None, method="autoencoder", **where):
+    """Test values of `metric` per seed (a Series indexed by seed) of one configuration (or of
+    every `method` row, restricted by ``where``, averaged within each seed)."""
+    values = metric_values(table, metric)
+    values = values[(values["dataset"] == dataset) & (values["method"] == method)]
+    if configuration is not None:
+        values = values[values["representation"].map(configuration_of) == configuration]
+    for column, value in where.items():
+        values = values[values[column] == value]
+    return values.groupby("seed")["value"].mean()
+
+
+def _interval(row, metric):
+    return "" if row is None else format_interval(row["mean"], row["low"], row["high"], metric.number_kind)
+
+
+def _single(table, metric, dataset, method, latent_dim=None):
+    """The test value of a representation without training seeds (PCA of a size, pixels, an
+    own baseline), or NaN."""
+    values = metric_values(table, metric)
+    values = values[(values["dataset"] == dataset) & (values["method"] == method)]
+    if latent_dim is not None:
+        values = values[values["latent_dim"] == latent_dim]
+    return float(values["value"].mean()) if len(values) else float("nan")
+
+
 def best_variants_table(tables, datasets, classifiers=None):
-    """Per dataset and metric: the best autoencoder and its value, beside PCA of the same latent
-    size and the model-free baseline; with `classifiers`, the best raw-pixel DIY classifier."""
+    """Per dataset and metric: the autoencoder configuration chosen on validation and its test
+    mean over seeds, beside PCA of its latent size and the model-free baseline; with
+    `classifiers`, the raw-pixel DIY classifier chosen on validation accuracy."""
     records = []
     for dataset in datasets:
         for analysis, _, metric in _metrics(tables):
-            values = metric_values(tables[analysis.name], metric)
-            values = values[values["dataset"] == dataset]
-            row = best(values, metric.higher_is_better)
-            if row is None:
+            chosen = chosen_on_validation(tables[analysis.name], metric, dataset)
+            if chosen is None:
                 continue
+            validation, test = chosen
             reference = model_free(analysis)
-            pca = values[(values["method"] == "pca") & (values["latent_dim"] == row["latent_dim"])]
-            free = values[values["method"] == reference]
+            pca = _single(tables[analysis.name], metric, dataset, "pca", int(validation["latent_dim"]))
+            free = _single(tables[analysis.name], metric, dataset, reference)
             records.append({
                 "dataset": dataset, "metric": metric.label,
                 "best": "higher" if metric.higher_is_better else "lower",
-                "best autoencoder": row["representation"], "value": row["value"],
-                "PCA, same size": pca["value"].iloc[0] if len(pca) else None,
-                "without a model": (f"{format_value(free['value'].iloc[0])} ({reference})"
-                                    if len(free) else ""),
+                "chosen on validation": validation.name, "test": _interval(test, metric),
+                "seeds": int(test["n_seeds"]) if test is not None else 0,
+                "PCA, same size": format_number(pca, metric.number_kind),
+                "without a model": "" if np.isnan(free) else f"{format_number(free, metric.number_kind)} ({reference})",
             })
         if classifiers is not None and len(classifiers):
-            rows = classifiers[(classifiers["dataset"] == dataset) & classifiers["test_accuracy"].notna()]
+            rows = classifiers[(classifiers["dataset"] == dataset) & classifiers["val_accuracy"].notna()]
             if len(rows):
-                row = rows.loc[rows["test_accuracy"].idxmax()]
-                records.append({"dataset": dataset, "metric": "raw-pixel DIY classifier test accuracy",
-                                "best": "higher", "best autoencoder": f"(classifier {row['variant']})",
-                                "value": row["test_accuracy"], "PCA, same size": None,
-                                "without a model": ""})
+                row = rows.loc[rows["val_accuracy"].idxmax()]
+                records.append({"dataset": dataset, "metric": "raw-pixel DIY classifier accuracy",
+                                "best": "higher", "chosen on validation": f"(classifier {row['variant']})",
+                                "test": format_number(row["test_accuracy"], "accuracy"), "seeds": 1,
+                                "PCA, same size": "", "without a model": ""})
     return pd.DataFrame.from_records(records, columns=[
-        "dataset", "metric", "best", "best autoencoder", "value", "PCA, same size", "without a model"])
+        "dataset", "metric", "best", "chosen on validation", "test", "seeds", "PCA, same size",
+        "without a model"])
+
+
+def versus_pca(table, metric, dataset):
+    """For each latent size of the autoencoders of `dataset`: ``(latent_dim, validation row,
+    test row, PCA's test value, Comparison)``, the autoencoder configuration of that size
+    chosen on validation against PCA of the same size, paired by seed (PCA, of no training
+    seed, is the same for every seed)."""
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
+    for latent_dim in sorted({int(d) for d in ae["latent_dim"].dropna()}):
+        picked = chosen_on_validation(table, metric, dataset, latent_dim=latent_dim)
+        if picked is None:
+            continue
+        validation, test = picked
+        pca = _single(table, metric, dataset, "pca", latent_dim)
+        seeds = seed_values(table, metric, dataset, validation.name)
+        yield latent_dim, validation, test, pca, paired_comparison(seeds.to_numpy(), np.full(len(seeds), pca))
 
 
 def versus_pca_table(tables, datasets):
-    """Per dataset and latent size: for each metric with a ``versus_pca`` label, the best
-    autoencoder's value (over family, activation, noise and seed) and PCA's; for the
-    reconstruction error also their ratio."""
-    chosen = [(analysis, name, metric) for analysis, name, metric in _metrics(tables) if metric.versus_pca]
-    per_metric = {name: metric_values(tables[analysis.name], metric) for analysis, name, metric in chosen}
+    """Per dataset, metric with a ``versus_pca`` label and latent size: :func:`versus_pca`'s
+    choice, its test mean over seeds, PCA's test value and their paired difference."""
     records = []
     for dataset in datasets:
-        sizes = sorted({int(d) for values in per_metric.values()
-                        for d in values.loc[values["dataset"] == dataset, "latent_dim"].dropna()})
-        for latent_dim in sizes:
-            record = {"dataset": dataset, "latent_dim": latent_dim}
-            for _, name, metric in chosen:
-                values = per_metric[name]
-                values = values[(values["dataset"] == dataset) & (values["latent_dim"] == latent_dim)]
-                row = best(values, metric.higher_is_better)
-                ae = None if row is None else row["value"]
-                pca = values.loc[values["method"] == "pca", "value"]
-                pca = pca.iloc[0] if len(pca) else None
-                record[f"{metric.versus_pca} AE"], record[f"{metric.versus_pca} PCA"] = ae, pca
-                if name == "reconstruction_error":
-                    record["AE/PCA error"] = ae / pca if ae is not None and pca else None
-            records.append(record)
-    table = pd.DataFrame.from_records(records)
-    if "latent_dim" in table:
-        table["latent_dim"] = table["latent_dim"].astype("Int64")
-    return table
+        for analysis, _, metric in _metrics(tables):
+            if not metric.versus_pca:
+                continue
+            for latent_dim, validation, test, pca, c in versus_pca(tables[analysis.name], metric, dataset):
+                records.append({
+                    "dataset": dataset, "latent": latent_dim, "metric": metric.versus_pca,
+                    "autoencoder (chosen on val)": validation.name, "AE test": _interval(test, metric),
+                    "PCA test": format_number(pca, metric.number_kind),
+                    "AE - PCA": format_interval(c.difference, c.low, c.high, metric.number_kind),
+                    "p": "" if np.isnan(c.p_value) else f"{c.p_value:.3f}",
+                })
+    return pd.DataFrame.from_records(records, columns=[
+        "dataset", "latent", "metric", "autoencoder (chosen on val)", "AE test", "PCA test", "AE - PCA", "p"])
 
 
 def noise_effect_table(tables, datasets):
-    """Denoising PSNR per test noise (rows) and training noise of the autoencoder (columns),
-    each the best over latent size, activation and seed; beside the noisy input's PSNR and
-    the best PCA denoiser's."""
+    """Denoising PSNR per test noise (rows) and training noise of the autoencoder (columns):
+    for each training noise the configuration (latent size, activation) chosen on its
+    validation PSNR, its test mean over seeds; beside the noisy input's PSNR and the PCA
+    denoiser of the size chosen on validation."""
     table = tables.get("denoising")
+    if table is None:
+        return pd.DataFrame()
+    metric = ANALYSES["denoising"].metrics["denoising_psnr"]
     records = []
-    for dataset in datasets if table is not None else []:
-        rows = table[table["dataset"] == dataset]
-        ae = rows[rows["method"] == "autoencoder"]
+    for dataset in datasets:
+        rows = table[(table["dataset"] == dataset) & (table["split"] == "test")]
+        noises = sorted(rows.loc[rows["method"] == "autoencoder", "noise"].dropna().unique())
+        picks = {noise: chosen_on_validation(table, metric, dataset, noise=noise) for noise in noises}
+        pca = chosen_on_validation(table, metric, dataset, method="pca")
         for (kind, level), group in rows.groupby(["test_noise_kind", "test_noise_level"], sort=False):
             record = {"dataset": dataset, "test noise": kind, "level": level,
-                      "noisy input": _max(group[group["method"] == "noisy"]["psnr"])}
-            for noise in sorted(ae["noise"].dropna().unique()):
-                trained = group[(group["method"] == "autoencoder") & (group["noise"] == noise)]
-                record[f"AE trained at noise {format_value(noise)}"] = _max(trained["psnr"])
-            record["PCA (best size)"] = _max(group[group["method"] == "pca"]["psnr"])
+                      "noisy input": format_number(group.loc[group["method"] == "noisy", "psnr"].mean(), "psnr")}
+            for noise, picked in picks.items():
+                if picked is None:
+                    continue
+                by_seed = group.loc[group["representation"].map(configuration_of) == picked[0].name, "psnr"]
+                interval = t_interval(by_seed)
+                record[f"AE noise {format_value(noise)}"] = format_interval(
+                    interval.mean, interval.low, interval.high, "psnr")
+            if pca is not None:
+                record["PCA"] = format_number(
+                    group.loc[group["representation"] == pca[0].name, "psnr"].mean(), "psnr")
             records.append(record)
     return pd.DataFrame.from_records(records)
 
 
-def _max(series):
-    return float(series.max()) if len(series.dropna()) else None
+def claims(tables, datasets):
+    """The study's claims as sentences (:func:`study.statistics.claim`): per dataset, the
+    autoencoder chosen on validation against PCA at each latent size and every pair of
+    activations on k-means accuracy, and every training noise against none on denoising PSNR
+    (a factor's levels averaged over the other factors within each seed, then paired by seed)."""
+    sentences = []
+    for dataset in datasets:
+        if "kmeans" in tables:
+            table, metric = tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"]
+            for latent_dim, validation, _, _, comparison in versus_pca(table, metric, dataset):
+                sentences.append(f"{dataset}: " + claim(validation.name, f"PCA {latent_dim}", metric.label,
+                                                        comparison))
+            sentences += _factor_claims(table, metric, dataset, "activation")
+        if "denoising" in tables:
+            metric = ANALYSES["denoising"].metrics["denoising_psnr"]
+            sentences += _factor_claims(tables["denoising"], metric, dataset, "noise", against=0.0)
+    return sentences
+
+
+def _factor_claims(table, metric, dataset, factor, against=None):
+    """Claims comparing the levels of `factor` pairwise (or each with `against`), each level's
+    autoencoders averaged within a seed."""
+    values = metric_values(table, metric)
+    levels = list(dict.fromkeys(values.loc[(values["dataset"] == dataset)
+                                           & (values["method"] == "autoencoder"), factor].dropna()))
+    if against is not None:
+        pairs = [(level, against) for level in levels if level != against and against in levels]
+    else:
+        pairs = [(a, b) for i, a in enumerate(levels) for b in levels[i + 1:]]
+    sentences = []
+    for a, b in pairs:
+        per_seed = pd.concat([seed_values(table, metric, dataset, **{factor: a}),
+                              seed_values(table, metric, dataset, **{factor: b})], axis=1,
+                             ignore_index=True).dropna()
+        label = lambda level: f"{factor} {format_value(level)}"
+        decimals = 2 if metric.number_kind == "psnr" else 3
+        sentences.append(f"{dataset}: " + claim(label(a), label(b), f"{metric.label} (averaged over the "
+                                                f"other factors)", paired_comparison(per_seed[0].to_numpy(),
+                                                per_seed[1].to_numpy()), metric.higher_is_better, decimals))
+    return sentences
 
 
 def failures_table(failed):
@@ -131,22 +245,30 @@ def sections(tables, datasets, classifiers=None, failed=None):
               "retries them; change what the message suggests first).", failures)]
     return (first if len(failures) else []) + [
         ("Best autoencoder per metric and dataset",
-         "The best autoencoder of the grid for each metric, beside PCA with as many components as "
-         "its latent size and the baseline that needs no model (raw pixels; for denoising the noisy "
-         "input, for inpainting the mean image). The last row of each dataset is the best DIY "
-         "classifier trained on raw pixels, the supervised reference.",
+         "For each metric, the autoencoder configuration with the best validation mean over seeds, "
+         "its test mean [interval], beside PCA with as many components as its latent size and the "
+         "baseline that needs no model (raw pixels; for denoising the noisy input, for inpainting "
+         "the mean image). The last row of each dataset is the raw-pixel DIY classifier chosen on "
+         "validation accuracy, the supervised reference.",
          best_variants_table(tables, datasets, classifiers)),
         ("Autoencoder vs PCA at each latent size",
-         "For each latent size, the best autoencoder (over family, activation, training noise and "
-         "seed) beside PCA of the same size. `AE/PCA error` below 1: the autoencoder reconstructs "
-         "better than the best linear code of its size.",
+         "For each latent size, the autoencoder configuration chosen on validation (over family, "
+         "activation and training noise) beside PCA of the same size; `AE - PCA`: the mean "
+         "difference over seeds [interval], `p` its paired t-test.",
          versus_pca_table(tables, datasets)),
         ("Effect of training noise on denoising",
          "PSNR in dB (higher is better) of the test images corrupted by each test noise, against "
-         "the clean images: the noisy input itself, the best autoencoder trained at each training "
-         "noise level (best over latent size, activation and seed) and the best PCA denoiser.",
+         "the clean images: the noisy input itself, for each training noise level the autoencoder "
+         "configuration chosen on validation PSNR (mean over seeds [interval]), and the PCA "
+         "denoiser of the size chosen on validation.",
          noise_effect_table(tables, datasets)),
     ]
+
+
+CLAIMS_HEADING = "What the seeds support"
+CLAIMS_TEXT = ("Paired comparisons across training seeds on the test split: a claim holds when its 95% "
+               "interval excludes zero and the paired t-test rejects at 5%; otherwise it says there is "
+               "no clear difference, and with one seed that it cannot be tested.")
 
 
 def provenance_text():
@@ -163,6 +285,8 @@ def summary_markdown(tables, datasets, classifiers=None, failed=None):
     parts = [f"# {TITLE}\n", INTRO + "\n"]
     for heading, text, table in sections(tables, datasets, classifiers, failed):
         parts += [f"## {heading}\n", text + "\n", markdown_table(table) if len(table) else "(none)\n"]
+    parts += [f"## {CLAIMS_HEADING}\n", CLAIMS_TEXT + "\n",
+              "".join(f"- {sentence}\n" for sentence in claims(tables, datasets)) or "(none)\n"]
     parts.append(provenance_text() + "\n")
     return "\n".join(parts)
 
@@ -172,6 +296,8 @@ def summary_html(tables, datasets, classifiers=None, failed=None):
     body = [f"<p>{_html_text(INTRO)}</p>"]
     for heading, text, table in sections(tables, datasets, classifiers, failed):
         body += [f"<h2>{html.escape(heading)}</h2>", f"<p>{_html_text(text)}</p>", html_table(table)]
+    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in claims(tables, datasets))
+    body += [f"<h2>{CLAIMS_HEADING}</h2>", f"<p>{_html_text(CLAIMS_TEXT)}</p>", f"<ul>{items}</ul>"]
     body.append(f"<p>{html.escape(provenance_text())}</p>")
     return html_page(TITLE, "\n".join(body))
 

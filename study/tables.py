@@ -130,10 +130,11 @@ def html_page(title, body):
 
 
 # -- selections -------------------------------------------------------------------------------
-def metric_values(table, metric):
-    """A metric (:class:`study.analyses.Metric`) of an analysis' table -> DataFrame of COLUMNS
-    and ``value``: one row per representation (rows that differ beyond it are averaged)."""
-    for column, value in metric.where:
+def metric_values(table, metric, split="test"):
+    """A metric (:class:`study.analyses.Metric`) of an analysis' table on one `split` ->
+    DataFrame of COLUMNS and ``value``: one row per representation (rows that differ beyond
+    it are averaged)."""
+    for column, value in (("split", split), *metric.where):
         table = table[table[column] == value]
     values = (table.groupby(COLUMNS, dropna=False, sort=False)[metric.column].mean()
               .reset_index().rename(columns={metric.column: "value"}))

@@ -1,8 +1,12 @@
 """Train one autoencoder variant of the grid on a dataset, and encode its splits.
 
-The architecture is its family's (:mod:`study.families`), ending in a sigmoid for pixels in
-[0, 1]; every family is trained the same way: BCELoss, Adam and early stopping on the
-validation loss, keeping the best epoch's weights.
+The architecture is its family's (:mod:`study.families`), ending in the logits of the pixels;
+every family is trained the same way: the binary cross-entropy on those logits
+(``BCEWithLogitsLoss``: the output delta is sigmoid(z) - x, with no sigmoid layer to
+differentiate), Adam with a learning-rate schedule (``training.schedule``: a linear warm-up
+over ``warmup_epochs``, then a cosine decay to 0 at ``epochs``), and early stopping on the
+validation loss, keeping the best epoch's weights. The saved model ends in the Sigmoid the
+loss folded in, so its decoder gives pixels in [0, 1] like any other representation's.
 
 A variant with ``noise > 0`` is a denoising autoencoder: each training batch is corrupted
 afresh (``diy.noise.corrupt``) and the target is the clean batch. Validation loss and the
@@ -17,9 +21,10 @@ import time
 
 import numpy as np
 
-from diy.bce_loss import BCELoss
+from diy.bce_with_logits_loss import BCEWithLogitsLoss
 from diy.noise import corrupt
-from diy.optim import Adam
+from diy.optim import Adam, WarmupCosine
+from diy.sigmoid import Sigmoid
 from diy.train import fit
 from study.degenerate import check_codes, check_weights
 from study.families import FAMILIES
@@ -61,8 +66,8 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
         The family's settings for this dataset (``families.{family}`` of the config, its
         per-dataset values resolved).
     training : mapping
-        ``epochs, batch_size, lr, patience, dtype`` and optionally ``max_train_samples``
-        (the config's ``training`` section).
+        ``epochs, batch_size, lr, schedule, warmup_epochs, patience, dtype`` and optionally
+        ``max_train_samples`` (the config's ``training`` section).
     noise_type : str
         A key of ``diy.noise.NOISE``; used only if ``variant.noise > 0``.
     name : str, optional
@@ -72,7 +77,8 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
     Returns
     -------
     model : AutoEncoder
-        With the parameters of the epoch of lowest validation loss, in eval mode.
+        With the parameters of the epoch of lowest validation loss, in eval mode, its decoder
+        ending in a Sigmoid.
     history : diy.train.History
     codes : dict
         ``Z_train, Z_val, Z_test``: float32 codes of shape (n, latent_dim) of the *whole*
@@ -102,21 +108,35 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
              variant.family, ", ".join(f"{key}={value}" for key, value in family.items()),
              f"{noise_type} noise {variant.noise}" if transform else "no noise",
              len(X_train), len(X_val), ", ".join(f"{key}={value}" for key, value in training.items()))
+    optimizer = Adam(model, lr=training["lr"])
     start = time.perf_counter()
     history = fit(
-        model, BCELoss(), Adam(model, lr=training["lr"]), X_train,
+        model, BCEWithLogitsLoss(), optimizer, X_train,
         epochs=training["epochs"], batch_size=training["batch_size"], rng=train_rng,
         X_val=X_val, patience=training["patience"], input_transform=transform,
         callback=epoch_logger(name, training["epochs"]), name=name,
+        scheduler=schedule(optimizer, training, len(X_train)),
     )
     log.info("%s: %d epochs in %.1f s (%.0f samples/s); best epoch %s, validation loss %.4f%s",
              name, len(history), time.perf_counter() - start,
              len(X_train) * len(history) / max(sum(history["seconds"]), 1e-9), history.best_epoch,
              min(history["val_loss"]), ", stopped early" if history.stopped_early else "")
     check_weights(name, model, history.best_epoch or len(history))
+    model.decoder.append(Sigmoid())
     codes = encode_splits(model.encoder, data, dtype)
     check_codes(name, codes["Z_val"], history.best_epoch or len(history))
     return model, history, codes
+
+
+def schedule(optimizer, training, n_samples):
+    """The learning-rate schedule of ``training`` for an epoch of `n_samples`: a
+    ``WarmupCosine`` over all ``epochs`` (``schedule: cosine``), or None (``constant``).
+    A warm-up as long as the training (``warmup_epochs >= epochs``) ends one update early."""
+    if training["schedule"] == "constant":
+        return None
+    per_epoch = -(-n_samples // training["batch_size"])
+    total = training["epochs"] * per_epoch
+    return WarmupCosine(optimizer, total, warmup=min(round(training["warmup_epochs"] * per_epoch), total - 1))
 
 
 def epoch_logger(name, epochs, metric_name=None, logger=log):

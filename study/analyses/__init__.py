@@ -5,15 +5,23 @@ images: :mod:`study.representations`), or none for a baseline of its own (denois
 input), and returns rows and arrays. Its declaration says everything the workflow, the tables,
 the figures and the report need, so the workflow has one rule per stage over an
 ``{analysis}`` wildcard and derives its lists from :data:`ANALYSES`.
+
+An analysis module imports at its top only what computing it needs: its figures import
+matplotlib and pandas (:mod:`study.figures`, :mod:`study.tables`) inside the drawing
+functions, and scikit-learn is imported where it is used, so that one analysis job does not
+pay ~1.5 s to import what only the figure jobs use.
 """
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from study.registry import discover
 
 #: The representations that are not autoencoders and that an analysis may apply to.
 REPRESENTATION_BASELINES = ("pixels", "pca")
+#: The splits every analysis is evaluated on: validation to choose (a best variant, latent
+#: size or setting), test to report what was chosen. Rows carry their split in ``split``.
+SPLITS = ("val", "test")
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,9 @@ class Metric:
     unit_interval : whether it lies in [0, 1] (accuracies, NMI, trustworthiness): its figures
         then draw at least :data:`study.figures.UNIT_SPAN` of that range, so that neither a small
         difference looks like a gulf nor a large one like nothing.
+    kind : how its numbers are written, a key of :data:`study.statistics.NUMBER_FORMATS`
+        (``accuracy``: 3 decimals, ``psnr``: 2, ``error``: 3 significant digits); by default
+        ``accuracy`` for a unit-interval metric, else ``error``.
     """
 
     column: str
@@ -39,6 +50,11 @@ class Metric:
     heatmap: bool = False
     versus_pca: str = None
     unit_interval: bool = False
+    kind: str = None
+
+    @property
+    def number_kind(self):
+        return self.kind or ("accuracy" if self.unit_interval else "error")
 
 
 @dataclass(frozen=True)
@@ -84,8 +100,10 @@ class Analysis:
 
     name : as in paths, ``results/{dataset}/{name}/{representation}.json``.
     reads : ``"codes"`` or ``"model"`` (then it applies only to representations with a model).
-    run : ``(data, source, settings) -> (rows, arrays)``: rows a list of JSON-able dicts
-        with the ``keys`` columns and the metrics; arrays a dict of ndarrays (may be empty).
+    run : ``(data, source, settings) -> (rows, arrays)``, scoring the test split (``X_test``,
+        ``y_test``, codes ``Z_test``): rows a list of JSON-able dicts with the ``keys``
+        columns and the metrics; arrays a dict of ndarrays (may be empty). :meth:`evaluate`
+        calls it for each of :data:`SPLITS`.
     settings : ``config -> dict``, the config values the rows depend on (its ``params``).
     baselines : the representations besides the autoencoders it applies to (``pixels``,
         ``pca``: PCA of every latent size of the grid) and its own baselines, names it
@@ -97,6 +115,8 @@ class Analysis:
     schema : the JSON Schema ``properties`` of its config section ``analysis.{name}`` (whose
         defaults config.yaml holds).
     threads : a job's threads, a function of the representation's name.
+    splits_itself : whether ``run`` scores both :data:`SPLITS` itself, each row naming its
+        ``split``; otherwise :meth:`evaluate` runs it once per split.
     """
 
     name: str
@@ -111,16 +131,46 @@ class Analysis:
     category: str = ""
     schema: dict = field(default_factory=dict)
     threads: Callable = lambda representation: 1
+    splits_itself: bool = False
 
     @property
     def own_baselines(self):
         return tuple(b for b in self.baselines if b not in REPRESENTATION_BASELINES)
 
+    def evaluate(self, data, source, settings):
+        """``run`` on each of :data:`SPLITS` -> (rows, the test split's arrays).
 
-def analysis_settings(config, name, **extra):
-    """The usual settings of analysis `name`: its config section and the analysis seed."""
+        ``run`` is written for the test split; for the validation split it is given the data
+        and codes with the validation split in the test split's place (:func:`split_view`),
+        so an analysis has one code path and the two splits are computed alike. A row starts
+        with its ``split``; an analysis whose rows already name their split
+        (``splits_itself``, e.g. classifiers trained once and scored on both) runs once.
+        """
+        if self.splits_itself:
+            return self.run(data, source, settings)
+        rows = []
+        for split in SPLITS:
+            split_rows, arrays = self.run(*split_view(data, source, split), settings)
+            rows += [{"split": split, **row} for row in split_rows]
+        return rows, arrays
+
+
+def split_view(data, source, split):
+    """(data, source) with `split` (``"val"`` or ``"test"``) as the test split: ``X_test``,
+    ``y_test`` and the codes' ``Z_test`` are that split's (the train split is unchanged)."""
+    if split == "test":
+        return data, source
+    data = {**data, "X_test": data[f"X_{split}"], "y_test": data[f"y_{split}"]}
+    codes = None if source.codes is None else {**source.codes, "Z_test": source.codes[f"Z_{split}"]}
+    return data, replace(source, codes=codes)
+
+
+def analysis_settings(config, name, bootstrap=False, **extra):
+    """The usual settings of analysis `name`: its config section and the analysis seed; with
+    `bootstrap`, the bootstrap's ``resamples`` and ``confidence`` too (``analysis.bootstrap``)."""
     section = config["analysis"].get(name, {})
-    return {**section, "seed": config["analysis"]["seed"], **extra}
+    interval = config["analysis"]["bootstrap"] if bootstrap else {}
+    return {**section, "seed": config["analysis"]["seed"], **interval, **extra}
 
 
 #: name -> Analysis, every module of this package.

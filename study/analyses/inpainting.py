@@ -26,12 +26,10 @@ import zlib
 
 import numpy as np
 
-from study import figures
 from study.analyses import Analysis, Figure, Metric, analysis_settings
 from study.analyses.reconstruction import examples
 from study.representations import reconstruct
 from study.analyses.reconstruction import chosen_on_validation
-from study.tables import format_value, metric_values, value_of, value_of_representation
 
 MASKS = ("lower_half", "square")
 
@@ -89,6 +87,9 @@ def inpainting_figure(tables, dataset, load):
     """For each mask: the masked test images, then their filling by the autoencoder of each
     latent size with the lowest validation loss (chosen without looking at the PSNR it prints),
     by PCA of that size and by the mean training image."""
+    from study import figures
+    from study.tables import format_value, metric_values, value_of, value_of_representation
+
     values = metric_values(tables["inpainting"], METRICS["inpainting_psnr"])
     values = values[values["dataset"] == dataset]
     mean = load("mean")
@@ -106,7 +107,7 @@ def inpainting_figure(tables, dataset, load):
 
 
 METRICS = {
-    "inpainting_psnr": Metric("psnr", "inpainting PSNR (dB) on the hidden pixels, mean over masks",
+    "inpainting_psnr": Metric("psnr", "inpainting PSNR (dB) on the hidden pixels, mean over masks", kind="psnr",
                               heatmap=True),
     "inpainting_error": Metric("squared_error_per_image",
                                "inpainting squared error per image on the hidden pixels",

@@ -14,9 +14,12 @@ directions are noise that whitening would blow up to the size of the digit strok
 
 Rows (``preprocessing`` ``"none"``, then ``"whitened"`` where it applies)::
 
-    {"preprocessing": str, "accuracy": float, "nmi": float, "ari": float}
+    {"preprocessing": str, "accuracy": float, "accuracy_low": float, "accuracy_high": float,
+     "nmi": float, "ari": float}
 
-- ``accuracy``: best one-to-one cluster-to-label matching (:func:`study.metrics.clustering_accuracy`);
+- ``accuracy``: best one-to-one cluster-to-label matching (:func:`study.metrics.clustering_accuracy`),
+  with ``accuracy_low``, ``accuracy_high`` its bootstrap interval over the test samples (the
+  clusters fixed, the matching redone on each resample: :func:`scores_with_interval`);
 - ``nmi``, ``ari``: scikit-learn's normalized mutual information and adjusted Rand index.
 """
 import numpy as np
@@ -69,19 +72,30 @@ def cluster_scores(y, clusters):
     }
 
 
-def cluster(Z, y, n_init=10, seed=0):
-    """k-means (k = number of distinct labels) on one representation Z (n, k), scored
-    against y (n,) -> {"accuracy", "nmi", "ari"}."""
-    return cluster_scores(y, kmeans_labels(Z, len(np.unique(y)), n_init, seed))
+def accuracy_interval(y, clusters, settings):
+    """``{"accuracy_low", "accuracy_high"}``: the bootstrap interval of the clustering accuracy
+    over the samples (``settings``: ``resamples``, ``confidence``, ``seed``)."""
+    from study.bootstrap import bootstrap_interval
+
+    interval = bootstrap_interval(len(y), lambda i: clustering_accuracy(y[i], clusters[i]),
+                                  settings["resamples"], settings["confidence"], settings["seed"])
+    return {"accuracy_low": float(interval.low), "accuracy_high": float(interval.high)}
+
+
+def cluster(Z, y, settings):
+    """k-means (k = number of distinct labels, ``n_init`` restarts) on one representation
+    Z (n, k), scored against y (n,) -> {"accuracy", "accuracy_low", "accuracy_high", "nmi", "ari"}."""
+    clusters = kmeans_labels(Z, len(np.unique(y)), settings["n_init"], settings["seed"])
+    scores = cluster_scores(y, clusters)
+    return {"accuracy": scores.pop("accuracy"), **accuracy_interval(y, clusters, settings), **scores}
 
 
 def run(data, source, settings):
     codes, y = source.codes, data["y_test"]
-    n_init, seed = settings["n_init"], settings["seed"]
-    rows = [{"preprocessing": "none", **cluster(codes["Z_test"], y, n_init, seed)}]
+    rows = [{"preprocessing": "none", **cluster(codes["Z_test"], y, settings)}]
     if source.kind != "pixels":
         Z = whiten(codes["Z_test"], fit_whitening(codes["Z_train"]))
-        rows.append({"preprocessing": "whitened", **cluster(Z, y, n_init, seed)})
+        rows.append({"preprocessing": "whitened", **cluster(Z, y, settings)})
     return rows, {}
 
 
@@ -89,7 +103,7 @@ _RAW = (("preprocessing", "none"),)
 
 ANALYSIS = Analysis(
     "kmeans", reads="codes", run=run,
-    settings=lambda config: analysis_settings(config, "kmeans"),
+    settings=lambda config: analysis_settings(config, "kmeans", bootstrap=True),
     baselines=("pixels", "pca"), keys=("preprocessing",),
     metrics={
         "kmeans_accuracy": Metric("accuracy", "k-means accuracy", where=_RAW, heatmap=True,

@@ -1,26 +1,25 @@
-"""Reconstruction: how well a representation's model gives the test images back.
+"""Reconstruction: how well a representation's model gives the images back.
 
-Rows (one per representation)::
+Rows (one per split)::
 
-    {"bce": float, "mse": float, "squared_error_per_image": float, "psnr": float, "val_bce": float}
+    {"split": "val" | "test", "bce": float, "mse": float, "squared_error_per_image": float, "psnr": float}
 
 - ``bce``: binary cross-entropy summed over pixels, averaged over images, the reconstruction
   clipped to [1e-7, 1 - 1e-7] (:func:`study.metrics.binary_cross_entropy`);
 - ``mse``: squared error averaged over pixels and images;
 - ``squared_error_per_image``: squared error summed over pixels, averaged over images;
-- ``psnr``: 10 log10(1 / mse), in dB;
-- ``val_bce``: the BCE on the validation split, the training objective measured where the
-  figures may pick a representation without looking at the test split.
+- ``psnr``: 10 log10(1 / mse), in dB.
+
+The validation split's ``bce`` is the training objective measured where the figures pick a
+representation without looking at the test split (:func:`chosen_on_validation`).
 
 Arrays: ``indices`` (m,) of the example test images, ``image_shape``, ``clean`` (m, d) and
 ``reconstruction`` (m, d). Baseline: PCA of each latent size (its projection, clipped to
 [0, 1], which only helps PCA).
 """
-from study import figures
 from study.analyses import Analysis, Figure, Metric
 from study.metrics import binary_cross_entropy, mean_squared_error, psnr, squared_error_per_image
 from study.representations import reconstruct
-from study.tables import best_per_latent_dim, format_value, metric_values, value_of
 
 
 def examples(data, n_examples):
@@ -46,15 +45,16 @@ def run(data, source, settings):
     index = examples(data, settings["n_examples"])
     arrays = {"indices": index, "image_shape": data["image_shape"], "clean": data["X_test"][index],
               "reconstruction": X_hat[index]}
-    val_bce = binary_cross_entropy(data["X_val"], reconstruct(source.model, data["X_val"]))
-    return [{**reconstruction_metrics(data["X_test"], X_hat), "val_bce": val_bce}], arrays
+    return [reconstruction_metrics(data["X_test"], X_hat)], arrays
 
 
 def chosen_on_validation(tables, dataset):
     """``{latent_dim: representation}``: the autoencoder of each latent size with the lowest
     validation BCE (the training objective), so that a figure shows a representative chosen
     without looking at the test numbers it prints."""
-    values = metric_values(tables["reconstruction"], VALIDATION_LOSS)
+    from study.tables import best_per_latent_dim, metric_values
+
+    values = metric_values(tables["reconstruction"], METRICS["reconstruction_bce"], split="val")
     values = values[values["dataset"] == dataset]
     return {k: row["representation"] for k, row in best_per_latent_dim(values, higher_is_better=False).items()}
 
@@ -62,6 +62,9 @@ def chosen_on_validation(tables, dataset):
 def reconstructions_figure(tables, dataset, load):
     """Test images and their reconstructions by the autoencoder of each latent size chosen on
     validation (:func:`chosen_on_validation`) and by PCA of the same size."""
+    from study import figures
+    from study.tables import format_value, metric_values, value_of
+
     values = metric_values(tables["reconstruction"], METRICS["reconstruction_error"])
     values = values[values["dataset"] == dataset]
     rows, image_shape = [], None
@@ -79,9 +82,6 @@ def reconstructions_figure(tables, dataset, load):
                               "validation loss and by PCA of that size\n(error: squared error per image "
                               "over the test split)")
 
-
-#: The validation BCE, which picks the representatives the figures show (not a study metric).
-VALIDATION_LOSS = Metric("val_bce", "validation BCE per image", higher_is_better=False, lines=False)
 
 METRICS = {
     "reconstruction_error": Metric("squared_error_per_image", "reconstruction squared error per image",

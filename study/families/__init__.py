@@ -19,7 +19,9 @@ class Family:
     name : str, as in ``grid.family`` and the first part of a variant's name.
     build : callable ``(image_shape, variant, settings, rng, dtype) -> diy.AutoEncoder``, with
         ``settings`` the family's config section for the variant's dataset (per-dataset values
-        already resolved), ending in a sigmoid for pixels in [0, 1].
+        already resolved), mapping flat images (batch, n_features) to codes (batch, latent_dim)
+        and codes to the pixels' logits (batch, n_features): no final sigmoid (training folds
+        it into its loss, then appends it).
     schema : dict, the JSON Schema ``properties`` of ``families.{name}``.
     """
 

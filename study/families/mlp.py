@@ -3,7 +3,8 @@
 The variant's activation follows every hidden layer, the code layer has
 ``latent_activation`` (linear by default: a tanh or sigmoid code saturates and a ReLU code has
 dead units, which in a 2- to 8-dimensional code distort or waste the very dimensions k-means,
-t-SNE and the classifiers read), and a sigmoid gives pixels in [0, 1].
+t-SNE and the classifiers read), and the last layer gives the pixels' logits (training adds the
+sigmoid: :mod:`study.train_autoencoder`).
 """
 import math
 
@@ -17,7 +18,7 @@ def build(image_shape, variant, settings, rng, dtype):
     """The untrained ``AutoEncoder`` of `variant` for images of `image_shape`."""
     return AutoEncoder.build(
         [math.prod(image_shape), *settings["hidden"], variant.latent_dim], variant.activation,
-        "sigmoid", latent_activation=settings["latent_activation"], rng=rng, dtype=dtype,
+        "linear", latent_activation=settings["latent_activation"], rng=rng, dtype=dtype,
     )
 
 

@@ -96,6 +96,13 @@ CASES = {
     "ConvTranspose2D(k3)": (lambda: diy.ConvTranspose2D(2, 2, 3, rng=0), lambda n: normal((n, 3, 3, 2))),
     "Flatten": (diy.Flatten, lambda n: normal((n, 3, 2, 4))),
     "Reshape": (lambda: diy.Reshape((3, 2, 2)), lambda n: normal((n, 12))),
+    # Conv2D after the first module: Sequential calls its backward (dL/dW, then dL/dX).
+    "Sequential(Reshape, Conv2D, TanH, Conv2D, Flatten)": (
+        lambda: diy.Sequential(
+            diy.Reshape((7, 5, 2)), diy.Conv2D(2, 3, 3, stride=2, padding=1, rng=0), diy.TanH(),
+            diy.Conv2D(3, 2, 3, stride=2, padding=1, rng=1), diy.Flatten(),
+        ),
+        lambda n: normal((n, 70))),
     "Sequential(Conv2D, TanH, MaxPool2D, Flatten, Linear, Reshape, ConvTranspose2D)": (
         lambda: diy.Sequential(
             diy.Conv2D(1, 3, 3, padding=1, rng=0), diy.TanH(), diy.MaxPool2D(2), diy.Flatten(),
@@ -220,6 +227,11 @@ def test_gradients_accumulate_and_backward_delta_leaves_them_alone(make):
     np.testing.assert_allclose(module.backward(X, delta), dX, rtol=1e-12)
     for key, _, g in module.parameters():
         np.testing.assert_allclose(g, 2 * once[key], rtol=1e-12)
+    # backward may reuse what forward cached for its own work: a weight gradient after it
+    # is still the same.
+    module.backward_update_gradient(X, delta)
+    for key, _, g in module.parameters():
+        np.testing.assert_allclose(g, 3 * once[key], rtol=1e-12)
 
 
 # -- shapes and errors -------------------------------------------------------------------

@@ -272,3 +272,32 @@ def test_dropout_with_p_zero_is_the_identity_in_train_mode():
 def test_dropout_rejects_p_outside_0_1(p):
     with pytest.raises(ValueError, match=r"p must be in \[0, 1\)"):
         diy.Dropout(p)
+
+
+def test_gradients_only_skip_the_deltas_no_parameter_needs():
+    # Flatten -> Linear -> TanH -> Linear: accumulating gradients needs the deltas of the
+    # second Linear and the TanH, never the first Linear's input delta (nothing before it
+    # learns), and gives the same gradients as a full backward.
+    import diy
+
+    calls = []
+
+    class Spy(diy.Linear):
+        def backward_delta(self, input, delta):
+            calls.append(self)
+            return super().backward_delta(input, delta)
+
+    rng = np.random.default_rng(0)
+    first, second = Spy(6, 4, rng=rng, dtype=np.float64), Spy(4, 3, rng=rng, dtype=np.float64)
+    model = diy.Sequential(diy.Flatten(), first, diy.TanH(), second)
+    X, delta = rng.normal(size=(5, 2, 3)), rng.normal(size=(5, 3))
+    model.forward(X)
+    model.backward_update_gradient(X, delta)
+    assert calls == [second]
+    gradients = [g.copy() for _, _, g in model.parameters()]
+    model.zero_grad()
+    calls.clear()
+    model.backward(X, delta)
+    assert calls == [second, first]
+    for (_, _, g), expected in zip(model.parameters(), gradients):
+        np.testing.assert_array_equal(g, expected)

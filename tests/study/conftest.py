@@ -12,8 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 #: The tiny autoencoder of the `representations` fixture (8-dimensional linear code).
 AE_NAME = "mlp_latent8_tanh_noise0_seed0"
 FAMILY = {"hidden": [32], "latent_activation": "linear"}
-TRAINING = {"epochs": 30, "batch_size": 32, "lr": 3e-3, "patience": 30, "dtype": "float32",
-            "max_train_samples": None}
+TRAINING = {"epochs": 30, "batch_size": 32, "lr": 3e-3, "schedule": "cosine", "warmup_epochs": 1,
+            "patience": 30, "dtype": "float32", "max_train_samples": None}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -114,6 +114,7 @@ def make_source(representations, digits):
 #: A small study config (merged over config.yaml): settings that keep every analysis fast.
 SMALL = {"analysis": {
     "examples": 4,
+    "bootstrap": {"resamples": 200},
     "kmeans": {"n_init": 2},
     "tsne": {"size": 80, "perplexity": 10, "max_iter": 400},
     "denoising": {"kinds": ["gaussian", "masking"], "levels": [0.1, 0.4]},
@@ -151,8 +152,10 @@ def source_names():
 
 @pytest.fixture(scope="session")
 def run_analysis(make_source, digits, small_config):
-    """``run_analysis(name, representation) -> (rows, arrays)`` with the settings of
-    :data:`SMALL`, each computed once per session."""
+    """``run_analysis(name, representation) -> (rows, arrays)``: ``Analysis.evaluate`` as the
+    workflow calls it (the validation split's rows, then the test split's, each naming its
+    ``split``; the test split's arrays), with the settings of :data:`SMALL`, each computed
+    once per session."""
     from study.analyses import ANALYSES
 
     cache = {}
@@ -160,11 +163,21 @@ def run_analysis(make_source, digits, small_config):
     def run(name, representation):
         if (name, representation) not in cache:
             analysis = ANALYSES[name]
-            cache[name, representation] = analysis.run(
+            cache[name, representation] = analysis.evaluate(
                 digits, make_source(analysis, representation), analysis.settings(small_config))
         return cache[name, representation]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def split_rows():
+    """``split_rows(rows, split)``: the rows of one split, without their ``split`` column."""
+    def select(rows, split):
+        return [{key: value for key, value in row.items() if key != "split"} for row in rows
+                if row["split"] == split]
+
+    return select
 
 
 @pytest.fixture(scope="session")
@@ -194,33 +207,32 @@ FAKE_ANALYSES = ("reconstruction", "kmeans", "tsne", "denoising", "classificatio
 
 
 def _score(variant):
-    """A made-up quality in (0, 1): best for latent 8, tanh, noise 0.5, seed 0."""
+    """A made-up quality in (0, 1) on the test split: best for latent 8, tanh, noise 0.5, seed 0."""
     return (0.4 + 0.3 * variant.latent_dim / 8 + 0.1 * variant.noise
             + (0.05 if variant.activation == "tanh" else 0) - 0.01 * variant.seed)
 
 
 def _error(variant):
-    """A made-up error: lowest (1.25) for latent 8, tanh, noise 0, seed 0."""
+    """A made-up error on the test split: lowest (1.25) for latent 8, tanh, noise 0, seed 0."""
     return (10 / variant.latent_dim + variant.noise + (0.1 if variant.activation == "relu" else 0)
             + 0.01 * variant.seed)
 
 
 def _rows(analysis, name, score, error, level_bonus=0.0):
-    """The rows analysis `analysis` would give representation `name`."""
+    """The rows analysis `analysis` would give representation `name` on one split."""
     if analysis == "reconstruction":
-        # The validation loss favours ReLU, the test error tanh: a figure that picks on
-        # validation shows ReLU variants.
-        return [{"bce": 5 * error, "mse": error / 64, "squared_error_per_image": error, "psnr": 20 - error,
-                 "val_bce": 5 * error - (1.0 if "_relu_" in name else 0.0)}]
+        return [{"bce": 5 * error, "mse": error / 64, "squared_error_per_image": error, "psnr": 20 - error}]
     if analysis == "kmeans":
         # Whitened codes cluster a little better; raw pixels are never whitened.
-        return [{"preprocessing": preprocessing, "accuracy": score + bonus, "nmi": score - 0.1 + bonus,
-                 "ari": score - 0.2 + bonus}
+        return [{"preprocessing": preprocessing, "accuracy": score + bonus, "accuracy_low": score + bonus - 0.02,
+                 "accuracy_high": score + bonus + 0.02, "nmi": score - 0.1 + bonus, "ari": score - 0.2 + bonus}
                 for preprocessing, bonus in (("none", 0.0), ("whitened", 0.03))
                 if name != "pixels" or preprocessing == "none"]
     if analysis == "tsne":
-        return [{"n_samples": 100, "trustworthiness": 0.9 + score / 10, "knn_accuracy": score + 0.1,
-                 "kmeans_accuracy": score + 0.05}]
+        return [{"n_samples": 100, "trustworthiness": 0.9 + score / 10,
+                 "knn_accuracy": score + 0.1, "knn_accuracy_low": score + 0.08, "knn_accuracy_high": score + 0.12,
+                 "kmeans_accuracy": score + 0.05, "kmeans_accuracy_low": score + 0.03,
+                 "kmeans_accuracy_high": score + 0.07}]
     if analysis == "denoising":
         return [{"test_noise_kind": kind, "test_noise_level": level, "squared_error_per_image": error + level,
                  "psnr": 10 + 10 * score - 4 * level + level_bonus}
@@ -229,8 +241,25 @@ def _rows(analysis, name, score, error, level_bonus=0.0):
         return [{"mask": mask, "hidden_pixels": 32.0 if mask == "lower_half" else 16.0,
                  "squared_error_per_image": error * (i + 1), "psnr": 10 + 10 * score - i}
                 for i, mask in enumerate(FAKE_MASKS)]
-    return [{"classifier": c, "val_accuracy": score, "test_accuracy": score + d}
+    return [{"classifier": c, "accuracy": score + d, "accuracy_low": score + d - 0.02,
+             "accuracy_high": score + d + 0.02}
             for c, d in (("logistic", 0.0), ("knn", 0.05), ("mlp", 0.1))]
+
+
+#: On the validation split every representation scores a little worse (score - 0.02, error
+#: + 0.05), so that a number read from the wrong split shows; and the ReLU autoencoders
+#: score much better (score + 0.1, error - 0.3), so that the configuration best on
+#: validation (ReLU) is not the one best on test (tanh).
+VAL_SCORE, VAL_ERROR, VAL_RELU_SCORE, VAL_RELU_ERROR = -0.02, 0.05, 0.1, -0.3
+
+
+def _split_rows(analysis, name, score, error, level_bonus=0.0):
+    """The rows ``Analysis.evaluate`` would give: the validation split's, then the test split's."""
+    relu = "_relu_" in name
+    val_score = score + VAL_SCORE + (VAL_RELU_SCORE if relu else 0.0)
+    val_error = error + VAL_ERROR + (VAL_RELU_ERROR if relu else 0.0)
+    return ([{"split": "val", **row} for row in _rows(analysis, name, val_score, val_error, level_bonus)]
+            + [{"split": "test", **row} for row in _rows(analysis, name, score, error, level_bonus)])
 
 
 @pytest.fixture(scope="session")
@@ -255,16 +284,16 @@ def fake_documents():
             offset = 0.0 if dataset == "digits" else 0.02
             for v in variants:
                 docs.append(document(analysis, dataset, v.name, {"seed": 0},
-                                     _rows(analysis, v.name, _score(v) + offset, _error(v),
-                                           level_bonus=v.noise * 3)))
+                                     _split_rows(analysis, v.name, _score(v) + offset, _error(v),
+                                                 level_bonus=v.noise * 3)))
             for baseline in ANALYSES[analysis].baselines:
                 if baseline == "pca":
                     for k in FAKE_GRID["latent_dim"]:
                         docs.append(document(analysis, dataset, f"pca{k}", {"seed": 0},
-                                             _rows(analysis, f"pca{k}", 0.5 + k / 100, 16 / k)))
+                                             _split_rows(analysis, f"pca{k}", 0.5 + k / 100, 16 / k)))
                 else:
                     docs.append(document(analysis, dataset, baseline, {"seed": 0},
-                                         _rows(analysis, baseline, 0.6, 1.0)))
+                                         _split_rows(analysis, baseline, 0.6, 1.0)))
         documents[analysis] = docs
     return documents
 

@@ -12,13 +12,20 @@ from study.analyses import ANALYSES
 from study.config import ConfigError, load_config, merge, read_yaml, validate_config
 from study.datasets import DATASETS
 from study.families import FAMILIES
+from study.settings import AE_TRAINING_KEYS
 
 
 def test_repository_config_is_valid_and_is_the_defaults(schema, defaults):
     config = validate_config(defaults, schema)
     assert config == validate_config({}, schema, defaults=defaults)
     assert config == validate_config(None, schema, defaults=defaults)
-    assert config["datasets"] == ["digits", "mnist"] and config["training"]["lr"] == 0.001
+    assert config["datasets"] == ["digits", "mnist"]
+    # YAML 1.1 reads 1e-3 as a string: a number again, in a per-dataset mapping too.
+    assert isinstance(defaults["training"]["lr"], dict) and set(defaults["training"]["lr"]) == {"digits", "mnist"}
+    assert config["training"]["lr"] == {name: float(lr) for name, lr in defaults["training"]["lr"].items()}
+    assert all(type(lr) is float for lr in config["training"]["lr"].values())
+    # Every registered family has its section (its defaults in config.yaml).
+    assert set(config["families"]) == set(FAMILIES)
 
 
 def _keys(value, path=()):
@@ -29,7 +36,7 @@ def _keys(value, path=()):
 
 
 def test_every_config_yaml_key_is_in_the_schema(schema, defaults):
-    per_dataset = {"epochs", "hidden"}  # mappings whose keys are dataset names
+    per_dataset = {"epochs", "lr", "hidden", "channels"}  # mappings whose keys are dataset names
     for path in _keys(defaults):
         if len(path) > 1 and path[-2] in per_dataset:
             assert path[-1] in DATASETS
@@ -56,7 +63,7 @@ def test_load_schema_adds_the_registries(schema):
             assert sections[name]["properties"] == entry.schema
             assert sections[name]["required"] == list(entry.schema)
             assert sections[name]["additionalProperties"] is False
-    assert set(schema["properties"]["analysis"]["properties"]) == set(ANALYSES) | {"seed", "examples"}
+    assert set(schema["properties"]["analysis"]["properties"]) == set(ANALYSES) | {"seed", "examples", "bootstrap"}
 
 
 def test_merge_is_recursive_for_mappings_and_leaves_its_inputs_alone():
@@ -71,19 +78,30 @@ def test_merge_is_recursive_for_mappings_and_leaves_its_inputs_alone():
 
 
 def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
+    full = validate_config({}, schema, defaults=defaults)
     config = validate_config({"grid": {"latent_dim": [3]}, "training": {"epochs": 2}}, schema, defaults=defaults)
     assert config["grid"]["latent_dim"] == [3]
     assert config["grid"]["activation"] == ["tanh", "relu", "sigmoid"]
-    assert config["training"] == {"epochs": 2, "batch_size": 128, "lr": 0.001, "patience": 10,
-                                  "dtype": "float32", "max_train_samples": None}
+    assert full["training"]["epochs"] != 2 and config["training"] == {**full["training"], "epochs": 2}
+    # Every setting the training reads (study.settings), and no other.
+    assert set(config["training"]) == set(AE_TRAINING_KEYS)
+    assert (config["training"]["schedule"], config["training"]["warmup_epochs"]) == ("cosine", 1)
     assert config["families"]["mlp"] == {"hidden": {"digits": [48], "mnist": [256, 64]},
                                          "latent_activation": "linear"}
     assert config["analysis"]["kmeans"] == {"n_init": 10}
+    assert config["analysis"]["bootstrap"] == {"resamples": 1000, "confidence": 0.95}
+    assert config["grid"]["seed"] == [0]
+    # A nested section is merged key by key: the other key keeps its default.
+    config = validate_config({"analysis": {"bootstrap": {"resamples": 200}}, "training": {"lr": 0.01}},
+                             schema, defaults=defaults)
+    assert config["analysis"]["bootstrap"] == {"resamples": 200, "confidence": 0.95}
+    assert config["training"]["lr"] == 0.01 and config["training"]["schedule"] == "cosine"
     assert config["data"]["digits"] == {"test_fraction": 0.2}
 
 
 def test_epochs_once_or_per_dataset(schema, defaults):
-    assert validate_config({}, schema, defaults=defaults)["training"]["epochs"] == {"digits": 1000, "mnist": 50}
+    epochs = validate_config({}, schema, defaults=defaults)["training"]["epochs"]
+    assert epochs == defaults["training"]["epochs"] and set(epochs) == {"digits", "mnist"}
     assert validate_config({"training": {"epochs": "7"}}, schema, defaults=defaults)["training"]["epochs"] == 7
     config = validate_config({"classifiers": {"epochs": {"mnist": 3}}}, schema, defaults=defaults)
     assert config["classifiers"]["epochs"] == {"digits": 200, "mnist": 3}
@@ -119,7 +137,7 @@ def test_choices_are_the_noise_functions_and_registries(schema):
     ({"datasets": ["digits", "cifar"]}, "config: datasets[1] = 'cifar': must be one of digits, mnist"),
     ({"datasets": []}, "config: datasets = []: must not be empty"),
     ({"datasets": ["digits", "digits"]}, "config: datasets = ['digits', 'digits']: has duplicate entries"),
-    ({"grid": {"family": ["conv"]}}, "config: grid.family[0] = 'conv': must be one of mlp"),
+    ({"grid": {"family": ["cnn"]}}, f"config: grid.family[0] = 'cnn': must be one of {', '.join(FAMILIES)}"),
     ({"grid": {"activation": ["tanh", "gelu"]}},
      "config: grid.activation[1] = 'gelu': must be one of tanh, relu, sigmoid"),
     ({"grid": {"latent_dim": [8, 0]}}, "config: grid.latent_dim[1] = 0: must be >= 1"),
@@ -143,7 +161,12 @@ def test_choices_are_the_noise_functions_and_registries(schema):
      "config: families.mlp.latent_activation = 'gelu': must be one of linear, tanh, relu, sigmoid"),
     ({"families": {"mlp": {"hidden": {"digits": [8], "cifar": [3]}}}},
      "config: families.mlp.hidden = 'cifar': must be one of digits, mnist"),
-    ({"families": {"cnn": {}}}, "config: families.cnn: unknown key (allowed: mlp)"),
+    ({"families": {"cnn": {}}}, f"config: families.cnn: unknown key (allowed: {', '.join(FAMILIES)})"),
+    ({"training": {"schedule": "linear"}}, "config: training.schedule = 'linear': must be one of constant, cosine"),
+    ({"training": {"warmup_epochs": -1}}, "config: training.warmup_epochs = -1: must be >= 0"),
+    ({"training": {"lr": {"digits": 0.1, "mnist": 0}}}, "config: training.lr.mnist = 0: must be > 0"),
+    ({"analysis": {"bootstrap": {"resamples": 10}}}, "config: analysis.bootstrap.resamples = 10: must be >= 100"),
+    ({"analysis": {"bootstrap": {"confidence": 1}}}, "config: analysis.bootstrap.confidence = 1: must be in (0, 1)"),
     ({"training": {"dtype": "float16"}},
      "config: training.dtype = 'float16': must be one of float32, float64"),
     ({"noise_type": "poisson"},

@@ -6,7 +6,7 @@ from matplotlib.image import imread
 
 from study.analyses import ANALYSES
 from study.figures import (classifier_curves, heatmaps, image_rows, learning_curves, metric_figure,
-                           save_figure, scatter_maps)
+                           metric_vs_latent, save_figure, scatter_maps)
 from study.summary import model_free
 from study.tables import metric_values
 from study.variants import AEVariant, ae_variants
@@ -146,3 +146,82 @@ def test_scatter_maps_lay_panels_in_rows():
 def test_save_figure_is_atomic(tmp_path):
     save_figure(image_rows([("a", np.zeros((1, 4)))], (2, 2), "t"), tmp_path / "f.png", dpi=30)
     assert [p.name for p in tmp_path.iterdir()] == ["f.png"]
+
+
+# -- intervals over seeds ---------------------------------------------------------------------
+def _seeds(values_by_cell, activation="tanh", noise=0.0):
+    """Autoencoder rows of metric_values: {latent_dim: [value of seed 0, 1, ...]}."""
+    return pd.DataFrame([{"dataset": "digits", "method": "autoencoder", "family": "mlp", "activation": activation,
+                          "noise": noise, "latent_dim": k, "seed": s, "value": v}
+                         for k, seeds in values_by_cell.items() for s, v in enumerate(seeds)])
+
+
+def _bands(ax):
+    from matplotlib.collections import PolyCollection
+
+    return [c for c in ax.collections if isinstance(c, PolyCollection)]
+
+
+@pytest.mark.parametrize("confidence", [0.95, 0.5])
+def test_the_band_is_the_t_interval_over_seeds_and_each_seed_a_point(confidence):
+    from study.statistics import t_interval
+
+    seeds = {2: [0.50, 0.56, 0.53], 8: [0.70, 0.71, 0.75], 32: [0.80, 0.86, 0.81]}
+    fig = metric_vs_latent(_seeds(seeds), "accuracy", "t", confidence=confidence)
+    ax = fig.get_axes()[0]
+    [line] = ax.get_lines()
+    np.testing.assert_allclose(line.get_ydata(), [np.mean(v) for v in seeds.values()])
+    [band] = _bands(ax)
+    vertices = band.get_paths()[0].vertices
+    for k, values in seeds.items():
+        interval = t_interval(values, confidence)
+        at = vertices[np.isclose(vertices[:, 0], k), 1]
+        assert min(at) == pytest.approx(interval.low) and max(at) == pytest.approx(interval.high)
+    # Every seed drawn as a point of its own.
+    [points] = [c for c in ax.collections if c not in _bands(ax)]
+    np.testing.assert_allclose(sorted(map(tuple, points.get_offsets())),
+                               sorted((k, v) for k, values in seeds.items() for v in values))
+
+
+def test_one_seed_has_no_band():
+    fig = metric_vs_latent(_seeds({2: [0.5], 8: [0.7]}), "accuracy", "t")
+    ax = fig.get_axes()[0]
+    assert _bands(ax) == [] and len(ax.get_lines()) == 1
+    assert len(ax.collections[0].get_offsets()) == 2  # the seeds' points still
+
+
+def _outlined(ax):
+    """(row, column) of the cells outlined in red."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Rectangle
+
+    return sorted((round(p.get_y() + 0.5), round(p.get_x() + 0.5)) for p in ax.patches
+                  if isinstance(p, Rectangle) and p.get_edgecolor() == to_rgba("red") and not p.get_fill())
+
+
+def test_heatmap_outlines_the_best_cell_and_those_whose_interval_overlaps_it():
+    # Higher is better. Latent 8 (row 1) is best: 0.80 [0.775, 0.825] over 3 seeds; latent 2 at
+    # noise 0 (row 0, column 0) overlaps it; latent 2 at noise 0.5 is far below with a tight interval.
+    values = pd.concat([_seeds({2: [0.76, 0.79, 0.80], 8: [0.79, 0.80, 0.81]}, noise=0.0),
+                        _seeds({2: [0.50, 0.50, 0.51], 8: [0.60, 0.61, 0.60]}, noise=0.5)])
+    fig = heatmaps(values, "accuracy", "t")
+    assert _outlined(fig.get_axes()[0]) == [(0, 0), (1, 0)]
+    # Lower is better: the best is latent 2 at noise 0.5, alone.
+    fig = heatmaps(values, "error", "t", higher_is_better=False)
+    assert _outlined(fig.get_axes()[0]) == [(0, 1)]
+
+
+def test_heatmap_outlines_only_the_best_cell_with_one_seed():
+    values = pd.concat([_seeds({2: [0.79], 8: [0.80]}, noise=0.0), _seeds({2: [0.5], 8: [0.6]}, noise=0.5)])
+    fig = heatmaps(values, "accuracy", "t")
+    assert _outlined(fig.get_axes()[0]) == [(1, 0)]
+
+
+def test_heatmap_outlines_cells_of_other_panels_too():
+    tanh = _seeds({2: [0.70, 0.71, 0.72], 8: [0.79, 0.80, 0.81]})
+    # The best is relu at latent 2, 0.82 [0.770, 0.870]; tanh at latent 8 overlaps it, at latent 2 not.
+    relu = _seeds({2: [0.80, 0.82, 0.84], 8: [0.40, 0.41, 0.42]}, activation="relu")
+    fig = heatmaps(pd.concat([tanh, relu]), "accuracy", "t")
+    panels = [ax for ax in fig.get_axes() if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["tanh", "relu"]
+    assert _outlined(panels[0]) == [(1, 0)] and _outlined(panels[1]) == [(0, 0)]

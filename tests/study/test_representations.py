@@ -7,6 +7,7 @@ import pytest
 from diy.autoencoder import AutoEncoder
 from diy.dropout import Dropout
 from diy.serialization import save
+from diy.sigmoid import Sigmoid
 from study.artifacts import write_codes
 from study.representations import (REGEX, describe, encode_splits, load_model, pca_name, read_codes,
                                    reconstruct)
@@ -90,6 +91,10 @@ def test_load_model_gives_the_saved_model_in_eval_mode(tmp_path, autoencoder, di
     loaded = load_model(tmp_path / "model.npz")
     assert not loaded.training
     np.testing.assert_array_equal(reconstruct(loaded, digits["X_test"]), reconstruct(model, digits["X_test"]))
+    # The Sigmoid training appended is saved with it: the model's own output is pixels in [0, 1].
+    assert isinstance(loaded.decoder[-1], Sigmoid)
+    np.testing.assert_array_equal(loaded.forward(digits["X_test"]), model.forward(digits["X_test"]))
+    assert ((loaded.forward(digits["X_test"]) >= 0) & (loaded.forward(digits["X_test"]) <= 1)).all()
 
 
 class _Shift:

@@ -5,12 +5,14 @@ from study.settings import AE_TRAINING_KEYS, dataset_settings
 
 
 def test_a_value_per_dataset_or_one_for_all():
-    section = {"epochs": {"digits": 500, "mnist": 50}, "lr": 0.001, "batch_size": 128,
-               "patience": 10, "dtype": "float32", "max_train_samples": None, "other": 1}
+    section = {"epochs": {"digits": 500, "mnist": 50}, "lr": {"digits": 0.001, "mnist": 0.006}, "batch_size": 128,
+               "schedule": "cosine", "warmup_epochs": 1, "patience": 10, "dtype": "float32",
+               "max_train_samples": None, "other": 1}
     assert dataset_settings(section, "mnist", AE_TRAINING_KEYS) == {
-        "batch_size": 128, "dtype": "float32", "epochs": 50, "lr": 0.001,
-        "max_train_samples": None, "patience": 10,
+        "batch_size": 128, "dtype": "float32", "epochs": 50, "lr": 0.006, "max_train_samples": None,
+        "patience": 10, "schedule": "cosine", "warmup_epochs": 1,
     }
+    assert dataset_settings(section, "digits", AE_TRAINING_KEYS)["lr"] == 0.001
     assert dataset_settings(section, "digits", ["epochs"]) == {"epochs": 500}
     assert dataset_settings({**section, "epochs": 7}, "digits", ["epochs"]) == {"epochs": 7}
 

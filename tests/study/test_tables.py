@@ -26,8 +26,9 @@ from study.tables import (
 
 # The fake study of conftest.py: per dataset (digits, mnist), the mlp family, latent sizes
 # [2, 8] x activations [tanh, relu] x training noises [0, 0.5] x seeds [0, 1]; 2 test noise
-# kinds x 2 levels; 2 masks.
-N_VARIANTS, LATENT_DIMS, N_TEST_NOISES = 16, [2, 8], 4
+# kinds x 2 levels; 2 masks; each row once for the validation split and once for the test split.
+N_VARIANTS, LATENT_DIMS, N_TEST_NOISES, SPLITS = 16, [2, 8], 4, ["val", "test"]
+#: Rows of a document per split.
 ROWS_PER_DOCUMENT = {"reconstruction": 1, "kmeans": 2, "tsne": 1, "denoising": N_TEST_NOISES,
                      "classification": 3, "inpainting": 2}
 # k-means on raw pixels has no whitened row.
@@ -39,19 +40,23 @@ def test_table_columns_and_one_row_per_representation(fake_tables, fake_grid, an
     assert fake_grid["grid"]["latent_dim"] == LATENT_DIMS
     assert len(fake_grid["kinds"]) * len(fake_grid["levels"]) == N_TEST_NOISES
     table, keys = fake_tables[analysis], list(ANALYSES[analysis].keys)
-    assert list(table.columns[:len(COLUMNS)]) == COLUMNS
+    # The representation's columns, then the split, then the analysis' keys and metrics.
+    assert list(table.columns[:len(COLUMNS) + 1]) == COLUMNS + ["split"]
+    assert list(table["split"].unique()) == SPLITS
     assert set(keys) | {m.column for m in ANALYSES[analysis].metrics.values()} <= set(table.columns)
-    per_document = ROWS_PER_DOCUMENT[analysis]
+    per_document = len(SPLITS) * ROWS_PER_DOCUMENT[analysis]
     autoencoders = table[table["method"] == "autoencoder"]
     assert len(autoencoders) == 2 * N_VARIANTS * per_document
     assert (autoencoders.groupby(["dataset", "representation"]).size() == per_document).all()
+    assert (autoencoders.groupby(["dataset", "representation", "split"]).size() == per_document / 2).all()
     assert set(autoencoders["family"]) == {"mlp"}
-    # Rows are told apart by the representation's columns and the analysis' key columns.
-    assert not table.duplicated(COLUMNS + keys).any()
+    # Rows are told apart by the representation's columns, the split and the analysis' key columns.
+    assert not table.duplicated(COLUMNS + ["split"] + keys).any()
     baselines = table[table["method"] != "autoencoder"]
-    rows_per_dataset = sum(len(LATENT_DIMS) * per_document if b == "pca" else
-                           PIXEL_ROWS_PER_DOCUMENT[analysis] if b == "pixels" else per_document
-                           for b in ANALYSES[analysis].baselines)
+    rows_per_dataset = len(SPLITS) * sum(
+        len(LATENT_DIMS) * ROWS_PER_DOCUMENT[analysis] if b == "pca" else
+        PIXEL_ROWS_PER_DOCUMENT[analysis] if b == "pixels" else ROWS_PER_DOCUMENT[analysis]
+        for b in ANALYSES[analysis].baselines)
     assert len(baselines) == 2 * rows_per_dataset
     assert baselines[["family", "activation", "noise", "seed"]].isna().all().all()
     assert set(baselines["method"]) == {"pca" if b == "pca" else b for b in ANALYSES[analysis].baselines}
@@ -67,7 +72,7 @@ def test_autoencoder_row_holds_the_variant_parameters(fake_tables):
     row = fake_tables["kmeans"].iloc[0]
     assert tuple(row[COLUMNS]) == ("digits", "mlp_latent2_tanh_noise0_seed0", "autoencoder", "mlp", 2, "tanh",
                                    0.0, 0)
-    assert row["preprocessing"] == "none"
+    assert row["split"] == "val" and row["preprocessing"] == "none"
 
 
 @pytest.mark.parametrize("analysis", list(ROWS_PER_DOCUMENT))
@@ -164,14 +169,22 @@ def test_metric_values_average_test_noises_and_select_classifiers(fake_tables):
     assert values.groupby(["dataset", "representation"]).size().eq(1).all()
     table = fake_tables["denoising"]
     name = "mlp_latent8_relu_noise0.5_seed1"
-    rows = table[(table["dataset"] == "mnist") & (table["representation"] == name)]
-    value = values[(values["dataset"] == "mnist") & (values["representation"] == name)]["value"]
-    assert value.item() == pytest.approx(rows["psnr"].mean())
-    knn = metric_values(fake_tables["classification"], ANALYSES["classification"].metrics["knn_accuracy"])
-    assert len(knn) == 2 * (N_VARIANTS + 1 + len(LATENT_DIMS))
+    for split in SPLITS:
+        rows = table[(table["dataset"] == "mnist") & (table["representation"] == name) & (table["split"] == split)]
+        split_values = values if split == "test" else metric_values(table, metric, split=split)
+        value = split_values[(split_values["dataset"] == "mnist") & (split_values["representation"] == name)]
+        assert len(rows) == N_TEST_NOISES and value["value"].item() == pytest.approx(rows["psnr"].mean())
+    # The test split by default, and the validation split when asked: not their mean.
+    val = metric_values(table, metric, split="val")
+    assert (val["value"].to_numpy() != values["value"].to_numpy()).any()
+    knn_metric = ANALYSES["classification"].metrics["knn_accuracy"]
     classification = fake_tables["classification"]
-    expected = classification[classification["classifier"] == "knn"]["test_accuracy"].to_numpy()
-    np.testing.assert_allclose(knn["value"].to_numpy(), expected)
+    for split in SPLITS:
+        knn = metric_values(classification, knn_metric, split=split)
+        assert len(knn) == 2 * (N_VARIANTS + 1 + len(LATENT_DIMS))
+        expected = classification.loc[(classification["classifier"] == "knn") & (classification["split"] == split),
+                                      "accuracy"].to_numpy()
+        np.testing.assert_allclose(knn["value"].to_numpy(), expected)
 
 
 def test_metric_values_of_whitened_kmeans_leave_out_raw_pixels(fake_tables):

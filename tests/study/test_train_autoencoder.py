@@ -5,13 +5,18 @@ import numpy as np
 import pytest
 
 from diy.bce_loss import BCELoss
+from diy.bce_with_logits_loss import BCEWithLogitsLoss
+from diy.optim import Adam, WarmupCosine
+from diy.sigmoid import Sigmoid
 from diy.train import TrainingDiverged
 from study.families import FAMILIES, Family
-from study.train_autoencoder import seed_streams, train_autoencoder, training_subset
+from study.train_autoencoder import schedule, seed_streams, train_autoencoder, training_subset
 from study.variants import AEVariant
 
-TRAINING = {"epochs": 4, "batch_size": 64, "lr": 3e-3, "patience": 3, "dtype": "float32",
-            "max_train_samples": None}
+TRAINING = {"epochs": 4, "batch_size": 64, "lr": 3e-3, "schedule": "cosine", "warmup_epochs": 1, "patience": 3,
+            "dtype": "float32", "max_train_samples": None}
+#: Updates per epoch: 600 training digits in batches of 64.
+BATCHES = 10
 
 
 FAMILY = {"hidden": [32], "latent_activation": "linear"}
@@ -51,6 +56,95 @@ def test_model_history_and_codes(digits):
         assert Z.dtype == np.float32 and Z.shape == (len(digits[f"X_{split}"]), 8)
         np.testing.assert_allclose(Z, model.encode(digits[f"X_{split}"]), rtol=1e-6)
     assert not model.training
+
+
+def test_trained_on_logits_saved_with_a_sigmoid(digits, monkeypatch):
+    """The family's model ends in logits while it is trained on BCEWithLogitsLoss; the model
+    returned ends in a Sigmoid: pixels in [0, 1], whose BCE is the validation loss training saw."""
+    from diy.train import fit as diy_fit
+
+    seen = []
+
+    def fit(net, loss, *args, **kwargs):
+        seen.append((type(net.decoder[-1]), type(loss), len(net.decoder)))
+        return diy_fit(net, loss, *args, **kwargs)
+
+    monkeypatch.setattr("study.train_autoencoder.fit", fit)
+    model, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0))
+    [(last, loss, n_layers)] = seen
+    assert last is not Sigmoid and loss is BCEWithLogitsLoss
+    assert len(model.decoder) == n_layers + 1 and isinstance(model.decoder[-1], Sigmoid)
+    X_val = digits["X_val"]
+    output = model.forward(X_val)
+    assert output.dtype == np.float32 and ((output >= 0) & (output <= 1)).all()
+    # The best epoch's weights, the loss on logits equal to the BCE of the sigmoid's pixels.
+    bce = float(BCELoss().forward(X_val.astype(np.float64), output.astype(np.float64)).mean())
+    assert bce == pytest.approx(min(history["val_loss"]), rel=1e-4)
+
+
+class RecordingAdam(Adam):
+    """Adam keeping the learning rate of each of its updates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rates = []
+        RecordingAdam.made.append(self)
+
+    def step(self):
+        self.rates.append(self.lr)
+        super().step()
+
+
+def _rates(digits, monkeypatch, training):
+    RecordingAdam.made = []
+    monkeypatch.setattr("study.train_autoencoder.Adam", RecordingAdam)
+    _, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0), training=training)
+    [optimizer] = RecordingAdam.made
+    return optimizer, np.array(optimizer.rates), history
+
+
+def test_the_cosine_schedule_warms_up_for_an_epoch_then_decays_to_zero_at_the_last_update(digits, monkeypatch):
+    training = {**TRAINING, "patience": TRAINING["epochs"]}  # every epoch runs
+    optimizer, rates, history = _rates(digits, monkeypatch, training)
+    lr, total = TRAINING["lr"], TRAINING["epochs"] * BATCHES
+    assert len(history) == TRAINING["epochs"] and len(rates) == total
+    # A linear ramp over the first epoch's updates, from lr / 10 to lr ...
+    np.testing.assert_allclose(rates[:BATCHES], lr * np.arange(1, BATCHES + 1) / BATCHES, rtol=1e-12)
+    # ... then half a cosine: lr / 2 halfway through the decay, ~0 at the last update.
+    assert np.all(np.diff(rates[BATCHES - 1:]) < 0)
+    assert rates[BATCHES + (total - BATCHES) // 2 - 1] == pytest.approx(lr / 2)
+    assert rates[-1] == pytest.approx(0.0, abs=1e-12) and optimizer.lr == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_constant_schedule_keeps_the_learning_rate(digits, monkeypatch):
+    optimizer, rates, _ = _rates(digits, monkeypatch, {**TRAINING, "schedule": "constant", "epochs": 2})
+    assert len(rates) == 2 * BATCHES and (rates == TRAINING["lr"]).all() and optimizer.lr == TRAINING["lr"]
+
+
+def _optimizer(lr=0.1):
+    variant = AEVariant("mlp", 2, "tanh", 0.0, 0)
+    return Adam(FAMILIES["mlp"].build((2, 2), variant, {"hidden": [3], "latent_activation": "linear"}, 0,
+                                      np.float32), lr=lr)
+
+
+def test_schedule_of_the_training_settings():
+    optimizer = _optimizer()
+    assert schedule(optimizer, {**TRAINING, "schedule": "constant"}, 600) is None
+    assert optimizer.lr == 0.1
+    # 601 samples in batches of 64: 10 updates per epoch, the last batch holding one sample.
+    cosine = schedule(optimizer, {**TRAINING, "epochs": 7, "warmup_epochs": 0.5}, 601)
+    assert isinstance(cosine, WarmupCosine) and cosine.optimizer is optimizer
+    assert (cosine.total, cosine.warmup, cosine.base_lr, cosine.final) == (70, 5, 0.1, 0.0)
+    # A warm-up as long as the training ends one update before it, which still decays to 0.
+    whole = schedule(_optimizer(), {**TRAINING, "epochs": 1, "warmup_epochs": 1}, 600)
+    assert (whole.total, whole.warmup) == (10, 9)
+    assert whole.lr_at(9) == pytest.approx(0.1) and whole.lr_at(10) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_one_epoch_of_warm_up_and_one_epoch_of_training(digits, monkeypatch):
+    # (config.yaml's warmup_epochs: 1 with a quick --config training.epochs=1)
+    _, rates, history = _rates(digits, monkeypatch, {**TRAINING, "epochs": 1, "warmup_epochs": 1})
+    assert len(history) == 1 and len(rates) == BATCHES and rates.max() == pytest.approx(TRAINING["lr"])
 
 
 def test_the_model_is_built_by_the_variant_s_family(digits, monkeypatch):

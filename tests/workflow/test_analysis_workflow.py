@@ -29,6 +29,7 @@ TABLE_NAMES = ANALYSES + ["classifiers"]
 FIGURES = ["learning_curves", "classifier_curves", "reconstructions", "tsne", "codes2d", "denoising",
            "inpainting", "kmeans_accuracy_vs_latent", "denoising_psnr_heatmap"]
 TARGETS = ([f"{R}/tables/{t}.{ext}" for t in TABLE_NAMES for ext in ("csv", "md", "html")]
+           + [f"{R}/tables/{t}_{f}" for t in ANALYSES for f in ("configurations.csv", "pivots.md")]
            + [f"{R}/tables/summary.md", f"{R}/tables/summary.html"]
            + [f"{R}/figures/digits_{f}.png" for f in FIGURES])
 ANALYSIS = {
@@ -99,7 +100,8 @@ def test_every_analysis_of_every_representation_is_a_json_document(study):
             assert study.path(f"{R}/logs/digits/{analysis}/{variant}.log").exists()
             assert study.path(f"{R}/benchmarks/digits/{analysis}/{variant}.tsv").exists()
     kmeans = json.loads(study.path(f"{R}/digits/kmeans/{VARIANTS[0]}.json").read_text())
-    assert kmeans["params"] == {"n_init": 2, "seed": 0}
+    assert kmeans["params"] == {"n_init": 2, "seed": 0, "resamples": 1000, "confidence": 0.95}
+    assert [row["split"] for row in kmeans["rows"]] == ["val", "val", "test", "test"]
     tsne = json.loads(study.path(f"{R}/digits/tsne/{VARIANTS[0]}.json").read_text())
     assert tsne["rows"][0]["n_samples"] == 80
     # Every representation is written once per dataset, in one form; baselines are documents
@@ -129,11 +131,24 @@ def test_tables_have_the_variant_columns_and_one_row_per_variant(study):
         assert [cell.strip() for cell in markdown[0].strip("|").split("|")][:len(COLUMNS)] == COLUMNS
         assert len(markdown) == len(table) + 2
     denoising = pd.read_csv(study.path(f"{R}/tables/denoising.csv"))
-    assert len(denoising[denoising["representation"] == VARIANTS[0]]) == 4  # 2 kinds x 2 levels
+    assert len(denoising[denoising["representation"] == VARIANTS[0]]) == 8  # 2 splits x 2 kinds x 2 levels
     classifiers = pd.read_csv(study.path(f"{R}/tables/classifiers.csv"))
     assert list(classifiers.columns[:2]) == ["dataset", "variant"] and len(classifiers) == 1
     summary = study.path(f"{R}/tables/summary.md").read_text()
-    assert "## Autoencoder vs PCA at each latent size" in summary and VARIANTS[0] in summary
+    assert "## Autoencoder vs PCA at each latent size" in summary and "mlp_latent2_tanh_noise0 " in summary
+    assert "## What the seeds support" in summary and "cannot be tested: only one seed" in summary
+
+
+def test_tables_over_seeds_have_one_row_per_configuration(study):
+    for name in ANALYSES:
+        table = pd.read_csv(study.path(f"{R}/tables/{name}.csv"))
+        configurations = pd.read_csv(study.path(f"{R}/tables/{name}_configurations.csv"))
+        # One seed: as many configurations as representations, each of one seed.
+        assert len(configurations) == len(table) and (configurations["n_seeds"] == 1).all()
+        assert set(configurations["split"]) == {"val", "test"}
+        assert "mlp_latent2_tanh_noise0.25" in set(configurations["configuration"])
+    pivots = study.path(f"{R}/tables/kmeans_pivots.md").read_text()
+    assert "### digits, mlp, tanh" in pivots and "| noise 0.25" in pivots and "(n=1)" in pivots
 
 
 def test_figures_are_non_empty_pngs(study):
@@ -195,12 +210,14 @@ ANALYSIS = Analysis("codenorm", reads="codes", run=run,
 def test_an_analysis_from_a_module_of_its_own_runs_through_the_workflow(study, tmp_path):
     (tmp_path / "codenorm_analysis.py").write_text(EXTRA)
     env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
-    extra = ["--config", "extensions=[codenorm_analysis]", "analysis={codenorm: {scale: 2.0}}"]
+    extra = ["--config", "extensions=[codenorm_analysis]", "analysis={codenorm: {scale: 2.0}}",
+             f"analyses=[{', '.join(ANALYSES)}, codenorm]"]
     targets = [f"{R}/tables/codenorm.csv", f"{R}/tables/summary.md",
                f"{R}/figures/digits_code_norm_vs_latent.png"]
     result = study.run("--cores", "2", *targets, *extra, env=env)
     assert job_counts(result.stdout + result.stderr)["analysis"] == 3  # two variants and PCA, nothing retrained
     table = pd.read_csv(study.path(f"{R}/tables/codenorm.csv"))
+    table = table[table["split"] == "test"]
     assert sorted(table["representation"]) == sorted([*VARIANTS, "pca2"])
     codes = np.load(study.path(f"{R}/digits/repr/{VARIANTS[0]}/codes.npz"))["Z_test"]
     expected = 2.0 * np.linalg.norm(codes, axis=1).mean()

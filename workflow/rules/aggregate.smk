@@ -10,7 +10,9 @@
 report: "../report/workflow.rst"
 
 
-TABLES = expand(f"{R}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"])
+TABLES = expand(f"{R}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"]) + expand(
+    f"{R}/tables/{{table}}_{{file}}", table=list(ANALYSES), file=["configurations.csv", "configurations.md", "pivots.md"]
+)
 FIGURE_FILES = (
     expand(
         f"{R}/figures/{{dataset}}_{{figure}}.png",
@@ -48,17 +50,25 @@ rule table:
             subcategory="tables",
             labels={"table": "{table}"},
         ),
+        # Over training seeds (study.aggregates): one row per configuration, and pivots.
+        configurations_csv=f"{R}/tables/{{table}}_configurations.csv",
+        configurations_md=f"{R}/tables/{{table}}_configurations.md",
+        pivots=f"{R}/tables/{{table}}_pivots.md",
     log:
         f"{R}/logs/tables/{{table}}.log",
     wildcard_constraints:
         table="|".join(ANALYSES),
     params:
+        confidence=config["analysis"]["bootstrap"]["confidence"],
         caption=lambda wildcards: (
             f"The **{wildcards.table}** analysis of every representation of each dataset, one row "
-            "per representation (and per row of the analysis): ``dataset, representation, method, "
-            "family, latent_dim, activation, noise, seed`` say which (``method``: ``autoencoder``, "
-            "``pca`` with ``latent_dim`` components fitted on the train split, ``pixels``, or a "
-            "baseline of the analysis' own; ``noise`` is an autoencoder's *training* noise). "
+            "per representation, split (``val``, ``test``) and row of the analysis: ``dataset, "
+            "representation, method, family, latent_dim, activation, noise, seed`` say which "
+            "(``method``: ``autoencoder``, ``pca`` with ``latent_dim`` components fitted on the train "
+            "split, ``pixels``, or a baseline of the analysis' own; ``noise`` is an autoencoder's "
+            "*training* noise). ``tables/{table}_configurations.csv`` has one row per configuration "
+            "(the seeds' mean, std and t interval); ``{table}_pivots.md`` the means by latent size "
+            "and noise, and each factor's effect. "
             + ANALYSES[wildcards.table].caption
         ),
     conda:
@@ -190,6 +200,7 @@ rule metric_figure:
     params:
         analysis=lambda wildcards: METRICS[wildcards.metric][0].name,
         label=lambda wildcards: METRICS[wildcards.metric][1].label,
+        confidence=config["analysis"]["bootstrap"]["confidence"],
     conda:
         "../envs/diy.yaml"
     script:

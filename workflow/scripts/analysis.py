@@ -21,6 +21,6 @@ with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
     if "codes" in snakemake.input.keys():
         source.codes = read_codes(snakemake.input.codes, data, head["latent_dim"])
         check_codes_match(snakemake.input.codes, source.codes, data, source.model)
-    rows, arrays = analysis.run(data, source, settings)
+    rows, arrays = analysis.evaluate(data, source, settings)
     write_npz(snakemake.output.arrays, arrays)
     write_json(snakemake.output.json, document(analysis.name, wildcards.dataset, name, settings, rows))

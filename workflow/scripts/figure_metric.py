@@ -13,5 +13,6 @@ with log_to(snakemake.log[0]):
     metric = analysis.metrics[snakemake.wildcards.metric]
     values = metric_values(read_table(snakemake.input[0]), metric)
     kind = "heatmap" if snakemake.wildcards.kind == "heatmap" else "lines"
-    figure = metric_figure(values, snakemake.wildcards.dataset, metric, kind, model_free(analysis))
+    figure = metric_figure(values, snakemake.wildcards.dataset, metric, kind, model_free(analysis),
+                           snakemake.params.confidence)
     save_figure(figure, snakemake.output[0])

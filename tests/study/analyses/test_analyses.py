@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from study.analyses import ANALYSES, REPRESENTATION_BASELINES, Analysis, Figure, Metric
+from study.analyses import (ANALYSES, REPRESENTATION_BASELINES, SPLITS, Analysis, Figure, Metric, Source,
+                            split_view)
 from study.results import document, read_npz, write_npz
 from study.tables import analysis_table, metric_values
 NAMES = sorted(ANALYSES)
@@ -47,7 +48,7 @@ def test_metric_and_figure_names_are_unique_across_analyses():
 @pytest.mark.parametrize("name", NAMES)
 def test_every_analysis_returns_rows_and_arrays_of_the_same_shape(
         name, run_analysis, source_names, ae_name, assert_jsonable, tmp_path):
-    """Run on the autoencoder, through its files, and on every baseline the analysis declares."""
+    """Evaluated on the autoencoder, through its files, and on every baseline the analysis declares."""
     analysis = ANALYSES[name]
     columns = set(analysis.keys) | {metric.column for metric in analysis.metrics.values()}
     reference, reference_arrays = run_analysis(name, ae_name)
@@ -59,10 +60,16 @@ def test_every_analysis_returns_rows_and_arrays_of_the_same_shape(
         for row in rows:
             assert columns <= set(row), (representation, columns - set(row))
             assert set(row) == set(reference[0]), representation
-        keys = [tuple(row[key] for key in analysis.keys) for row in rows]
-        assert len(set(keys)) == len(rows), representation
+            assert next(iter(row)) == "split"  # the first column after the representation's
+        # The validation split's rows, then the test split's, the same keys in the same order.
+        splits = [row["split"] for row in rows]
+        assert splits == sorted(splits, key=SPLITS.index) and set(splits) == set(SPLITS), representation
+        keys = {split: [tuple(row[key] for key in analysis.keys) for row in rows if row["split"] == split]
+                for split in SPLITS}
+        assert keys["val"] == keys["test"], representation
+        assert len(set(keys["test"])) == len(keys["test"]), representation
         # The autoencoder's rows, but for a step a baseline skips (raw pixels are not whitened).
-        assert set(keys) <= {tuple(row[key] for key in analysis.keys) for row in reference}
+        assert set(keys["test"]) <= {tuple(row[key] for key in analysis.keys) for row in reference}
         # The same arrays, written without pickles and read back unchanged.
         assert isinstance(arrays, dict) and all(isinstance(a, np.ndarray) for a in arrays.values())
         assert set(arrays) - {"codes"} == set(reference_arrays) - {"codes"}, representation
@@ -81,10 +88,78 @@ def test_every_metric_gives_one_value_per_representation(name, run_analysis, sou
                  for representation in source_names(analysis)]
     table = analysis_table(documents)
     for metric in analysis.metrics.values():
-        values = metric_values(table, metric)
-        assert values["representation"].is_unique
-        assert ae_name in set(values["representation"]) and "pca8" in set(values["representation"])
-        assert values["value"].notna().all()
+        for split in SPLITS:
+            values = metric_values(table, metric, split=split)
+            assert values["representation"].is_unique
+            assert ae_name in set(values["representation"]) and "pca8" in set(values["representation"])
+            assert values["value"].notna().all()
+        # Each split's own numbers: the validation and test images differ, so do their scores.
+        val, test = (metric_values(table, metric, split=split).set_index("representation")["value"]
+                     for split in SPLITS)
+        assert (val != test).any(), metric.column
+
+
+@pytest.mark.parametrize("name", ["kmeans", "reconstruction"])
+def test_evaluate_gives_run_on_the_validation_split_then_on_the_test_split(
+        name, run_analysis, make_source, digits, small_config, ae_name, split_rows):
+    """The validation rows are ``run`` on the data with the validation split in the test split's
+    place; the test rows and the arrays are ``run`` on the data as it is."""
+    analysis = ANALYSES[name]
+    source, settings = make_source(analysis, ae_name), analysis.settings(small_config)
+    rows, arrays = run_analysis(name, ae_name)
+    val_data, val_source = split_view(digits, source, "val")
+    assert split_rows(rows, "val") == analysis.run(val_data, val_source, settings)[0]
+    test_rows, test_arrays = analysis.run(digits, source, settings)
+    assert split_rows(rows, "test") == test_rows
+    assert set(arrays) == set(test_arrays)
+    for key in arrays:
+        np.testing.assert_array_equal(arrays[key], test_arrays[key])
+    assert split_rows(rows, "val") != split_rows(rows, "test")
+
+
+def test_split_view_puts_the_validation_split_in_the_test_split_s_place(digits, make_source, ae_name):
+    source = make_source(ANALYSES["kmeans"], ae_name)
+    data, view = split_view(digits, source, "val")
+    assert data["X_test"] is digits["X_val"] and data["y_test"] is digits["y_val"]
+    assert view.codes["Z_test"] is source.codes["Z_val"]
+    for key in ("X_train", "y_train", "X_val", "y_val", "image_shape"):
+        assert data[key] is digits[key]
+    assert view.codes["Z_train"] is source.codes["Z_train"] and view.name == source.name
+    # The data and source given are left as they were.
+    assert source.codes["Z_test"] is not source.codes["Z_val"] and digits["X_test"] is not digits["X_val"]
+    assert split_view(digits, source, "test") == (digits, source)
+    # A source that reads a model has no codes to swap.
+    model_source = Source("m", "autoencoder", 8, model=object())
+    assert split_view(digits, model_source, "val")[1].codes is None
+
+
+def test_an_analysis_that_scores_both_splits_itself_runs_once():
+    calls = []
+
+    def run(data, source, settings):
+        calls.append(data)
+        return [{"split": "val", "x": 1.0}, {"split": "test", "x": 2.0}], {"a": np.zeros(1)}
+
+    itself = Analysis("toy", reads="codes", run=run, settings=lambda config: {}, splits_itself=True)
+    data = {"X_test": 1, "y_test": 2, "X_val": 3, "y_val": 4}
+    rows, arrays = itself.evaluate(data, Source("pixels", "pixels", codes={"Z_test": 0, "Z_val": 1}), {})
+    assert calls == [data] and rows == [{"split": "val", "x": 1.0}, {"split": "test", "x": 2.0}]
+    assert list(arrays) == ["a"]
+
+
+@pytest.mark.parametrize("metric, kind", [
+    (Metric("accuracy", "a", unit_interval=True), "accuracy"), (Metric("error", "e"), "error"),
+    (Metric("psnr", "p", kind="psnr"), "psnr")])
+def test_a_metric_s_numbers_are_written_by_its_kind(metric, kind):
+    assert metric.number_kind == kind
+
+
+def test_every_registered_metric_is_written_by_its_kind():
+    """PSNRs in dB with 2 decimals, scores in [0, 1] with 3, errors to 3 significant digits."""
+    for analysis in ANALYSES.values():
+        for name, metric in analysis.metrics.items():
+            expected = ("psnr" if metric.column == "psnr" else "accuracy" if metric.unit_interval else "error")
+            assert metric.number_kind == expected, name
 
 
 def _loader(run_analysis, analysis, ae_name):

@@ -139,7 +139,8 @@ def test_figure_shows_each_mask_filled_by_the_autoencoder_chosen_on_validation_p
     # The fake tables' validation loss favours ReLU (their inpainting PSNR, tanh at noise 0.5):
     # the ReLU variants are shown, each with its own test PSNR.
     values = fake_tables["inpainting"]
-    values = values[values["dataset"] == "digits"].groupby("representation")["psnr"].mean()
+    values = values[(values["dataset"] == "digits") & (values["split"] == "test")]
+    values = values.groupby("representation")["psnr"].mean()
     shown = ["mlp_latent2_relu_noise0_seed0", "mlp_latent8_relu_noise0_seed0"]
     assert labels[:7] == ["clean", "masked: lower_half", f"AE {shown[0]}\nPSNR {format_value(values[shown[0]], 3)}",
                           "PCA 2\nPSNR 14.7", f"AE {shown[1]}\nPSNR {format_value(values[shown[1]], 3)}",

@@ -4,7 +4,13 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from study.analyses import ANALYSES
-from study.analyses.kmeans import cluster, cluster_scores, fit_whitening, run, whiten
+from study.analyses.kmeans import cluster, cluster_scores, fit_whitening, kmeans_labels, run, whiten
+from study.bootstrap import bootstrap_interval
+from study.metrics import clustering_accuracy
+
+#: ``cluster``'s settings: k-means restarts and seed, and a short bootstrap.
+SETTINGS = {"n_init": 3, "seed": 0, "resamples": 200, "confidence": 0.95}
+KEYS = {"preprocessing", "accuracy", "accuracy_low", "accuracy_high", "nmi", "ari"}
 
 
 def blobs(seed=0):
@@ -15,7 +21,25 @@ def blobs(seed=0):
 
 def test_well_separated_blobs_are_clustered_perfectly():
     Z, y = blobs()
-    assert cluster(Z, y, n_init=3, seed=0) == pytest.approx({"accuracy": 1.0, "nmi": 1.0, "ari": 1.0})
+    assert cluster(Z, y, SETTINGS) == pytest.approx({"accuracy": 1.0, "accuracy_low": 1.0, "accuracy_high": 1.0,
+                                                     "nmi": 1.0, "ari": 1.0})
+
+
+def test_the_accuracy_interval_is_a_bootstrap_over_the_samples_with_the_clusters_fixed():
+    # Overlapping blobs: some samples go to the wrong cluster, so the accuracy has a spread.
+    Z, y = make_blobs(n_samples=300, centers=3, n_features=2, cluster_std=2.5, random_state=1)
+    scores = cluster(Z, y, SETTINGS)
+    assert list(scores) == ["accuracy", "accuracy_low", "accuracy_high", "nmi", "ari"]
+    clusters = kmeans_labels(Z, 3, SETTINGS["n_init"], SETTINGS["seed"])
+    assert scores["accuracy"] == clustering_accuracy(y, clusters) < 1
+    # The matching redone on each resample, the same resamples as any bootstrap of that seed.
+    expected = bootstrap_interval(len(y), lambda i: clustering_accuracy(y[i], clusters[i]), n_resamples=200,
+                                  seed=SETTINGS["seed"])
+    assert (scores["accuracy_low"], scores["accuracy_high"]) == (expected.low, expected.high)
+    assert scores["accuracy_low"] < scores["accuracy"] < scores["accuracy_high"]
+    # A lower confidence: other quantiles of the same resamples, an interval inside this one.
+    narrow = cluster(Z, y, {**SETTINGS, "confidence": 0.5})
+    assert scores["accuracy_low"] < narrow["accuracy_low"] < narrow["accuracy_high"] < scores["accuracy_high"]
 
 
 def test_a_permuted_labelling_scores_one():
@@ -56,8 +80,9 @@ def test_whitened_kmeans_ignores_an_invertible_linear_map_of_the_codes():
     A = np.array([[40.0, 0.0], [3.0, 1.0]])  # stretch and shear: an equivalent code
     Z_mapped = Z @ A
     train, test = slice(0, None, 2), slice(1, None, 2)
-    raw = cluster(Z_mapped[test], y[test], n_init=5, seed=0)["accuracy"]
-    whitened = [cluster(whiten(C[test], fit_whitening(C[train])), y[test], n_init=5, seed=0)["accuracy"]
+    settings = {**SETTINGS, "n_init": 5, "resamples": 10}
+    raw = cluster(Z_mapped[test], y[test], settings)["accuracy"]
+    whitened = [cluster(whiten(C[test], fit_whitening(C[train])), y[test], settings)["accuracy"]
                 for C in (Z, Z_mapped)]
     assert whitened[0] == whitened[1] > 0.95 > raw
 
@@ -67,21 +92,27 @@ def test_whitened_kmeans_ignores_an_invertible_linear_map_of_the_codes():
     ("pixels", ["none"]),  # raw pixels are never whitened
 ])
 def test_rows_of_codes_pixels_and_pca(run_analysis, make_source, digits, small_config, representation,
-                                      preprocessing):
+                                      preprocessing, split_rows):
     rows, arrays = run_analysis("kmeans", representation)
-    assert [row["preprocessing"] for row in rows] == preprocessing and arrays == {}
-    assert all(set(row) == {"preprocessing", "accuracy", "nmi", "ari"} for row in rows)
-    # k-means on digits is far above chance (0.1) without being perfect.
-    assert all(0.5 < row["accuracy"] < 1 for row in rows)
+    settings = ANALYSES["kmeans"].settings(small_config)
+    assert settings["n_init"] == small_config["analysis"]["kmeans"]["n_init"]
+    assert settings["resamples"] == small_config["analysis"]["bootstrap"]["resamples"]
     codes = make_source(ANALYSES["kmeans"], representation).codes
-    n_init, seed = small_config["analysis"]["kmeans"]["n_init"], small_config["analysis"]["seed"]
-    assert rows[0] == {"preprocessing": "none", **cluster(codes["Z_test"], digits["y_test"], n_init, seed)}
-    if len(rows) > 1:  # whitened with the *train* codes' statistics
-        whitened = whiten(codes["Z_test"], fit_whitening(codes["Z_train"]))
-        assert rows[1] == {"preprocessing": "whitened", **cluster(whitened, digits["y_test"], n_init, seed)}
+    assert arrays == {}
+    for split in ("val", "test"):
+        split_ = split_rows(rows, split)
+        assert [row["preprocessing"] for row in split_] == preprocessing
+        assert all(set(row) == KEYS - {"split"} for row in split_)
+        # k-means on digits is far above chance (0.1) without being perfect.
+        assert all(0.5 < row["accuracy_low"] < row["accuracy"] < row["accuracy_high"] < 1 for row in split_)
+        y = digits[f"y_{split}"]
+        assert split_[0] == {"preprocessing": "none", **cluster(codes[f"Z_{split}"], y, settings)}
+        if len(split_) > 1:  # whitened with the *train* codes' statistics
+            whitened = whiten(codes[f"Z_{split}"], fit_whitening(codes["Z_train"]))
+            assert split_[1] == {"preprocessing": "whitened", **cluster(whitened, y, settings)}
 
 
 def test_same_seed_same_numbers(digits, make_source, ae_name):
     source = make_source(ANALYSES["kmeans"], ae_name)
-    settings = {"n_init": 3, "seed": 5}
+    settings = {**SETTINGS, "seed": 5}
     assert run(digits, source, settings) == run(digits, source, settings)

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from study.config import load_schema, validate_config
+from study.config import load_schema, merge, validate_config
 from study.data.dataset import check_dataset
 from study.data.download import DownloadError, fetch_files
 from study.data.idx import IDXError
@@ -72,20 +72,38 @@ def registered(tmp_path, monkeypatch, mirror):
         sys.modules.pop("toy_dataset", None)
 
 
+def digits_values_for(name, defaults):
+    """For every setting of `defaults` given per dataset ({digits: ..., mnist: ...}), the
+    value of digits for dataset `name`, as a config to merge over the defaults (``data`` is
+    the datasets' own sections, not a setting per dataset)."""
+    def walk(value):
+        if isinstance(value, dict) and value and set(value) <= {"digits", "mnist"}:
+            return {name: value["digits"]}
+        if isinstance(value, dict):
+            found = {key: walk(item) for key, item in value.items()}
+            return {key: item for key, item in found.items() if item is not None} or None
+        return None
+
+    return walk({key: value for key, value in defaults.items() if key != "data"}) or {}
+
+
 def test_register_fetch_and_build(tmp_path, repo_root, registered, mirror, arrays, defaults):
     directory, expected = mirror
     assert registered.files == expected and registered.schema == DOWNLOAD_SCHEMA
     # The config may now study it, its section checked like any other.
     schema = load_schema(repo_root / "workflow" / "schemas" / "config.schema.yaml")
     assert set(schema["properties"]["data"]["properties"][NAME]["properties"]) == {"mirrors", "timeout", "retries"}
-    # (config.yaml's settings per dataset name digits and mnist only: a study of it gives its own)
-    config = validate_config({"datasets": [NAME], "extensions": ["toy_dataset"],
-                              "data": {NAME: {"mirrors": [str(directory)], "timeout": 5, "retries": 0}},
-                              "training": {"epochs": 5}, "classifiers": {"epochs": 5},
-                              "families": {"mlp": {"hidden": {NAME: [8]}}}, "grid": {"latent_dim": [2]},
-                              "analysis": {"tsne": {"perplexity": 3, "n_neighbors": 2, "knn_k": 3}}},
-                             schema, defaults=defaults)
-    assert config["families"]["mlp"]["hidden"][NAME] == [8]
+    # (config.yaml's settings per dataset name digits and mnist only: a study of it gives its own,
+    # here digits' for every such setting of config.yaml, whichever families it configures)
+    own = merge(digits_values_for(NAME, defaults), {
+        "datasets": [NAME], "extensions": ["toy_dataset"],
+        "data": {NAME: {"mirrors": [str(directory)], "timeout": 5, "retries": 0}},
+        "training": {"epochs": 5}, "classifiers": {"epochs": 5},
+        "families": {"mlp": {"hidden": {NAME: [8]}}}, "grid": {"latent_dim": [2]},
+        "analysis": {"tsne": {"perplexity": 3, "n_neighbors": 2, "knn_k": 3}}})
+    config = validate_config(own, schema, defaults=defaults)
+    assert config["families"]["mlp"]["hidden"][NAME] == [8] and config["training"]["epochs"] == 5
+    assert config["training"]["lr"][NAME] == config["training"]["lr"]["digits"]
     section = config["data"][NAME]
     raw = tmp_path / "data" / NAME / "raw"
     paths = fetch_files(raw, section["mirrors"], registered.files, timeout=section["timeout"],

@@ -22,14 +22,17 @@ def test_registered_with_its_schema(defaults):
     assert FAMILY.schema["latent_activation"]["enum"] == ACTIVATIONS
 
 
-def test_layer_sizes_mirror_and_end_in_a_sigmoid():
+def test_layer_sizes_mirror_and_end_in_the_pixels_logits():
+    # No final sigmoid: training folds it into its loss (BCEWithLogitsLoss), then appends it.
     model = build((8, 8), VARIANT, {"hidden": [32, 16], "latent_activation": "linear"}, rng=0, dtype=np.float32)
     assert _sizes(model.encoder) == [(64, 32), (32, 16), (16, 2)]
     assert _sizes(model.decoder) == [(2, 16), (16, 32), (32, 64)]
-    assert isinstance(model.decoder[-1], Sigmoid)
+    assert isinstance(model.decoder[-1], Linear)
+    assert not any(isinstance(module, Sigmoid) for module in model.decoder)
     X = np.random.default_rng(0).random((5, 64), dtype=np.float32)
     Y = model.forward(X)
-    assert Y.shape == (5, 64) and Y.dtype == np.float32 and ((Y > 0) & (Y < 1)).all()
+    assert Y.shape == (5, 64) and Y.dtype == np.float32
+    assert (Y < 0).any()  # logits, not pixels in [0, 1]
 
 
 def test_code_layer_is_linear_or_configured():

@@ -1,0 +1,62 @@
+"""Seconds per t-SNE map and the map's quality, for the study's setting against scikit-learn's default.
+
+Maps the codes of a seeded test subset (the study's ``subset_indices``) of a dataset file,
+PCA codes of ``--latent`` components fitted on the train split, with scikit-learn's
+Barnes-Hut t-SNE from a PCA initialisation, two ways:
+
+    default  max_iter 1000, learning rate "auto" (n / 48): scikit-learn's own default
+    study    max_iter 500, learning rate n / 12 (study.analyses.tsne.tsne_map)
+
+and prints, for each, the median seconds over ``--repeats`` runs (one thread), and the map's
+trustworthiness against the images, k-NN and k-means accuracy (``study.analyses.tsne.map_scores``).
+
+    python bench/tsne_map.py data/mnist.npz            # 3,000 of the 10,000 MNIST test images
+    python bench/tsne_map.py data/digits.npz --size 359
+"""
+import argparse
+import statistics
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from study.analyses.tsne import map_scores, subset_indices, tsne_map
+from study.data.dataset import load_dataset
+from study.pca import pca_representation
+
+
+def default_map(Z, seed):
+    """scikit-learn's defaults (1,000 iterations, learning rate "auto"), PCA initialisation."""
+    from sklearn.manifold import TSNE
+
+    return TSNE(n_components=2, init="pca", random_state=seed).fit_transform(Z).astype(np.float32)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", help="a dataset file, data/{dataset}.npz")
+    parser.add_argument("--size", type=int, default=3000)
+    parser.add_argument("--latent", type=int, default=16)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    data = load_dataset(args.data)
+    indices = subset_indices(len(data["y_test"]), args.size, seed=0)
+    _, codes = pca_representation(data, args.latent, seed=0)
+    Z, X, y = codes["Z_test"][indices], data["X_test"][indices], data["y_test"][indices]
+    settings = {"n_neighbors": 5, "knn_k": 5, "n_init": 10, "seed": 0, "resamples": 100, "confidence": 0.95}
+    print(f"{len(y)} test images of {args.data}, PCA codes of {args.latent} components, 1 thread")
+    with threadpool_limits(1):
+        for name, make in (("default", lambda: default_map(Z, 0)), ("study", lambda: tsne_map(Z, 0))):
+            seconds = []
+            for _ in range(args.repeats):
+                start = time.perf_counter()
+                Y = make()
+                seconds.append(time.perf_counter() - start)
+            scores = map_scores(X, Y, y, settings)
+            print(f"{name:8s} {statistics.median(seconds):6.1f} s per map (runs: "
+                  f"{', '.join(f'{s:.1f}' for s in seconds)}); trustworthiness {scores['trustworthiness']:.4f}, "
+                  f"k-NN {scores['knn_accuracy']:.4f}, k-means {scores['kmeans_accuracy']:.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The workflow on a real SLURM cluster: slurm_local.sh installs and starts a one-node cluster
+(slurmctld, slurmd, munged) and runs the quick study through it with workflow/profiles/slurm.
+Every job must have gone through SLURM, and the models and tables must equal those of a local
+run of the same config bit for bit. Needs root and apt-get (Debian); fails where they are
+missing, saying so."""
+import csv
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "tests" / "cluster" / "slurm_local.sh"
+QUICK = REPO / "workflow" / "configs" / "quick.yaml"
+RESULTS = Path("results") / "quick"  # the quick config's results root, inside each run's directory
+# Wall-clock measurements, which differ between any two runs: the classifiers table's training time.
+TIMING_COLUMNS = {"seconds"}
+# This cluster has no accounting daemon for sacct to ask, so job states come from squeue. The
+# plugin waits its initial wait again after a check that saw a job end, 10 s more than last time
+# after one that did not; that initial wait is 1 s here (its default, 40 s, suits a cluster's
+# long jobs, not these seconds-long ones). Successful jobs' SLURM logs are kept, as evidence.
+SLURM_OPTIONS = ["--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "1",
+                 "--seconds-between-status-checks", "1", "--slurm-keep-successful-logs"]
+
+pytestmark = [pytest.mark.slow, pytest.mark.cluster]
+
+
+def _run_through_slurm(workdir, environment):
+    """slurm_local.sh's (returncode, output), stopped with TERM (its daemons with it) on a timeout."""
+    process = subprocess.Popen(["bash", str(SCRIPT), "--directory", str(workdir), *SLURM_OPTIONS], cwd=REPO,
+                               env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        output, _ = process.communicate(timeout=1200)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=300)
+        pytest.fail(f"slurm_local.sh took over 20 minutes:\n{output[-5000:]}")
+    return process.returncode, output
+
+
+def _table_without_timing(path):
+    rows = list(csv.reader(path.open()))
+    kept = [i for i, name in enumerate(rows[0]) if name not in TIMING_COLUMNS]
+    return [[row[i] for i in kept] for row in rows]
+
+
+def test_the_quick_study_through_slurm_equals_a_local_run(tmp_path):
+    local, cluster = tmp_path / "local", tmp_path / "slurm"
+    local.mkdir()
+    cluster.mkdir()
+    # The jobs run `python -m snakemake` with this interpreter, and find the rest on the PATH
+    # that sbatch exports to them.
+    environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    # The local run meanwhile, in its own directory: it uses the cores while apt-get downloads and
+    # SLURM starts, and what else runs changes no result.
+    with (tmp_path / "local.log").open("w") as log:
+        local_run = subprocess.Popen([sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+                                      "--directory", str(local), "--cores", "2", "--configfile", str(QUICK)],
+                                     cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        try:
+            returncode, output = _run_through_slurm(cluster, environment)
+            assert returncode == 0, output[-5000:]
+            assert local_run.wait(timeout=600) == 0, (tmp_path / "local.log").read_text()[-5000:]
+        finally:
+            if local_run.poll() is None:
+                os.killpg(local_run.pid, signal.SIGTERM)
+                local_run.wait()
+
+    # The same jobs ran; all but the local rule `all` were submitted with sbatch, each left a
+    # SLURM log under .snakemake/slurm_logs/ and is one that slurmctld ran to completion.
+    jobs = lambda log, prefix: Counter(re.findall(rf"^{prefix}rule (\w+):$", log, flags=re.M))
+    remote, local_here = jobs(output, ""), jobs(output, "local")
+    assert remote + local_here == jobs((tmp_path / "local.log").read_text(), "local")
+    assert local_here == Counter(["all"]) and remote.total() > 50
+    submitted = dict(re.findall(r"has been submitted with SLURM jobid (\d+) \(log: (\S+)\)", output))
+    states = dict(re.findall(r"^(\d+)\|([A-Z_]+)\|", output, flags=re.M))
+    assert len(submitted) == remote.total()
+    for job_id, log in submitted.items():
+        assert states.get(job_id) == "COMPLETED", (job_id, states.get(job_id))
+        assert Path(log).is_relative_to(cluster / ".snakemake" / "slurm_logs") and Path(log).is_file(), log
+
+    models = sorted(path.relative_to(local) for path in (local / RESULTS).rglob("model.npz"))
+    tables = sorted(path.relative_to(local) for path in (local / RESULTS / "tables").glob("*.csv"))
+    assert len(models) > 10 and len(tables) > 5
+    assert models == sorted(path.relative_to(cluster) for path in (cluster / RESULTS).rglob("model.npz"))
+    assert tables == sorted(path.relative_to(cluster) for path in (cluster / RESULTS / "tables").glob("*.csv"))
+    for model in models:
+        assert (local / model).read_bytes() == (cluster / model).read_bytes(), model
+    for table in tables:
+        assert _table_without_timing(local / table) == _table_without_timing(cluster / table), table
+    shutil.rmtree(local)
+    shutil.rmtree(cluster)
