@@ -18,13 +18,13 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 def readme_pca(dataset):
     """PCA's test numbers in the README's autoencoder-vs-PCA table: {(latent, metric): text}."""
-    lines = [line for line in README.splitlines() if line.startswith("| dataset") and "| PCA test |" in line]
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    cells = lambda line: [cell.strip() for cell in line.strip("|").split("|")]
+    header = next(cells(line) for line in README.splitlines()
+                  if line.startswith("| dataset") and "PCA test" in cells(line))
     numbers = {}
     for line in README.splitlines():
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if len(cells) == len(header) and cells[0] == dataset and cells[1].isdigit():
-            row = dict(zip(header, cells))
+        row = dict(zip(header, cells(line)))
+        if len(cells(line)) == len(header) and row["dataset"] == dataset and row["latent"].isdigit():
             numbers[int(row["latent"]), row["metric"]] = row["PCA test"]
     return numbers
 
