@@ -185,20 +185,6 @@ def factor_effects(table, factor, metric, keys, confidence=0.95):
         f"{metric}_mean", f"{metric}_std", f"{metric}_ci_low", f"{metric}_ci_high", "n_seeds", "n_rows"])
 
 
-def select_on_validation(table, val_column, test_column, higher_is_better=True, *, keys):
-    """The configuration with the best validation mean over seeds, and its test value.
-
-    keys : the columns naming a configuration, as in :func:`aggregate_over_seeds`.
-    Returns that configuration's row of ``aggregate_over_seeds(table, keys, [val_column,
-    test_column])`` (a Series): the test value is reported, never used to choose.
-    """
-    aggregated = aggregate_over_seeds(table, keys, [val_column, test_column])
-    validation = aggregated[f"{val_column}_mean"]
-    if validation.isna().all():
-        raise ValueError(f"no configuration has a {val_column!r} value")
-    return aggregated.loc[validation.idxmax() if higher_is_better else validation.idxmin()]
-
-
 # -- numbers in tables ------------------------------------------------------------------------
 #: Metric kind -> how its numbers are written: ("decimals", d) fixed, ("significant", d) digits.
 NUMBER_FORMATS = {"accuracy": ("decimals", 3), "psnr": ("decimals", 2), "error": ("significant", 3)}

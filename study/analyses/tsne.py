@@ -28,7 +28,7 @@ and, for a 2-dimensional code, ``codes`` (m, 2): the code itself, drawn beside t
 import numpy as np
 
 from study.analyses import Analysis, Figure, Metric, analysis_settings
-from study.analyses.kmeans import kmeans_labels
+from study.analyses.kmeans import accuracy_interval, kmeans_labels
 from study.metrics import clustering_accuracy
 from study.analyses.reconstruction import chosen_on_validation
 
@@ -74,18 +74,17 @@ def map_scores(X, Y, y, settings):
 
     from study.bootstrap import bootstrap_interval
 
-    knn_correct = knn_loo_correct(Y, y, settings["knn_k"])
+    knn = bootstrap_interval(knn_loo_correct(Y, y, settings["knn_k"]), n_resamples=settings["resamples"],
+                             confidence=settings["confidence"], seed=settings["seed"])
     clusters = kmeans_labels(Y, len(np.unique(y)), settings["n_init"], settings["seed"])
-    resample = dict(n_resamples=settings["resamples"], confidence=settings["confidence"], seed=settings["seed"])
-    knn = bootstrap_interval(knn_correct, **resample)
-    kmeans = bootstrap_interval(len(y), lambda i: clustering_accuracy(y[i], clusters[i]), **resample)
+    kmeans = accuracy_interval(y, clusters, settings)
     return {
         "n_samples": int(len(y)),
         "trustworthiness": float(trustworthiness(X, Y, n_neighbors=int(settings["n_neighbors"]))),
         "knn_accuracy": float(knn.estimate), "knn_accuracy_low": float(knn.low),
         "knn_accuracy_high": float(knn.high),
-        "kmeans_accuracy": float(kmeans.estimate), "kmeans_accuracy_low": float(kmeans.low),
-        "kmeans_accuracy_high": float(kmeans.high),
+        "kmeans_accuracy": float(clustering_accuracy(y, clusters)), "kmeans_accuracy_low": kmeans["accuracy_low"],
+        "kmeans_accuracy_high": kmeans["accuracy_high"],
     }
 
 
