@@ -90,7 +90,7 @@ def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
                                          "latent_activation": "linear"}
     assert config["analysis"]["kmeans"] == {"n_init": 10}
     assert config["analysis"]["bootstrap"] == {"resamples": 1000, "confidence": 0.95}
-    assert config["grid"]["seed"] == [0]
+    assert config["grid"]["seed"] == [0, 1, 2]  # the issue-12 default: intervals over training seeds
     # A nested section is merged key by key: the other key keeps its default.
     config = validate_config({"analysis": {"bootstrap": {"resamples": 200}}, "training": {"lr": 0.01}},
                              schema, defaults=defaults)
