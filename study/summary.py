@@ -107,16 +107,28 @@ def best_variants_table(tables, datasets, classifiers=None):
                 "without a model": "" if np.isnan(free) else f"{format_number(free, metric.number_kind)} ({reference})",
             })
         if classifiers is not None and len(classifiers):
-            rows = classifiers[(classifiers["dataset"] == dataset) & classifiers["val_accuracy"].notna()]
-            if len(rows):
-                row = rows.loc[rows["val_accuracy"].idxmax()]
+            chosen = best_classifier(classifiers, dataset)
+            if chosen is not None:
+                name, test = chosen
                 records.append({"dataset": dataset, "metric": "raw-pixel DIY classifier accuracy",
-                                "best": "higher", "chosen on validation": f"(classifier {row['variant']})",
-                                "test": format_number(row["test_accuracy"], "accuracy"), "seeds": 1,
-                                "PCA, same size": "", "without a model": ""})
+                                "best": "higher", "chosen on validation": f"(classifier {name})",
+                                "test": format_interval(test.mean, test.low, test.high, "accuracy"),
+                                "seeds": test.n, "PCA, same size": "", "without a model": ""})
     return pd.DataFrame.from_records(records, columns=[
         "dataset", "metric", "best", "chosen on validation", "test", "seeds", "PCA, same size",
         "without a model"])
+
+
+def best_classifier(classifiers, dataset):
+    """The raw-pixel classifier configuration (its variant without ``_seed``) of `dataset` with
+    the best validation accuracy averaged over its seeds -> ``(name, t_interval of its test
+    accuracies)``, or None."""
+    rows = classifiers[(classifiers["dataset"] == dataset) & classifiers["val_accuracy"].notna()]
+    if rows.empty:
+        return None
+    rows = rows.assign(configuration=rows["variant"].map(configuration_of))
+    name = rows.groupby("configuration", sort=False)["val_accuracy"].mean().idxmax()
+    return name, t_interval(rows.loc[rows["configuration"] == name, "test_accuracy"])
 
 
 def versus_pca(table, metric, dataset):
@@ -155,6 +167,46 @@ def versus_pca_table(tables, datasets):
         "dataset", "latent", "metric", "autoencoder (chosen on val)", "AE test", "PCA test", "AE - PCA", "p"])
 
 
+def versus_family(table, metric, dataset):
+    """For each latent size with autoencoders of more than one family: ``(latent_dim,
+    (reference validation row, test row), (other validation row, test row), Comparison)``
+    for each family after the first (in the table's order), each family's configuration of
+    that size chosen on validation, paired by seed (other - reference)."""
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
+    families = list(dict.fromkeys(ae["family"].dropna()))
+    for latent_dim in sorted({int(d) for d in ae["latent_dim"].dropna()}):
+        picks = [(family, chosen_on_validation(table, metric, dataset, latent_dim=latent_dim, family=family))
+                 for family in families]
+        picks = [picked for _, picked in picks if picked is not None]
+        for reference, other in ((picks[0], picked) for picked in picks[1:]):
+            seeds = pd.concat([seed_values(table, metric, dataset, other[0].name),
+                               seed_values(table, metric, dataset, reference[0].name)], axis=1).dropna()
+            yield latent_dim, reference, other, paired_comparison(seeds.iloc[:, 0].to_numpy(),
+                                                                  seeds.iloc[:, 1].to_numpy())
+
+
+def versus_family_table(tables, datasets):
+    """Per dataset, metric with a ``versus_pca`` label and latent size: the configuration of
+    each model family chosen on validation, their test means over seeds and the paired
+    difference (empty when the study has one family)."""
+    records = []
+    for dataset in datasets:
+        for analysis, _, metric in _metrics(tables):
+            if not metric.versus_pca:
+                continue
+            for latent_dim, reference, other, c in versus_family(tables[analysis.name], metric, dataset):
+                records.append({
+                    "dataset": dataset, "latent": latent_dim, "metric": metric.versus_pca,
+                    "reference (chosen on val)": reference[0].name, "reference test": _interval(reference[1], metric),
+                    "other family (chosen on val)": other[0].name, "other test": _interval(other[1], metric),
+                    "other - reference": format_interval(c.difference, c.low, c.high, metric.number_kind),
+                    "p": "" if np.isnan(c.p_value) else f"{c.p_value:.3f}",
+                })
+    return pd.DataFrame.from_records(records, columns=[
+        "dataset", "latent", "metric", "reference (chosen on val)", "reference test",
+        "other family (chosen on val)", "other test", "other - reference", "p"])
+
+
 def noise_effect_table(tables, datasets):
     """Denoising PSNR per test noise (rows) and training noise of the autoencoder (columns):
     for each training noise the configuration (latent size, activation) chosen on its
@@ -189,8 +241,9 @@ def noise_effect_table(tables, datasets):
 
 def claims(tables, datasets):
     """The study's claims as sentences (:func:`study.statistics.claim`): per dataset, the
-    autoencoder chosen on validation against PCA at each latent size and every pair of
-    activations on k-means accuracy, and every training noise against none on denoising PSNR
+    autoencoder chosen on validation against PCA at each latent size, each model family's
+    against the first family's at each latent size, and every pair of activations on k-means
+    accuracy, and every training noise against none on denoising PSNR
     (a factor's levels averaged over the other factors within each seed, then paired by seed)."""
     sentences = []
     for dataset in datasets:
@@ -199,6 +252,8 @@ def claims(tables, datasets):
             for latent_dim, validation, _, _, comparison in versus_pca(table, metric, dataset):
                 sentences.append(f"{dataset}: " + claim(validation.name, f"PCA {latent_dim}", metric.label,
                                                         comparison))
+            for _, reference, other, comparison in versus_family(table, metric, dataset):
+                sentences.append(f"{dataset}: " + claim(other[0].name, reference[0].name, metric.label, comparison))
             sentences += _factor_claims(table, metric, dataset, "activation")
         if "denoising" in tables:
             metric = ANALYSES["denoising"].metrics["denoising_psnr"]
@@ -237,9 +292,17 @@ def failures_table(failed):
         columns=["dataset", "variant", "why"])
 
 
+FAMILIES_SECTION = (
+    "Model families at each latent size",
+    "For each latent size, the configuration of each model family chosen on validation (over "
+    "activation and training noise), against the first family's; `other - reference`: the mean "
+    "difference over seeds [interval], `p` its paired t-test. Only when the study has more than "
+    "one family.")
+
+
 def sections(tables, datasets, classifiers=None, failed=None):
     """The summary's ``(heading, text, DataFrame)`` sections; the failed variants first, if any."""
-    failures = failures_table(failed)
+    failures, families = failures_table(failed), versus_family_table(tables, datasets)
     first = [("Variants whose training failed",
               "Left out of every table below until a re-run trains them (`snakemake --cores all` "
               "retries them; change what the message suggests first).", failures)]
@@ -256,6 +319,7 @@ def sections(tables, datasets, classifiers=None, failed=None):
          "activation and training noise) beside PCA of the same size; `AE - PCA`: the mean "
          "difference over seeds [interval], `p` its paired t-test.",
          versus_pca_table(tables, datasets)),
+        *([FAMILIES_SECTION + (families,)] if len(families) else []),
         ("Effect of training noise on denoising",
          "PSNR in dB (higher is better) of the test images corrupted by each test noise, against "
          "the clean images: the noisy input itself, for each training noise level the autoencoder "

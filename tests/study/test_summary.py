@@ -10,6 +10,7 @@ from study.analyses import ANALYSES
 from study.results import document
 from study.statistics import claim, format_interval, format_number, paired_comparison, t_interval
 from study.summary import (best_variants_table, chosen_on_validation, claims, model_free, noise_effect_table,
+                           versus_family_table,
                            summary_html, summary_markdown, versus_pca_table)
 from study.tables import analysis_table, classifiers_table, metric_values
 
@@ -109,10 +110,13 @@ def test_chosen_on_validation_gives_the_validation_and_test_rows_of_one_configur
 
 
 def test_best_variants_table(fake_tables):
-    # Two raw-pixel classifiers: the one best on validation is reported, with its test accuracy.
+    # Two raw-pixel classifier configurations of two seeds each: the one whose validation mean is
+    # best is reported (hidden32: 0.93 against 0.92), though hidden64 has the best single seed.
     classifiers = classifiers_table([
         ("digits", "hidden64_relu_dropout0_seed0", {"test_accuracy": 0.97, "val_accuracy": 0.95}),
-        ("digits", "hidden32_relu_dropout0_seed0", {"test_accuracy": 0.98, "val_accuracy": 0.93})])
+        ("digits", "hidden64_relu_dropout0_seed1", {"test_accuracy": 0.96, "val_accuracy": 0.89}),
+        ("digits", "hidden32_relu_dropout0_seed0", {"test_accuracy": 0.98, "val_accuracy": 0.93}),
+        ("digits", "hidden32_relu_dropout0_seed1", {"test_accuracy": 0.97, "val_accuracy": 0.93})])
     table = best_variants_table(fake_tables, DATASETS, classifiers=classifiers)
     assert list(table.columns) == ["dataset", "metric", "best", "chosen on validation", "test", "seeds",
                                    "PCA, same size", "without a model"]
@@ -136,8 +140,11 @@ def test_best_variants_table(fake_tables):
     # The mean image's test PSNR over the two masks: 10 + 10 * 0.6 - 0 and - 1, 2 decimals.
     assert inpainting["without a model"].item() == "15.50 (mean)"
     classifier = table[table["metric"] == "raw-pixel DIY classifier accuracy"]
-    assert classifier["chosen on validation"].item() == "(classifier hidden64_relu_dropout0_seed0)"
-    assert classifier["test"].item() == "0.970" and classifier["dataset"].item() == "digits"
+    assert classifier["chosen on validation"].item() == "(classifier hidden32_relu_dropout0)"
+    interval = t_interval([0.98, 0.97])
+    assert classifier["test"].item() == format_interval(interval.mean, interval.low, interval.high, "accuracy")
+    assert classifier["test"].item().startswith("0.975 [") and classifier["seeds"].item() == 2
+    assert classifier["dataset"].item() == "digits"
 
 
 def test_one_seed_has_no_interval(fake_tables):
@@ -275,3 +282,38 @@ def test_a_summary_of_some_analyses_only(fake_tables):
     assert "k-means accuracy" in text and "reconstruction" not in text and "(none)" in text
     claimed = [line for line in text.split("## What the seeds support\n")[1].splitlines() if line.startswith("- ")]
     assert len(claimed) == 3 and not any("denoising" in line for line in claimed)
+
+
+def _with_conv(table, gain):
+    """A fake table with a second family: every MLP autoencoder row again as ``conv``, its
+    accuracy higher by ``gain + 0.001 * seed`` on both splits."""
+    conv = table[table["family"] == "mlp"].copy()
+    conv["representation"] = conv["representation"].str.replace("mlp_", "conv_", n=1)
+    conv["family"] = "conv"
+    conv["accuracy"] += gain + 0.001 * conv["seed"].astype(float)
+    return pd.concat([table, conv], ignore_index=True)
+
+
+def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_tables):
+    tables = {"kmeans": _with_conv(fake_tables["kmeans"], 0.05)}
+    table = versus_family_table(tables, ["digits"])
+    accuracy = table[table["metric"] == "k-means acc."].set_index("latent")
+    assert list(accuracy.index) == [2, 8]
+    # Each family's own validation choice (ReLU, noise 0.5 score best on validation), paired by seed.
+    assert accuracy.loc[8, "reference (chosen on val)"] == "mlp_latent8_relu_noise0.5"
+    assert accuracy.loc[8, "other family (chosen on val)"] == "conv_latent8_relu_noise0.5"
+    difference = paired_comparison([0.05, 0.051], [0.0, 0.0])
+    assert accuracy.loc[8, "other - reference"] == format_interval(
+        difference.difference, difference.low, difference.high, "accuracy")
+    assert accuracy.loc[8, "p"] == f"{difference.p_value:.3f}"
+    family_claim = lambda s: "conv_latent" in s and " mlp_latent" in s
+    sentences = [s for s in claims(tables, ["digits"]) if family_claim(s)]
+    assert len(sentences) == 2 and all(" beats mlp_latent" in s for s in sentences)
+    # A tiny gain that flips sign between the seeds is no clear difference.
+    tables = {"kmeans": _with_conv(fake_tables["kmeans"], -0.0005)}
+    sentences = [s for s in claims(tables, ["digits"]) if family_claim(s)]
+    assert len(sentences) == 2 and all(s.startswith("digits: no clear difference") for s in sentences)
+    # One family: no comparison, and no section in the summary.
+    assert versus_family_table(fake_tables, ["digits"]).empty
+    assert "Model families" not in summary_markdown(fake_tables, ["digits"])
+    assert "## Model families at each latent size" in summary_markdown(tables, ["digits"])
