@@ -1,0 +1,34 @@
+"""IDEC: DEC with the autoencoder's reconstruction loss kept (Guo et al. 2017), scored against
+the labels.
+
+The clustering of :mod:`study.analyses.dec` (its docstring gives the rows, the arrays and the
+baselines), with a copy of the decoder trained too: each batch minimises
+``L_r + gamma * KL(P || Q)`` (``analysis.idec.gamma``), so the reconstruction keeps the code
+from distorting the images' local structure while the clusters sharpen. L_r is the
+autoencoder's own training loss, the binary cross-entropy summed over the pixels (PCA: the
+squared error), where Guo et al. use the squared error averaged over the pixels: at the same
+gamma the clustering loss weighs less here. The history's ``reconstruction`` holds L_r.
+"""
+from study.analyses import Analysis, analysis_settings
+from study.analyses.dec import CAPTION, SCHEMA, cluster_splits, metrics
+
+
+def run(data, source, settings):
+    return cluster_splits(data, source, settings, reconstruct=True)
+
+
+ANALYSIS = Analysis(
+    "idec", reads="model", run=run,
+    settings=lambda config: analysis_settings(config, "idec", bootstrap=True),
+    baselines=("pca",), metrics=metrics("idec", "IDEC"),
+    schema={**SCHEMA, "gamma": {"type": "number", "exclusiveMinimum": 0,
+                                "description": "Weight of the clustering loss KL(P || Q) against the "
+                                               "reconstruction loss."}},
+    category="8. Clustering beyond k-means",
+    # As DEC's, plus the decoder's products: BLAS-bound, so two threads.
+    threads=lambda representation: 2,
+    splits_itself=True,
+    caption=CAPTION.format(label="IDEC (Guo et al. 2017: DEC's KL divergence, weighted by ``gamma``, "
+                                 "plus the autoencoder's reconstruction loss)",
+                           decoder=" and decoder"),
+)
