@@ -10,6 +10,7 @@ from diy.autoencoder import AutoEncoder
 from diy.linear import Linear
 from diy.optim import SGD, Adam
 from diy.sequential import Sequential
+from diy.sigmoid import Sigmoid
 from study.analyses import ANALYSES, Source
 from study.analyses.dec import assign, cluster_splits, fit_clusters, history_arrays, optimizer_factory, run
 from study.analyses.kmeans import accuracy_interval, cluster_scores
@@ -102,15 +103,19 @@ def test_same_seed_same_numbers_another_seed_other_ones(digits, ae_source, ae_re
     assert run(digits, ae_source, {**SETTINGS, "seed": 1})[1]["loss"][1] != arrays["loss"][1]
 
 
-def test_the_representation_s_model_and_its_file_are_left_alone(representations, ae_name, digits, make_source):
+@pytest.mark.parametrize("analysis", ["dec", "idec"])
+def test_the_representation_s_model_and_its_file_are_left_alone(analysis, representations, ae_name, digits,
+                                                                make_source):
     path = representations / ae_name / "model.npz"
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    source = make_source(ANALYSES["dec"], ae_name)
+    source = make_source(ANALYSES[analysis], ae_name)
     weights = {name: parameter.copy() for name, parameter, _ in source.model.parameters()}
-    run(digits, source, SETTINGS)
+    ANALYSES[analysis].run(digits, source, {**SETTINGS, "gamma": 0.1})  # gamma: IDEC's weight
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     for name, parameter, _ in source.model.parameters():
         np.testing.assert_array_equal(parameter, weights[name])
+    # IDEC trains a copy of the decoder without its Sigmoid; the model keeps it.
+    assert isinstance(source.model.decoder[-1], Sigmoid)
 
 
 def _blobs():
