@@ -45,7 +45,7 @@ from diy.sequential import Sequential
 from diy.sigmoid import Sigmoid
 from diy.train import predict
 from study.analyses import SPLITS, Analysis, Metric, analysis_settings
-from study.analyses.kmeans import accuracy_interval, cluster_scores
+from study.analyses.kmeans import scored_clusters
 
 #: Adam's second-moment decay (Kingma & Ba's, and Guo et al.'s for IDEC on MNIST).
 ADAM_BETA2 = 0.999
@@ -124,9 +124,7 @@ def cluster_splits(data, source, settings, reconstruct=False):
     rows = []
     for split in SPLITS:
         y, clusters = data[f"y_{split}"], assign(result, data[f"X_{split}"])
-        scores = cluster_scores(y, clusters)
-        rows.append({"split": split, "accuracy": scores.pop("accuracy"),
-                     **accuracy_interval(y, clusters, settings), **scores, **training})
+        rows.append({"split": split, **scored_clusters(y, clusters, settings), **training})
     return rows, history_arrays(result.history)
 
 

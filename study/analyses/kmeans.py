@@ -82,12 +82,19 @@ def accuracy_interval(y, clusters, settings):
     return {"accuracy_low": float(interval.low), "accuracy_high": float(interval.high)}
 
 
+def scored_clusters(y, clusters, settings):
+    """(n,) labels, (n,) cluster ids -> {"accuracy", "accuracy_low", "accuracy_high", "nmi", "ari"}:
+    :func:`cluster_scores` with the accuracy's bootstrap interval (:func:`accuracy_interval`);
+    the row of every clustering analysis."""
+    scores = cluster_scores(y, clusters)
+    return {"accuracy": scores.pop("accuracy"), **accuracy_interval(y, clusters, settings), **scores}
+
+
 def cluster(Z, y, settings):
     """k-means (k = number of distinct labels, ``n_init`` restarts) on one representation
     Z (n, k), scored against y (n,) -> {"accuracy", "accuracy_low", "accuracy_high", "nmi", "ari"}."""
     clusters = kmeans_labels(Z, len(np.unique(y)), settings["n_init"], settings["seed"])
-    scores = cluster_scores(y, clusters)
-    return {"accuracy": scores.pop("accuracy"), **accuracy_interval(y, clusters, settings), **scores}
+    return scored_clusters(y, clusters, settings)
 
 
 def run(data, source, settings):

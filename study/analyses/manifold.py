@@ -20,7 +20,7 @@ Baselines: raw pixels and PCA, as for k-means.
 import numpy as np
 
 from study.analyses import Analysis, Metric, analysis_settings
-from study.analyses.kmeans import accuracy_interval, cluster_scores
+from study.analyses.kmeans import scored_clusters
 
 
 def umap_embedding(Z, n_components, n_neighbors, min_dist, seed):
@@ -51,8 +51,7 @@ def manifold_clusters(Z, n_clusters, settings):
 def run(data, source, settings):
     y = data["y_test"]
     clusters = manifold_clusters(source.codes["Z_test"], len(np.unique(y)), settings)
-    scores = cluster_scores(y, clusters)
-    return [{"accuracy": scores.pop("accuracy"), **accuracy_interval(y, clusters, settings), **scores}], {}
+    return [scored_clusters(y, clusters, settings)], {}
 
 
 ANALYSIS = Analysis(
