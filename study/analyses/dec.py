@@ -6,8 +6,8 @@ k-means of the train codes, k = number of classes) so that the soft assignments 
 train split's images approach their sharpened target P = ``target_distribution(Q)``, refreshed
 every ``update_interval`` batches, until fewer than a share ``tol`` of the assignments change
 between two refreshes or after ``max_iter`` batches. IDEC keeps a copy of the decoder too and
-minimises ``L_r + gamma * KL(P || Q)``, L_r the reconstruction loss of the autoencoder's own
-training (BCE on the decoder's logits, summed over pixels: :func:`reconstruction_objective`).
+minimises ``L_r + gamma * KL(P || Q)``, L_r the squared error of the decoder's output image
+averaged over its pixels, as Guo et al.'s (:func:`reconstruction_objective`).
 The labels never enter training: they only score the history's records and the splits. The
 model is trained once, on the train split, and then assigns the validation and the test
 split (``splits_itself``); the representation's model file is only read.
@@ -29,20 +29,16 @@ of train images whose cluster changed, ``accuracy`` (m,) the train split's clust
 (monitoring only); NaN where a record has no value (step 0; ``reconstruction`` for DEC).
 
 Baselines: ``pca``, whose model is a ``Linear`` encoder and decoder (:mod:`study.pca`): DEC
-fine-tunes that linear map like any encoder, and IDEC's reconstruction loss is then the
-squared error (a linear decoder's output may leave [0, 1], where BCE is undefined). Raw pixels
+fine-tunes that linear map like any encoder, and IDEC its back-projection too. Raw pixels
 have no encoder.
 """
 import copy
 
 import numpy as np
 
-from diy.bce_with_logits_loss import BCEWithLogitsLoss
 from diy.dec import fit_dec
 from diy.mse_loss import MSELoss
 from diy.optim import SGD, Adam
-from diy.sequential import Sequential
-from diy.sigmoid import Sigmoid
 from diy.train import predict
 from study.analyses import SPLITS, Analysis, Metric, analysis_settings
 from study.analyses.kmeans import scored_clusters
@@ -61,17 +57,19 @@ def optimizer_factory(name, lr, momentum):
     raise ValueError(f"analysis.dec/idec: optimizer must be sgd or adam, got {name!r}")
 
 
-def reconstruction_objective(decoder):
-    """IDEC's ``(decoder, reconstruction loss)`` for a representation's `decoder`.
+def reconstruction_objective(decoder, n_features, gamma):
+    """IDEC's ``{"decoder", "reconstruction_loss", "gamma"}`` for :func:`diy.fit_dec`, from a
+    copy of the representation's `decoder` (its output: images of `n_features` pixels).
 
-    An autoencoder's decoder ends in the Sigmoid its BCE-with-logits training folded in: it is
-    dropped and the loss is ``BCEWithLogitsLoss`` (the training objective, and stable where
-    the sigmoid saturates). A decoder without one (PCA's back-projection) gives unbounded
-    pixels: ``MSELoss``.
+    Guo et al. minimise ``L_r + gamma * KL(P || Q)`` with L_r the squared error of the output
+    image averaged over its pixels (Keras' ``mse``); ``MSELoss`` sums over them, d times that
+    L_r, so the clustering loss's weight is ``gamma * d`` for the same objective. Their
+    balance is what matters: with the sum and gamma = 0.1, the KL term (~0.2 per image)
+    weighed ~1/3000 of L_r, and the clusters drifted with the reconstruction instead of
+    sharpening. The decoder keeps its Sigmoid (PCA's back-projection has none): L_r compares
+    images, as the paper's.
     """
-    if isinstance(decoder, Sequential) and len(decoder) and isinstance(decoder[-1], Sigmoid):
-        return Sequential(*decoder.modules[:-1]), BCEWithLogitsLoss()
-    return decoder, MSELoss()
+    return {"decoder": decoder, "reconstruction_loss": MSELoss(), "gamma": float(gamma) * int(n_features)}
 
 
 def parameter_dtype(module):
@@ -96,11 +94,8 @@ def fit_clusters(model, X, y_monitor, settings, reconstruct=False):
     with `reconstruct`). y_monitor (n,) only scores the history's records.
     """
     encoder = copy.deepcopy(model.encoder)
-    idec = {}
-    if reconstruct:
-        decoder, loss = reconstruction_objective(copy.deepcopy(model.decoder))
-        idec = {"decoder": decoder, "reconstruction_loss": loss, "gamma": float(settings["gamma"])}
     X = np.asarray(X).astype(parameter_dtype(encoder), copy=False)
+    idec = reconstruction_objective(copy.deepcopy(model.decoder), X.shape[1], settings["gamma"]) if reconstruct else {}
     return fit_dec(encoder, X, int(settings["n_clusters"]), alpha=float(settings["alpha"]),
                    optimizer=optimizer_factory(settings["optimizer"], settings["lr"], settings["momentum"]),
                    update_interval=int(settings["update_interval"]), tol=float(settings["tol"]),

@@ -4,10 +4,10 @@ the labels.
 The clustering of :mod:`study.analyses.dec` (its docstring gives the rows, the arrays and the
 baselines), with a copy of the decoder trained too: each batch minimises
 ``L_r + gamma * KL(P || Q)`` (``analysis.idec.gamma``), so the reconstruction keeps the code
-from distorting the images' local structure while the clusters sharpen. L_r is the
-autoencoder's own training loss, the binary cross-entropy summed over the pixels (PCA: the
-squared error), where Guo et al. use the squared error averaged over the pixels: at the same
-gamma the clustering loss weighs less here. The history's ``reconstruction`` holds L_r.
+from distorting the images' local structure while the clusters sharpen. L_r is Guo et al.'s,
+the squared error of the decoder's output averaged over the pixels
+(:func:`study.analyses.dec.reconstruction_objective`). The history's ``reconstruction`` holds
+it summed over the pixels (``MSELoss``), d times the L_r that gamma weighs.
 """
 from study.analyses import Analysis, analysis_settings
 from study.analyses.dec import CAPTION, SCHEMA, cluster_splits, metrics

@@ -4,7 +4,6 @@ kept beside the clustering loss."""
 import numpy as np
 import pytest
 
-from diy.bce_with_logits_loss import BCEWithLogitsLoss
 from diy.mse_loss import MSELoss
 from diy.train import predict
 from study.analyses import ANALYSES
@@ -39,12 +38,11 @@ def test_the_reconstruction_loss_is_trained_and_recorded(digits, ae_source, ae_r
     _, arrays = ae_result
     reconstruction = arrays["reconstruction"]
     assert np.isnan(reconstruction[0]) and np.isfinite(reconstruction[1:]).all()
-    # The autoencoder's own objective, BCE summed over the pixels, on the train images: the first
-    # record's (its first update_interval batches) starts where the trained autoencoder is.
+    # The squared error of the output image summed over the pixels, on the train images: the
+    # first record's (its first update_interval batches) starts where the trained autoencoder is.
     X = digits["X_train"]
-    bce = -np.mean(np.sum(X * np.log(np.clip(predict(ae_source.model, X), 1e-7, 1))
-                          + (1 - X) * np.log(np.clip(1 - predict(ae_source.model, X), 1e-7, 1)), axis=1))
-    assert reconstruction[1] == pytest.approx(bce, rel=0.1)
+    squared_error = np.mean(np.sum((predict(ae_source.model, X) - X) ** 2, axis=1))
+    assert reconstruction[1] == pytest.approx(squared_error, rel=0.1)
 
 
 def test_the_decoder_changes_the_clusters(digits, ae_source):
@@ -72,13 +70,15 @@ def test_same_seed_same_numbers(digits, ae_source, ae_result):
         np.testing.assert_array_equal(arrays[key], ae_result[1][key])
 
 
-def test_the_reconstruction_objective_is_bce_on_logits_or_the_squared_error(make_source, ae_name):
-    ae = make_source(ANALYSES["idec"], ae_name).model
-    decoder, loss = reconstruction_objective(ae.decoder)
-    assert isinstance(loss, BCEWithLogitsLoss) and decoder.modules == ae.decoder.modules[:-1]
-    pca = make_source(ANALYSES["idec"], "pca8").model
-    decoder, loss = reconstruction_objective(pca.decoder)
-    assert isinstance(loss, MSELoss) and decoder is pca.decoder
+def test_the_reconstruction_objective_is_the_papers_squared_error_per_pixel(make_source, ae_name, digits):
+    """Guo et al.'s L_r averages the squared error over the d pixels; MSELoss sums it, so the
+    clustering loss's weight is gamma * d, and the decoder keeps its Sigmoid (images compared)."""
+    d = digits["X_train"].shape[1]
+    for name in (ae_name, "pca8"):
+        decoder = make_source(ANALYSES["idec"], name).model.decoder
+        objective = reconstruction_objective(decoder, d, 0.1)
+        assert objective["decoder"] is decoder and isinstance(objective["reconstruction_loss"], MSELoss)
+        assert objective["gamma"] == pytest.approx(0.1 * d)
 
 
 def test_pca_runs_with_the_squared_error(digits, make_source):
