@@ -40,17 +40,21 @@ def model_free(analysis):
     return "pixels" if "pixels" in analysis.baselines else next(iter(analysis.own_baselines), None)
 
 
+def configuration_rows(table, metric, dataset, split, method="autoencoder", **where):
+    """:func:`study.aggregates.configuration_values` of `metric` on one split of `dataset`'s
+    `method` rows (restricted by ``where``: column=value), indexed by configuration."""
+    values = metric_values(table, metric, split)
+    values = values[(values["dataset"] == dataset) & (values["method"] == method)]
+    for column, value in where.items():
+        values = values[values[column] == value]
+    return configuration_values(values).set_index("configuration")
+
+
 def chosen_on_validation(table, metric, dataset, method="autoencoder", **where):
     """The configuration of `method` (restricted by ``where``: column=value) with the best
     validation mean of `metric` on `dataset` -> ``(validation row, test row)`` of
     :func:`study.aggregates.configuration_values`, or None."""
-    rows = {}
-    for split in ("val", "test"):
-        values = metric_values(table, metric, split)
-        values = values[(values["dataset"] == dataset) & (values["method"] == method)]
-        for column, value in where.items():
-            values = values[values[column] == value]
-        rows[split] = configuration_values(values).set_index("configuration")
+    rows = {split: configuration_rows(table, metric, dataset, split, method, **where) for split in ("val", "test")}
     validation = rows["val"]["mean"].dropna()
     if validation.empty:
         return None
@@ -207,6 +211,51 @@ def versus_family_table(tables, datasets):
         "other family (chosen on val)", "other test", "other - reference", "p"])
 
 
+#: Clustering analyses compared with k-means on the same codes: analysis -> its accuracy metric.
+CLUSTERINGS = {"dec": "dec_accuracy", "idec": "idec_accuracy", "manifold": "manifold_accuracy"}
+
+
+def versus_kmeans(tables, analysis, dataset):
+    """For each latent size: ``(latent_dim, validation row, test row, k-means test row,
+    Comparison)``, the autoencoder configuration chosen on `analysis`' validation accuracy
+    (:data:`CLUSTERINGS`), its test accuracy against k-means' of the same codes (the same
+    configuration and seeds), paired by seed."""
+    table, metric = tables[analysis], ANALYSES[analysis].metrics[CLUSTERINGS[analysis]]
+    kmeans, kmeans_metric = tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"]
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
+    for latent_dim in sorted({int(d) for d in ae["latent_dim"].dropna()}):
+        picked = chosen_on_validation(table, metric, dataset, latent_dim=latent_dim)
+        if picked is None:
+            continue
+        validation, test = picked
+        kmeans_test = configuration_rows(kmeans, kmeans_metric, dataset, "test").reindex([validation.name])
+        seeds = pd.concat([seed_values(table, metric, dataset, validation.name),
+                           seed_values(kmeans, kmeans_metric, dataset, validation.name)], axis=1).dropna()
+        yield latent_dim, validation, test, kmeans_test.iloc[0], paired_comparison(seeds.iloc[:, 0].to_numpy(),
+                                                                                  seeds.iloc[:, 1].to_numpy())
+
+
+def versus_kmeans_table(tables, datasets):
+    """Per dataset, clustering analysis of :data:`CLUSTERINGS` the study ran and latent size:
+    :func:`versus_kmeans`' choice, its test accuracy, k-means' on the same codes and their
+    paired difference (empty without k-means or any of them)."""
+    records = []
+    for dataset in datasets:
+        for analysis in (name for name in CLUSTERINGS if name in tables and "kmeans" in tables):
+            metric = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]]
+            for latent_dim, validation, test, kmeans_test, c in versus_kmeans(tables, analysis, dataset):
+                records.append({
+                    "dataset": dataset, "latent": latent_dim, "method": metric.label,
+                    "autoencoder (chosen on val)": validation.name, "method test": _interval(test, metric),
+                    "k-means test, same codes": _interval(kmeans_test, metric),
+                    "method - k-means": format_interval(c.difference, c.low, c.high, metric.number_kind),
+                    "p": "" if np.isnan(c.p_value) else f"{c.p_value:.3f}",
+                })
+    return pd.DataFrame.from_records(records, columns=[
+        "dataset", "latent", "method", "autoencoder (chosen on val)", "method test",
+        "k-means test, same codes", "method - k-means", "p"])
+
+
 def noise_effect_table(tables, datasets):
     """Denoising PSNR per test noise (rows) and training noise of the autoencoder (columns):
     for each training noise the configuration (latent size, activation) chosen on its
@@ -255,6 +304,11 @@ def claims(tables, datasets):
             for _, reference, other, comparison in versus_family(table, metric, dataset):
                 sentences.append(f"{dataset}: " + claim(other[0].name, reference[0].name, metric.label, comparison))
             sentences += _factor_claims(table, metric, dataset, "activation")
+            for analysis in (name for name in CLUSTERINGS if name in tables):
+                label = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]].label
+                for _, validation, _, _, comparison in versus_kmeans(tables, analysis, dataset):
+                    sentences.append(f"{dataset}: " + claim(f"{label} of {validation.name}",
+                                                            "k-means of the same codes", "accuracy", comparison))
         if "denoising" in tables:
             metric = ANALYSES["denoising"].metrics["denoising_psnr"]
             sentences += _factor_claims(tables["denoising"], metric, dataset, "noise", against=0.0)
@@ -300,9 +354,19 @@ FAMILIES_SECTION = (
     "one family.")
 
 
+CLUSTERINGS_SECTION = (
+    "Clustering methods against k-means on the same codes",
+    "For each clustering analysis beyond k-means (DEC, IDEC, UMAP + GMM) and latent size, the "
+    "autoencoder configuration chosen on that method's validation accuracy, its test accuracy "
+    "beside k-means' on the same codes (same configuration, same seeds); `method - k-means`: the "
+    "mean difference over seeds [interval], `p` its paired t-test. Only when the study runs one "
+    "of them.")
+
+
 def sections(tables, datasets, classifiers=None, failed=None):
     """The summary's ``(heading, text, DataFrame)`` sections; the failed variants first, if any."""
     failures, families = failures_table(failed), versus_family_table(tables, datasets)
+    clusterings = versus_kmeans_table(tables, datasets)
     first = [("Variants whose training failed",
               "Left out of every table below until a re-run trains them (`snakemake --cores all` "
               "retries them; change what the message suggests first).", failures)]
@@ -320,6 +384,7 @@ def sections(tables, datasets, classifiers=None, failed=None):
          "difference over seeds [interval], `p` its paired t-test.",
          versus_pca_table(tables, datasets)),
         *([FAMILIES_SECTION + (families,)] if len(families) else []),
+        *([CLUSTERINGS_SECTION + (clusterings,)] if len(clusterings) else []),
         ("Effect of training noise on denoising",
          "PSNR in dB (higher is better) of the test images corrupted by each test noise, against "
          "the clean images: the noisy input itself, for each training noise level the autoencoder "

@@ -4,7 +4,7 @@ et al. 2020), scored against the labels.
 UMAP (umap-learn, Euclidean metric, ``n_neighbors``, ``min_dist``, ``n_components``: N2D's 20,
 0.0 and the number of classes) maps the codes to a space where the classes' manifolds are
 compact blobs, which a full-covariance ``GaussianMixture`` with k = number of classes then
-clusters. Like k-means (:mod:`study.analyses.kmeans`), both are fitted on the split's codes
+clusters (the likeliest of ``n_init`` EM starts: one, N2D's, can end in a worse optimum). Like k-means (:mod:`study.analyses.kmeans`), both are fitted on the split's codes
 themselves and the labels never reach the fit. Both are seeded by the analysis seed, so a
 re-run gives the same clusters bit for bit: a seeded UMAP runs on one thread (umap-learn does
 not parallelise a seeded fit), which is what that costs.
@@ -32,20 +32,22 @@ def umap_embedding(Z, n_components, n_neighbors, min_dist, seed):
     return reducer.fit_transform(np.asarray(Z, dtype=np.float32)).astype(np.float64)
 
 
-def mixture_labels(E, n_clusters, seed):
-    """(n, c) -> (n,) int: the components of a full-covariance Gaussian mixture fitted on E."""
+def mixture_labels(E, n_clusters, n_init, seed):
+    """(n, c) -> (n,) int: the components of a full-covariance Gaussian mixture fitted on E, the
+    fit of highest likelihood of `n_init` seeded EM starts."""
     from sklearn.mixture import GaussianMixture
 
-    mixture = GaussianMixture(n_components=int(n_clusters), covariance_type="full", random_state=int(seed))
+    mixture = GaussianMixture(n_components=int(n_clusters), covariance_type="full", n_init=int(n_init),
+                              random_state=int(seed))
     return mixture.fit_predict(E)
 
 
 def manifold_clusters(Z, n_clusters, settings):
     """(n, k) codes -> (n,) clusters: UMAP (``n_components``, None for `n_clusters`;
-    ``n_neighbors``, ``min_dist``, ``seed`` of `settings`) then the Gaussian mixture."""
+    ``n_neighbors``, ``min_dist``, ``seed`` of `settings`) then the Gaussian mixture (``n_init``)."""
     n_components = settings["n_components"] or n_clusters
     E = umap_embedding(Z, n_components, settings["n_neighbors"], settings["min_dist"], settings["seed"])
-    return mixture_labels(E, n_clusters, settings["seed"])
+    return mixture_labels(E, n_clusters, settings["n_init"], settings["seed"])
 
 
 def run(data, source, settings):
@@ -69,6 +71,8 @@ ANALYSIS = Analysis(
                          "description": "UMAP's dimensions; null: the number of classes (N2D)."},
         "n_neighbors": {"type": "integer", "minimum": 2,
                         "description": "UMAP's neighbourhood size: larger keeps more global structure."},
+        "n_init": {"type": "integer", "minimum": 1,
+                   "description": "EM starts of the Gaussian mixture; the fit of highest likelihood is kept."},
         "min_dist": {"type": "number", "minimum": 0,
                      "description": "UMAP's smallest distance between embedded points: 0 packs "
                                     "each cluster tight."},

@@ -10,7 +10,7 @@ from study.analyses import ANALYSES
 from study.results import document
 from study.statistics import claim, format_interval, format_number, paired_comparison, t_interval
 from study.summary import (best_variants_table, chosen_on_validation, claims, model_free, noise_effect_table,
-                           versus_family_table,
+                           versus_family_table, versus_kmeans_table,
                            summary_html, summary_markdown, versus_pca_table)
 from study.tables import analysis_table, classifiers_table, metric_values
 
@@ -240,8 +240,14 @@ def test_one_seed_cannot_be_tested():
         f"digits: activation tanh vs activation relu on {LABEL} cannot be tested: only one seed"]
 
 
+def _without_clusterings(tables):
+    """The fake study without the clustering analyses beyond k-means (their claims and section
+    are tested on their own)."""
+    return {name: table for name, table in tables.items() if name not in ("dec", "idec", "manifold")}
+
+
 def test_claims_of_the_fake_study(fake_tables):
-    sentences = claims(fake_tables, ["digits"])
+    sentences = claims(_without_clusterings(fake_tables), ["digits"])
     # Per latent size the autoencoder vs PCA on k-means accuracy, tanh vs relu, noise 0.5 vs 0.
     assert len(sentences) == 2 + 1 + 1 and all(s.startswith("digits: ") for s in sentences)
     # Every tanh variant scores 0.05 more than its relu twin on every seed (on test).
@@ -255,6 +261,7 @@ def test_claims_of_the_fake_study(fake_tables):
 
 # -- the whole summary -----------------------------------------------------------------------
 def test_summary_markdown_and_html(fake_tables):
+    fake_tables = _without_clusterings(fake_tables)
     text = summary_markdown(fake_tables, DATASETS)
     assert text.startswith("# Summary of the study\n")
     for heading in ("## Best autoencoder per metric and dataset", "## Autoencoder vs PCA at each latent size",
@@ -317,3 +324,31 @@ def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_ta
     assert versus_family_table(fake_tables, ["digits"]).empty
     assert "Model families" not in summary_markdown(fake_tables, ["digits"])
     assert "## Model families at each latent size" in summary_markdown(tables, ["digits"])
+
+
+def _manifold_of(kmeans, gain):
+    """A fake ``manifold`` table: the k-means rows without preprocessing, each accuracy higher
+    by ``gain`` for tanh codes and by a third of it for the others, on both splits."""
+    rows = kmeans[kmeans["preprocessing"] == "none"].drop(columns="preprocessing").copy()
+    rows["accuracy"] += np.where(rows["activation"] == "tanh", gain, gain / 3)
+    return rows
+
+
+def test_clustering_methods_are_compared_with_kmeans_on_the_same_codes(fake_tables):
+    tables = {"kmeans": fake_tables["kmeans"], "manifold": _manifold_of(fake_tables["kmeans"], 0.3)}
+    table = versus_kmeans_table(tables, ["digits"]).set_index("latent")
+    assert list(table.index) == [2, 8] and set(table["method"]) == {"UMAP + GMM accuracy"}
+    # The configuration is manifold's own choice on validation (tanh gains most), not k-means'.
+    assert table.loc[8, "autoencoder (chosen on val)"] == "mlp_latent8_tanh_noise0.5"
+    kmeans_metric = ANALYSES["kmeans"].metrics["kmeans_accuracy"]
+    kmeans_seeds = _by_configuration(fake_tables["kmeans"], kmeans_metric, "digits", "test")["mlp_latent8_tanh_noise0.5"]
+    assert table.loc[8, "k-means test, same codes"] == _test_cell(kmeans_seeds, kmeans_metric)
+    difference = paired_comparison([0.3] * len(kmeans_seeds), [0.0] * len(kmeans_seeds))
+    assert table.loc[8, "method - k-means"] == format_interval(difference.difference, difference.low,
+                                                                difference.high, "accuracy")
+    sentences = [s for s in claims(tables, ["digits"]) if "same codes" in s]
+    assert len(sentences) == 2 and all(s.startswith("digits: UMAP + GMM accuracy of mlp_latent") for s in sentences)
+    assert "## Clustering methods against k-means on the same codes" in summary_markdown(tables, ["digits"])
+    # Without a clustering analysis beyond k-means: no comparison, and no section.
+    assert versus_kmeans_table(_without_clusterings(fake_tables), ["digits"]).empty
+    assert "Clustering methods against" not in summary_markdown(_without_clusterings(fake_tables), ["digits"])

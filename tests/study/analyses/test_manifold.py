@@ -13,7 +13,7 @@ from study.analyses.manifold import manifold_clusters, run, umap_embedding
 from study.config import ConfigError, validate_config
 
 #: N2D's UMAP, with a short bootstrap.
-SETTINGS = {"n_components": None, "n_neighbors": 20, "min_dist": 0.0, "seed": 0, "resamples": 100,
+SETTINGS = {"n_components": None, "n_neighbors": 20, "min_dist": 0.0, "n_init": 10, "seed": 0, "resamples": 100,
             "confidence": 0.95}
 KEYS = {"accuracy", "accuracy_low", "accuracy_high", "nmi", "ari"}
 
@@ -67,7 +67,8 @@ def test_rows_are_the_scores_of_clusters_computed_from_the_codes_alone(run_analy
     """The clusters come from the codes and k (never the labels), fitted on the split itself."""
     rows, _ = run_analysis("manifold", ae_name)
     settings = ANALYSES["manifold"].settings(small_config)
-    assert (settings["n_components"], settings["n_neighbors"], settings["min_dist"]) == (None, 20, 0.0)
+    assert (settings["n_components"], settings["n_neighbors"], settings["min_dist"], settings["n_init"]) == (
+        None, 20, 0.0, 10)
     codes = make_source(ANALYSES["manifold"], ae_name).codes
     for split in ("val", "test"):
         y, clusters = digits[f"y_{split}"], manifold_clusters(codes[f"Z_{split}"], 10, settings)
@@ -80,6 +81,7 @@ def test_rows_are_the_scores_of_clusters_computed_from_the_codes_alone(run_analy
     ({"n_neighbors": 1}, "config: analysis.manifold.n_neighbors = 1: must be >= 2"),
     ({"min_dist": -0.5}, "config: analysis.manifold.min_dist = -0.5: must be >= 0"),
     ({"n_components": 0}, "config: analysis.manifold.n_components = 0: must be >= 1"),
+    ({"n_init": 0}, "config: analysis.manifold.n_init = 0: must be >= 1"),
 ])
 def test_a_bad_setting_is_rejected_naming_its_key(schema, defaults, section, message):
     with pytest.raises(ConfigError) as error:
