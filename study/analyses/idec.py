@@ -23,7 +23,7 @@ ANALYSIS = Analysis(
     baselines=("pca",), metrics=metrics("idec", "IDEC"),
     schema={**SCHEMA, "gamma": {"type": "number", "exclusiveMinimum": 0,
                                 "description": "Weight of the clustering loss KL(P || Q) against the "
-                                               "reconstruction loss."}},
+                                               "squared error averaged over the pixels."}},
     category="8. Clustering beyond k-means",
     # As DEC's, plus the decoder's products: BLAS-bound, so two threads.
     threads=lambda representation: 2,
