@@ -305,7 +305,7 @@ def claims(tables, datasets):
                 sentences.append(f"{dataset}: " + claim(other[0].name, reference[0].name, metric.label, comparison))
             sentences += _factor_claims(table, metric, dataset, "activation")
             for analysis in (name for name in CLUSTERINGS if name in tables):
-                label = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]].label
+                label = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]].label.removesuffix(" accuracy")
                 for _, validation, _, _, comparison in versus_kmeans(tables, analysis, dataset):
                     sentences.append(f"{dataset}: " + claim(f"{label} of {validation.name}",
                                                             "k-means of the same codes", "accuracy", comparison))

@@ -347,7 +347,7 @@ def test_clustering_methods_are_compared_with_kmeans_on_the_same_codes(fake_tabl
     assert table.loc[8, "method - k-means"] == format_interval(difference.difference, difference.low,
                                                                 difference.high, "accuracy")
     sentences = [s for s in claims(tables, ["digits"]) if "same codes" in s]
-    assert len(sentences) == 2 and all(s.startswith("digits: UMAP + GMM accuracy of mlp_latent") for s in sentences)
+    assert len(sentences) == 2 and all(s.startswith("digits: UMAP + GMM of mlp_latent") for s in sentences)
     assert "## Clustering methods against k-means on the same codes" in summary_markdown(tables, ["digits"])
     # Without a clustering analysis beyond k-means: no comparison, and no section.
     assert versus_kmeans_table(_without_clusterings(fake_tables), ["digits"]).empty
