@@ -135,17 +135,28 @@ def best_classifier(classifiers, dataset):
     return name, t_interval(rows.loc[rows["configuration"] == name, "test_accuracy"])
 
 
+def chosen_per_latent_size(table, metric, dataset):
+    """For each latent size of the autoencoders of `dataset`: ``(latent_dim, validation row,
+    test row)`` of the configuration of that size chosen on validation (sizes without one skipped)."""
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
+    for latent_dim in sorted({int(d) for d in ae["latent_dim"].dropna()}):
+        picked = chosen_on_validation(table, metric, dataset, latent_dim=latent_dim)
+        if picked is not None:
+            yield (latent_dim, *picked)
+
+
+def paired_by_seed(a, b):
+    """:func:`study.statistics.paired_comparison` of two per-seed Series (a - b), on the seeds both have."""
+    seeds = pd.concat([a, b], axis=1, ignore_index=True).dropna()
+    return paired_comparison(seeds[0].to_numpy(), seeds[1].to_numpy())
+
+
 def versus_pca(table, metric, dataset):
     """For each latent size of the autoencoders of `dataset`: ``(latent_dim, validation row,
     test row, PCA's test value, Comparison)``, the autoencoder configuration of that size
     chosen on validation against PCA of the same size, paired by seed (PCA, of no training
     seed, is the same for every seed)."""
-    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
-    for latent_dim in sorted({int(d) for d in ae["latent_dim"].dropna()}):
-        picked = chosen_on_validation(table, metric, dataset, latent_dim=latent_dim)
-        if picked is None:
-            continue
-        validation, test = picked
+    for latent_dim, validation, test in chosen_per_latent_size(table, metric, dataset):
         pca = _single(table, metric, dataset, "pca", latent_dim)
         seeds = seed_values(table, metric, dataset, validation.name)
         yield latent_dim, validation, test, pca, paired_comparison(seeds.to_numpy(), np.full(len(seeds), pca))
@@ -183,10 +194,8 @@ def versus_family(table, metric, dataset):
                  for family in families]
         picks = [picked for _, picked in picks if picked is not None]
         for reference, other in ((picks[0], picked) for picked in picks[1:]):
-            seeds = pd.concat([seed_values(table, metric, dataset, other[0].name),
-                               seed_values(table, metric, dataset, reference[0].name)], axis=1).dropna()
-            yield latent_dim, reference, other, paired_comparison(seeds.iloc[:, 0].to_numpy(),
-                                                                  seeds.iloc[:, 1].to_numpy())
+            yield latent_dim, reference, other, paired_by_seed(seed_values(table, metric, dataset, other[0].name),
+                                                               seed_values(table, metric, dataset, reference[0].name))
 
 
 def versus_family_table(tables, datasets):
@@ -222,17 +231,11 @@ def versus_kmeans(tables, analysis, dataset):
     configuration and seeds), paired by seed."""
     table, metric = tables[analysis], ANALYSES[analysis].metrics[CLUSTERINGS[analysis]]
     kmeans, kmeans_metric = tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"]
-    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
-    for latent_dim in sorted({int(d) for d in ae["latent_dim"].dropna()}):
-        picked = chosen_on_validation(table, metric, dataset, latent_dim=latent_dim)
-        if picked is None:
-            continue
-        validation, test = picked
-        kmeans_test = configuration_rows(kmeans, kmeans_metric, dataset, "test").reindex([validation.name])
-        seeds = pd.concat([seed_values(table, metric, dataset, validation.name),
-                           seed_values(kmeans, kmeans_metric, dataset, validation.name)], axis=1).dropna()
-        yield latent_dim, validation, test, kmeans_test.iloc[0], paired_comparison(seeds.iloc[:, 0].to_numpy(),
-                                                                                  seeds.iloc[:, 1].to_numpy())
+    kmeans_test = configuration_rows(kmeans, kmeans_metric, dataset, "test")
+    for latent_dim, validation, test in chosen_per_latent_size(table, metric, dataset):
+        yield latent_dim, validation, test, kmeans_test.reindex([validation.name]).iloc[0], paired_by_seed(
+            seed_values(table, metric, dataset, validation.name),
+            seed_values(kmeans, kmeans_metric, dataset, validation.name))
 
 
 def versus_kmeans_table(tables, datasets):
@@ -327,14 +330,12 @@ def _factor_claims(table, metric, dataset, factor, against=None):
         pairs = [(a, b) for i, a in enumerate(levels) for b in levels[i + 1:]]
     sentences = []
     for a, b in pairs:
-        per_seed = pd.concat([seed_values(table, metric, dataset, **{factor: a}),
-                              seed_values(table, metric, dataset, **{factor: b})], axis=1,
-                             ignore_index=True).dropna()
+        comparison = paired_by_seed(seed_values(table, metric, dataset, **{factor: a}),
+                                    seed_values(table, metric, dataset, **{factor: b}))
         label = lambda level: f"{factor} {format_value(level)}"
         decimals = 2 if metric.number_kind == "psnr" else 3
         sentences.append(f"{dataset}: " + claim(label(a), label(b), f"{metric.label} (averaged over the "
-                                                f"other factors)", paired_comparison(per_seed[0].to_numpy(),
-                                                per_seed[1].to_numpy()), metric.higher_is_better, decimals))
+                                                f"other factors)", comparison, metric.higher_is_better, decimals))
     return sentences
 
 
