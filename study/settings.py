@@ -5,7 +5,7 @@ from study.config import per_dataset
 
 #: The settings of ``training`` (autoencoders) and ``classifiers`` that shape a training run.
 AE_TRAINING_KEYS = ("epochs", "batch_size", "lr", "schedule", "warmup_epochs", "patience", "dtype",
-                    "max_train_samples")
+                    "max_train_samples", "loss")
 CLASSIFIER_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "max_train_samples")
 
 
@@ -18,6 +18,18 @@ def dataset_settings(section, dataset, keys=None):
     the order the keys were written in.
     """
     return {key: per_dataset(section[key], dataset) for key in sorted(section if keys is None else keys)}
+
+
+def training_params(section, dataset):
+    """The autoencoder ``training`` settings of `dataset` that a training job's params hold.
+
+    ``loss`` is left out where it is ``bce``: every model was trained on that loss before the
+    key existed, so the params of those models, and thus their results, stay valid.
+    """
+    settings = dataset_settings(section, dataset, AE_TRAINING_KEYS)
+    if settings["loss"] == "bce":
+        del settings["loss"]
+    return settings
 
 
 def dataset_megabytes(dataset, config):

@@ -1,12 +1,16 @@
 """Train one autoencoder variant of the grid on a dataset, and encode its splits.
 
-The architecture is its family's (:mod:`study.families`), ending in the logits of the pixels;
-every family is trained the same way: the binary cross-entropy on those logits
-(``BCEWithLogitsLoss``: the output delta is sigmoid(z) - x, with no sigmoid layer to
-differentiate), Adam with a learning-rate schedule (``training.schedule``: a linear warm-up
-over ``warmup_epochs``, then a cosine decay to 0 at ``epochs``), and early stopping on the
-validation loss, keeping the best epoch's weights. The saved model ends in the Sigmoid the
-loss folded in, so its decoder gives pixels in [0, 1] like any other representation's.
+The architecture is its family's (:mod:`study.families`), ending in a linear layer; every
+family is trained the same way: on ``training.loss``, Adam with a learning-rate schedule
+(``training.schedule``: a linear warm-up over ``warmup_epochs``, then a cosine decay to 0 at
+``epochs``), and early stopping on the validation loss, keeping the best epoch's weights.
+
+- ``bce`` (the default): the binary cross-entropy of the pixels on the output's logits
+  (``BCEWithLogitsLoss``: the output delta is sigmoid(z) - x, with no sigmoid layer to
+  differentiate). The saved model ends in the Sigmoid the loss folded in, so its decoder gives
+  pixels in [0, 1] like any other representation's.
+- ``mse``: the squared error of the linear output, summed over the pixels (``MSELoss``), as
+  Guo et al. (IDEC) and McConville et al. (N2D) pretrain; the decoder stays linear.
 
 A variant with ``noise > 0`` is a denoising autoencoder: each training batch is corrupted
 afresh (``diy.noise.corrupt``) and the target is the clean batch. Validation loss and the
@@ -22,6 +26,7 @@ import time
 import numpy as np
 
 from diy.bce_with_logits_loss import BCEWithLogitsLoss
+from diy.mse_loss import MSELoss
 from diy.noise import corrupt
 from diy.optim import Adam, WarmupCosine
 from diy.sigmoid import Sigmoid
@@ -31,6 +36,9 @@ from study.families import FAMILIES
 from study.representations import encode_splits
 
 log = logging.getLogger(__name__)
+
+#: ``training.loss`` -> the loss of the decoder's linear output.
+LOSSES = {"bce": BCEWithLogitsLoss, "mse": MSELoss}
 
 
 def seed_streams(seed):
@@ -67,7 +75,8 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
         per-dataset values resolved).
     training : mapping
         ``epochs, batch_size, lr, schedule, warmup_epochs, patience, dtype`` and optionally
-        ``max_train_samples`` (the config's ``training`` section).
+        ``max_train_samples`` and ``loss`` (``bce`` if absent: the workflow leaves the default
+        out of a job's params; the config's ``training`` section).
     noise_type : str
         A key of ``diy.noise.NOISE``; used only if ``variant.noise > 0``.
     name : str, optional
@@ -78,7 +87,7 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
     -------
     model : AutoEncoder
         With the parameters of the epoch of lowest validation loss, in eval mode, its decoder
-        ending in a Sigmoid.
+        ending in a Sigmoid (loss ``bce``) or a linear layer (``mse``).
     history : diy.train.History
     codes : dict
         ``Z_train, Z_val, Z_test``: float32 codes of shape (n, latent_dim) of the *whole*
@@ -108,10 +117,11 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
              variant.family, ", ".join(f"{key}={value}" for key, value in family.items()),
              f"{noise_type} noise {variant.noise}" if transform else "no noise",
              len(X_train), len(X_val), ", ".join(f"{key}={value}" for key, value in training.items()))
+    loss = training.get("loss", "bce")
     optimizer = Adam(model, lr=training["lr"])
     start = time.perf_counter()
     history = fit(
-        model, BCEWithLogitsLoss(), optimizer, X_train,
+        model, LOSSES[loss](), optimizer, X_train,
         epochs=training["epochs"], batch_size=training["batch_size"], rng=train_rng,
         X_val=X_val, patience=training["patience"], input_transform=transform,
         callback=epoch_logger(name, training["epochs"]), name=name,
@@ -122,7 +132,8 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
              len(X_train) * len(history) / max(sum(history["seconds"]), 1e-9), history.best_epoch,
              min(history["val_loss"]), ", stopped early" if history.stopped_early else "")
     check_weights(name, model, history.best_epoch or len(history))
-    model.decoder.append(Sigmoid())
+    if loss == "bce":
+        model.decoder.append(Sigmoid())
     codes = encode_splits(model.encoder, data, dtype)
     check_codes(name, codes["Z_val"], history.best_epoch or len(history))
     return model, history, codes

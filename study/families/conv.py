@@ -20,8 +20,8 @@ multiply-adds (an upsampled image repeats every pixel stride^2 times before the 
 reads it).
 
 The decoder ends in logits, (batch, prod(image_shape)), the last layer's linear output:
-training uses ``BCEWithLogitsLoss``, and a Sigmoid is appended afterwards for pixels in
-[0, 1].
+training (``training.loss: bce``) uses ``BCEWithLogitsLoss``, and a Sigmoid is appended
+afterwards for pixels in [0, 1].
 """
 import math
 

@@ -163,6 +163,7 @@ def test_choices_are_the_noise_functions_and_registries(schema):
      "config: families.mlp.hidden = 'cifar': must be one of digits, mnist"),
     ({"families": {"cnn": {}}}, f"config: families.cnn: unknown key (allowed: {', '.join(FAMILIES)})"),
     ({"training": {"schedule": "linear"}}, "config: training.schedule = 'linear': must be one of constant, cosine"),
+    ({"training": {"loss": "l1"}}, "config: training.loss = 'l1': must be one of bce, mse"),
     ({"training": {"warmup_epochs": -1}}, "config: training.warmup_epochs = -1: must be >= 0"),
     ({"training": {"lr": {"digits": 0.1, "mnist": 0}}}, "config: training.lr.mnist = 0: must be > 0"),
     ({"analysis": {"bootstrap": {"resamples": 10}}}, "config: analysis.bootstrap.resamples = 10: must be >= 100"),

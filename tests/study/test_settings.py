@@ -1,20 +1,29 @@
 """Per-dataset training settings (study.settings)."""
 import pytest
 
-from study.settings import AE_TRAINING_KEYS, dataset_settings
+from study.settings import AE_TRAINING_KEYS, dataset_settings, training_params
 
 
 def test_a_value_per_dataset_or_one_for_all():
     section = {"epochs": {"digits": 500, "mnist": 50}, "lr": {"digits": 0.001, "mnist": 0.006}, "batch_size": 128,
                "schedule": "cosine", "warmup_epochs": 1, "patience": 10, "dtype": "float32",
-               "max_train_samples": None, "other": 1}
+               "max_train_samples": None, "loss": "bce", "other": 1}
     assert dataset_settings(section, "mnist", AE_TRAINING_KEYS) == {
-        "batch_size": 128, "dtype": "float32", "epochs": 50, "lr": 0.006, "max_train_samples": None,
-        "patience": 10, "schedule": "cosine", "warmup_epochs": 1,
+        "batch_size": 128, "dtype": "float32", "epochs": 50, "loss": "bce", "lr": 0.006,
+        "max_train_samples": None, "patience": 10, "schedule": "cosine", "warmup_epochs": 1,
     }
     assert dataset_settings(section, "digits", AE_TRAINING_KEYS)["lr"] == 0.001
     assert dataset_settings(section, "digits", ["epochs"]) == {"epochs": 500}
     assert dataset_settings({**section, "epochs": 7}, "digits", ["epochs"]) == {"epochs": 7}
+
+
+def test_a_training_job_s_params_leave_out_the_default_loss_only():
+    # Models trained before `loss` existed were trained on bce: their params stay the same.
+    section = {"epochs": 5, "lr": 0.001, "batch_size": 128, "schedule": "cosine", "warmup_epochs": 1,
+               "patience": 10, "dtype": "float32", "max_train_samples": None, "loss": "bce"}
+    bce = training_params(section, "digits")
+    assert bce == dataset_settings(section, "digits", [key for key in AE_TRAINING_KEYS if key != "loss"])
+    assert training_params({**section, "loss": "mse"}, "digits") == {**bce, "loss": "mse"}
 
 
 def test_keys_are_sorted_whatever_the_order_given():

@@ -6,6 +6,8 @@ import pytest
 
 from diy.bce_loss import BCELoss
 from diy.bce_with_logits_loss import BCEWithLogitsLoss
+from diy.linear import Linear
+from diy.mse_loss import MSELoss
 from diy.optim import Adam, WarmupCosine
 from diy.sigmoid import Sigmoid
 from diy.train import TrainingDiverged
@@ -80,6 +82,27 @@ def test_trained_on_logits_saved_with_a_sigmoid(digits, monkeypatch):
     # The best epoch's weights, the loss on logits equal to the BCE of the sigmoid's pixels.
     bce = float(BCELoss().forward(X_val.astype(np.float64), output.astype(np.float64)).mean())
     assert bce == pytest.approx(min(history["val_loss"]), rel=1e-4)
+
+
+def test_the_mse_loss_trains_and_keeps_a_linear_output(digits, monkeypatch):
+    """``loss: mse``: trained on MSELoss, the model returned ends in the family's Linear, and
+    the squared error of its output (summed over the pixels) is the best validation loss."""
+    from diy.train import fit as diy_fit
+
+    seen = []
+
+    def fit(net, loss, *args, **kwargs):
+        seen.append(type(loss))
+        return diy_fit(net, loss, *args, **kwargs)
+
+    monkeypatch.setattr("study.train_autoencoder.fit", fit)
+    model, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0), training={**TRAINING, "loss": "mse"})
+    assert seen == [MSELoss] and isinstance(model.decoder[-1], Linear)
+    X_val = digits["X_val"]
+    output = model.forward(X_val).astype(np.float64)
+    squared_error = float(np.square(output - X_val).sum(axis=1).mean())
+    assert squared_error == pytest.approx(min(history["val_loss"]), rel=1e-4)
+    assert history["val_loss"][-1] < history["val_loss"][0]
 
 
 class RecordingAdam(Adam):

@@ -192,13 +192,15 @@ def _dry_runs(run, schema, configs):
 
 
 def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
-    unchanged, new_grid_value, noise_type, other_dataset, training = _dry_runs(digits_run, schema, [
+    unchanged, new_grid_value, noise_type, other_dataset, training, bce, mse = _dry_runs(digits_run, schema, [
         QUICK,
         {**QUICK, "grid": {**QUICK["grid"], "latent_dim": [2, 8, 4]}},
         {**QUICK, "noise_type": "masking"},
         {**QUICK, "training": {**QUICK["training"], "epochs": {"digits": 10, "mnist": 3}},
          "families": {"mlp": {"hidden": {"digits": [48], "mnist": [32]}}}},
         {**QUICK, "training": {**QUICK["training"], "lr": 0.002}},
+        {**QUICK, "training": {**QUICK["training"], "loss": "bce"}},
+        {**QUICK, "training": {**QUICK["training"], "loss": "mse"}},
     ])
     assert unchanged[0] == {}  # nothing to do
 
@@ -216,6 +218,9 @@ def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
     assert other_dataset[0] == {}
     # A training value: every autoencoder, no classifier.
     assert training[0] == {"train_autoencoder": 8}
+    # The default loss written out changes nothing; the other loss retrains every autoencoder.
+    assert bce[0] == {}
+    assert mse[0] == {"train_autoencoder": 8}
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

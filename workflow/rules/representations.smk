@@ -2,7 +2,7 @@
 # pixels, PCA of each latent size, and one trained autoencoder per variant of the grid; and
 # the raw-pixel classifiers, results/{dataset}/clf/{variant}/, the supervised reference.
 
-from study.settings import AE_TRAINING_KEYS, CLASSIFIER_TRAINING_KEYS, dataset_settings
+from study.settings import CLASSIFIER_TRAINING_KEYS, dataset_settings, training_params
 from study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX, AEVariant
 
 ALL_TARGETS.extend(
@@ -51,9 +51,7 @@ rule train_autoencoder:
         noise_type=lambda wildcards: (
             config["noise_type"] if AEVariant.parse(wildcards.variant).noise > 0 else None
         ),
-        training=lambda wildcards: dataset_settings(
-            config["training"], wildcards.dataset, AE_TRAINING_KEYS
-        ),
+        training=lambda wildcards: training_params(config["training"], wildcards.dataset),
         # Not an output: where a failed training says why (study.failures).
         failed=f"{R}/{{dataset}}/failed/{{variant}}.json",
     resources:
