@@ -58,16 +58,18 @@ def dry_run(args, cwd):
     if done.returncode != 0:
         sys.exit(f"snakemake -n failed in {cwd}:\n{(done.stdout + done.stderr)[-2000:]}")
     jobs = re.search(r"^total\s+(\d+)", done.stdout + done.stderr, re.MULTILINE)
+    if jobs is None:
+        sys.exit(f"snakemake -n in {cwd} printed no job count:\n{done.stdout[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, int(jobs.group(1)) if jobs else 0
+    return wall, cpu, int(jobs.group(1))
 
 
 def report(name, runs):
     walls, cpus, jobs = zip(*runs)
     wall, cpu = statistics.median(walls), statistics.median(cpus)
-    runs = ", ".join(f"{w:.1f}" for w in walls)
+    each = ", ".join(f"{w:.1f}" for w in walls)
     print(f"{name:9s} {jobs[0]:6,d} jobs  {wall:5.1f} s wall  {cpu:5.1f} s CPU  "
-          f"{1000 * wall / jobs[0]:.2f} ms per job  (runs: {runs} s)")
+          f"{1000 * wall / jobs[0]:.2f} ms per job  (runs: {each} s)")
     return jobs[0]
 
 

@@ -7,6 +7,8 @@ from study.config import per_dataset
 AE_TRAINING_KEYS = ("epochs", "batch_size", "lr", "schedule", "warmup_epochs", "patience", "dtype",
                     "max_train_samples", "loss")
 CLASSIFIER_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "max_train_samples")
+#: The loss every autoencoder was trained on before ``training.loss`` existed.
+DEFAULT_LOSS = "bce"
 
 
 def dataset_settings(section, dataset, keys=None):
@@ -23,11 +25,11 @@ def dataset_settings(section, dataset, keys=None):
 def training_params(section, dataset):
     """The autoencoder ``training`` settings of `dataset` that a training job's params hold.
 
-    ``loss`` is left out where it is ``bce``: every model was trained on that loss before the
-    key existed, so the params of those models, and thus their results, stay valid.
+    ``loss`` is left out where it is ``DEFAULT_LOSS``: every model was trained on that loss
+    before the key existed, so the params of those models, and thus their results, stay valid.
     """
     settings = dataset_settings(section, dataset, AE_TRAINING_KEYS)
-    if settings["loss"] == "bce":
+    if settings["loss"] == DEFAULT_LOSS:
         del settings["loss"]
     return settings
 

@@ -34,6 +34,7 @@ from diy.train import fit
 from study.degenerate import check_codes, check_weights
 from study.families import FAMILIES
 from study.representations import encode_splits
+from study.settings import DEFAULT_LOSS
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
              variant.family, ", ".join(f"{key}={value}" for key, value in family.items()),
              f"{noise_type} noise {variant.noise}" if transform else "no noise",
              len(X_train), len(X_val), ", ".join(f"{key}={value}" for key, value in training.items()))
-    loss = training.get("loss", "bce")
+    loss = training.get("loss", DEFAULT_LOSS)
     optimizer = Adam(model, lr=training["lr"])
     start = time.perf_counter()
     history = fit(

@@ -60,9 +60,9 @@ def test_model_history_and_codes(digits):
     assert not model.training
 
 
-def test_trained_on_logits_saved_with_a_sigmoid(digits, monkeypatch):
-    """The family's model ends in logits while it is trained on BCEWithLogitsLoss; the model
-    returned ends in a Sigmoid: pixels in [0, 1], whose BCE is the validation loss training saw."""
+def _record_fit(monkeypatch):
+    """Wrap the training's ``fit``: the returned list gets, per call, the type of the model's
+    last decoder layer, the type of the loss and the number of decoder layers."""
     from diy.train import fit as diy_fit
 
     seen = []
@@ -72,6 +72,13 @@ def test_trained_on_logits_saved_with_a_sigmoid(digits, monkeypatch):
         return diy_fit(net, loss, *args, **kwargs)
 
     monkeypatch.setattr("study.train_autoencoder.fit", fit)
+    return seen
+
+
+def test_trained_on_logits_saved_with_a_sigmoid(digits, monkeypatch):
+    """The family's model ends in logits while it is trained on BCEWithLogitsLoss; the model
+    returned ends in a Sigmoid: pixels in [0, 1], whose BCE is the validation loss training saw."""
+    seen = _record_fit(monkeypatch)
     model, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0))
     [(last, loss, n_layers)] = seen
     assert last is not Sigmoid and loss is BCEWithLogitsLoss
@@ -87,17 +94,9 @@ def test_trained_on_logits_saved_with_a_sigmoid(digits, monkeypatch):
 def test_the_mse_loss_trains_and_keeps_a_linear_output(digits, monkeypatch):
     """``loss: mse``: trained on MSELoss, the model returned ends in the family's Linear, and
     the squared error of its output (summed over the pixels) is the best validation loss."""
-    from diy.train import fit as diy_fit
-
-    seen = []
-
-    def fit(net, loss, *args, **kwargs):
-        seen.append(type(loss))
-        return diy_fit(net, loss, *args, **kwargs)
-
-    monkeypatch.setattr("study.train_autoencoder.fit", fit)
+    seen = _record_fit(monkeypatch)
     model, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0), training={**TRAINING, "loss": "mse"})
-    assert seen == [MSELoss] and isinstance(model.decoder[-1], Linear)
+    assert [loss for _, loss, _ in seen] == [MSELoss] and isinstance(model.decoder[-1], Linear)
     X_val = digits["X_val"]
     output = model.forward(X_val).astype(np.float64)
     squared_error = float(np.square(output - X_val).sum(axis=1).mean())
