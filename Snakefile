@@ -24,7 +24,7 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/aggregate.smk"
 
 
-# Each stage's file appends its final outputs to ALL_TARGETS (see common.smk).
+# Each stage's file appends to ALL_TARGETS what no later stage reads (see common.smk).
 rule all:
     input:
         ALL_TARGETS,

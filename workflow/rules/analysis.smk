@@ -4,11 +4,6 @@
 # codes or model (study.representations), or for one of the analysis' own baselines (the
 # noisy input of denoising) from the data alone.
 
-ALL_TARGETS.extend(
-    path for analysis in ANALYSES for dataset in DATASETS for path in documents(analysis, dataset)
-)
-
-
 rule analysis:
     input:
         unpack(analysis_input),

@@ -58,7 +58,8 @@ def trained(variants, dataset):
 # PCA with as many components as each latent size of the grid: the linear autoencoder.
 PCA = [pca_name(latent_dim) for latent_dim in config["grid"]["latent_dim"]]
 
-# What the default target (all) builds: each stage's .smk extends it with that stage's final outputs.
+# What the default target (all) builds: each stage's .smk adds what no later stage reads (the
+# aggregates read every analysis, and through them every model).
 ALL_TARGETS = []
 
 
