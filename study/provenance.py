@@ -14,7 +14,7 @@ from pathlib import Path
 
 #: The packages whose versions a result depends on.
 PACKAGES = ("numpy", "scipy", "scikit-learn", "pandas", "matplotlib", "joblib", "threadpoolctl",
-            "snakemake")
+            "openTSNE", "umap-learn", "snakemake")
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 

@@ -160,3 +160,16 @@ def test_codes2d_figure_shows_every_latent2_autoencoder_and_pca2(fake_tables, fa
                       "mlp_latent2_relu_noise0_seed0", "mlp_latent2_relu_noise0.5_seed0", "pca2"]
     applies = ANALYSES["tsne"].figures["codes2d"].applies
     assert applies({"grid": fake_grid["grid"]}) and not applies({"grid": {"latent_dim": [8, 16]}})
+
+
+def test_tsne_map_is_the_same_for_the_same_seed_and_keeps_the_blobs_apart():
+    Z, y = make_blobs(n_samples=120, centers=3, n_features=10, random_state=1)
+    Y = tsne_map(Z, seed=3, perplexity=10, max_iter=300)
+    assert np.array_equal(Y, tsne_map(Z, seed=3, perplexity=10, max_iter=300))
+    assert not np.array_equal(Y, tsne_map(Z, seed=4, perplexity=10, max_iter=300))
+    assert knn_loo_correct(Y, y).mean() == 1.0
+
+
+def test_tsne_map_refuses_fewer_iterations_than_the_early_exaggeration():
+    with pytest.raises(ValueError, match="max_iter = 100: must be at least 250"):
+        tsne_map(np.zeros((40, 3)), seed=0, max_iter=100)
