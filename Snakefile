@@ -2,9 +2,17 @@
 # figures, report. Run: snakemake --cores all    Dry run: snakemake -n    Lint: snakemake --lint
 # A study config: snakemake --cores all --configfile workflow/configs/quick.yaml
 
+import gc
+
 from snakemake.utils import min_version
 
 min_version("8.0")
+
+# Snakemake plans a large grid out of millions of small objects, and Python's cyclic garbage
+# collector, at its default thresholds (700, 10, 10), scans them over and over: a 7,060-job dry
+# run takes 10.8 s with them, 9.9 s with these (bench/dry_run.py). Collecting less often in this
+# process (the jobs run in their own) frees the same garbage, later.
+gc.set_threshold(100_000, 50, 100)
 
 
 # Validates (and normalises) `config` at parse time, so a bad config fails before any job.

@@ -7,6 +7,11 @@ CPU-minutes and the largest peak memory, and the whole run's span from the first
 to the last job's end (from the benchmark files' modification times: a file is written when
 its job ends, and its job started ``s`` seconds earlier).
 
+CPU-minutes are a lower bound. Snakemake samples a job's CPU time every 0.5 s for about its
+first 15 s, then every 30 s, and records the last sample: a job loses what it used after that
+(up to 30 s; a job shorter than 0.5 s records none). The whole run's CPU, every job included,
+is what ``/usr/bin/time`` reports for the ``snakemake`` command.
+
     python bench/run_time.py results            # the default study
     python bench/run_time.py results/quick      # a study config's results directory
 """
@@ -53,6 +58,7 @@ def main():
     span = (jobs["end"].max() - (jobs["end"] - jobs["seconds"]).min()) / 60
     print(f"\nwall time from the first job's start to the last job's end: {span:.1f} minutes "
           f"({len(jobs)} jobs with a benchmark file; download, tables and figures have none)")
+    print("CPU-minutes: Snakemake's last sample of each job, at most 30 s before it ended (a lower bound)")
 
 
 if __name__ == "__main__":
