@@ -24,7 +24,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from study.analyses.tsne import EXAGGERATION_ITER, map_scores, subset_indices, tsne_map
+from study.analyses.tsne import map_scores, subset_indices, tsne_map
 from study.data.dataset import load_dataset
 from study.pca import pca_representation
 
@@ -35,14 +35,6 @@ def sklearn_map(Z, seed, max_iter=1000, learning_rate="auto"):
 
     return TSNE(n_components=2, init="pca", max_iter=max_iter, learning_rate=learning_rate,
                 random_state=seed).fit_transform(np.asarray(Z, dtype=np.float64)).astype(np.float32)
-
-
-def fft_map(Z, seed, max_iter=500):
-    """The study's map (``tsne_map``) with openTSNE's FFT-interpolated gradient instead of Barnes-Hut."""
-    from openTSNE import TSNE
-
-    return np.asarray(TSNE(n_iter=max_iter - EXAGGERATION_ITER, initialization="pca", neighbors="exact", negative_gradient_method="fft",
-                           n_jobs=1, random_state=seed).fit(np.asarray(Z, dtype=np.float64)), dtype=np.float32)
 
 
 def main():
@@ -61,7 +53,7 @@ def main():
     with threadpool_limits(1):
         for name, make in (("sklearn default", lambda: sklearn_map(Z, 0)),
                            ("sklearn 500", lambda: sklearn_map(Z, 0, 500, max(len(Z) / 12, 50.0))),
-                           ("openTSNE FFT", lambda: fft_map(Z, 0)), ("study", lambda: tsne_map(Z, 0))):
+                           ("openTSNE FFT", lambda: tsne_map(Z, 0, gradient="fft")), ("study", lambda: tsne_map(Z, 0))):
             seconds = []
             for _ in range(args.repeats):
                 start = time.perf_counter()

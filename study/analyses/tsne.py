@@ -44,7 +44,7 @@ def subset_indices(n, size, seed):
 EXAGGERATION_ITER = 250
 
 
-def tsne_map(Z, seed, perplexity=30.0, max_iter=500):
+def tsne_map(Z, seed, perplexity=30.0, max_iter=500, gradient="bh"):
     """(m, k) -> (m, 2) float32: openTSNE's Barnes-Hut t-SNE from a PCA initialisation, exact
     neighbours, one thread; ``max_iter`` iterations in all, the first 250 with early
     exaggeration 12, at openTSNE's learning rate (m / exaggeration; Belkina et al. 2019).
@@ -53,7 +53,8 @@ def tsne_map(Z, seed, perplexity=30.0, max_iter=500):
     On 3,000 MNIST test codes at 500 iterations a map takes 3.9 s against scikit-learn's 5.3, at
     the same trustworthiness (0.9840), and 2.5 times less than scikit-learn's defaults (1,000
     iterations at m / 48: 9.7 s, 0.9838). openTSNE's FFT-interpolated gradient, built for large
-    maps, takes 4.3 s at this size (0.9838). ``bench/tsne_map.py`` measures all four.
+    maps (``gradient="fft"``), takes 4.3 s at this size (0.9838). ``bench/tsne_map.py`` measures
+    all four.
     """
     from openTSNE import TSNE
 
@@ -62,7 +63,7 @@ def tsne_map(Z, seed, perplexity=30.0, max_iter=500):
                          "the early-exaggeration phase")
     tsne = TSNE(n_components=2, perplexity=float(perplexity), early_exaggeration_iter=EXAGGERATION_ITER,
                 n_iter=int(max_iter) - EXAGGERATION_ITER, initialization="pca", neighbors="exact",
-                negative_gradient_method="bh", n_jobs=1, random_state=int(seed))
+                negative_gradient_method=gradient, n_jobs=1, random_state=int(seed))
     return np.asarray(tsne.fit(np.asarray(Z, dtype=np.float64)), dtype=np.float32)
 
 
