@@ -10,6 +10,11 @@ on ``sys.path``), see :func:`load_extensions`.
 import importlib
 import pkgutil
 
+# The environment variable through which the workflow gives a job's command (study.analysis_job)
+# the config's extensions, as JSON. Not a param of the rule: a param's change reruns every job
+# of the rule, where adding an extension must rerun only the jobs of what it registers.
+EXTENSIONS_VARIABLE = "DIY_EXTENSIONS"
+
 
 def discover(package, attribute, registry):
     """Import every public module of `package` and add its `attribute` to `registry`.

@@ -93,7 +93,7 @@ def representations(tmp_path_factory, digits, autoencoder):
 
 @pytest.fixture(scope="session")
 def make_source(representations, digits):
-    """``make_source(analysis, name) -> Source``, built as workflow/scripts/analysis.py does:
+    """``make_source(analysis, name) -> Source``, built as study.analysis_job does:
     codes or model read from the representation's files, nothing for an own baseline."""
     from study.analyses import Source
     from study.representations import describe, load_model, read_codes

@@ -170,6 +170,27 @@ def test_nothing_to_redo_and_one_analysis_reruns_alone(study):
     assert study.path(target).read_text() == before["json"]  # and seeded: the same numbers
 
 
+def test_an_analysis_runs_by_hand_as_its_job_does(study, tmp_path):
+    """The rule's command, typed by hand with the settings the job recorded: the same rows."""
+    written = json.loads(study.path(f"{R}/digits/kmeans/{VARIANTS[0]}.json").read_text())
+    representation = f"{R}/digits/repr/{VARIANTS[0]}"
+
+    def job(*inputs, out):
+        return subprocess.run([sys.executable, "-m", "study.analysis_job", "digits", "kmeans", VARIANTS[0],
+                               *inputs, "--json", str(out.with_suffix(".json")), "--arrays",
+                               str(out.with_suffix(".npz")), "--log", str(out.with_suffix(".log")),
+                               "--settings", json.dumps(written["params"])],
+                              cwd=study.workdir, timeout=120, capture_output=True, text=True)
+
+    done = job("data/digits.npz", f"{representation}/codes.npz", f"{representation}/model.npz", out=tmp_path / "k")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "k.json").read_text())["rows"] == written["rows"]
+    # Without the model that checks the codes: refused, the log says what k-means reads.
+    failed = job("data/digits.npz", f"{representation}/codes.npz", out=tmp_path / "x")
+    assert failed.returncode != 0 and not (tmp_path / "x.json").exists()
+    assert "kmeans of mlp_latent2_tanh_noise0_seed0 reads data, codes, model" in (tmp_path / "x.log").read_text()
+
+
 def test_changing_an_analysis_setting_reruns_that_analysis_only(study):
     out = study.run("-n", *TARGETS, "--config", "analysis={classification: {knn_k: 3}}").stdout
     counts = job_counts(out)

@@ -2,8 +2,8 @@
 # pixels, PCA of each latent size, and one trained autoencoder per variant of the grid; and
 # the raw-pixel classifiers, results/{dataset}/clf/{variant}/, the supervised reference.
 
-from study.settings import CLASSIFIER_TRAINING_KEYS, dataset_settings, training_params
-from study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX, AEVariant
+from study.settings import CLASSIFIER_TRAINING_KEYS, dataset_settings
+from study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX
 
 # The default target reaches every model through the tables and figures that read it (the
 # fewer files it names, the faster a large grid plans); it names only the variants that failed
@@ -35,17 +35,10 @@ rule train_autoencoder:
     wildcard_constraints:
         variant=AE_VARIANT_REGEX,
     params:
-        # Everything besides the variant's own name that changes the result, so that
-        # changing a value reruns exactly the models it affects (sorted keys: Snakemake
-        # compares params by repr).
-        family=lambda wildcards: dataset_settings(
-            config["families"][AEVariant.parse(wildcards.variant).family], wildcards.dataset
-        ),
-        # Read only by denoising variants: changing it retrains only those.
-        noise_type=lambda wildcards: (
-            config["noise_type"] if AEVariant.parse(wildcards.variant).noise > 0 else None
-        ),
-        training=lambda wildcards: training_params(config["training"], wildcards.dataset),
+        # Sorted keys: Snakemake compares params by repr.
+        family=family_settings,
+        noise_type=variant_noise_type,
+        training=autoencoder_training,
         # Not an output: where a failed training says why (study.failures).
         failed=f"{R}/{{dataset}}/failed/{{variant}}.json",
     resources:

@@ -40,6 +40,20 @@ def test_declaration(name, defaults, small_config, ae_name):
     assert analysis.threads("pixels") >= 1 and analysis.threads(ae_name) >= 1
 
 
+def test_inputs_are_the_data_and_what_the_analysis_reads_of_the_representation(ae_name):
+    """The files the workflow declares for a job and the job's script reads (one function)."""
+    data = {"data": "data/digits.npz"}
+    own = f"out/digits/repr/{ae_name}"
+    assert ANALYSES["kmeans"].inputs("out", "digits", ae_name) == {
+        **data, "codes": f"{own}/codes.npz", "model": f"{own}/model.npz"}  # the model checks the codes
+    assert ANALYSES["kmeans"].inputs("out", "digits", "pixels") == {
+        **data, "codes": "out/digits/repr/pixels/codes.npz"}  # raw pixels have no model
+    assert ANALYSES["reconstruction"].inputs("out", "digits", "pca8") == {
+        **data, "model": "out/digits/repr/pca8/model.npz"}
+    assert ANALYSES["denoising"].own_baselines == ("noisy",)
+    assert ANALYSES["denoising"].inputs("out", "digits", "noisy") == data
+
+
 def test_metric_and_figure_names_are_unique_across_analyses():
     metrics = [m for a in ANALYSES.values() for m in a.metrics]
     figures = [f for a in ANALYSES.values() for f in a.figures]

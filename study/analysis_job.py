@@ -1,0 +1,80 @@
+"""The job of rule analysis: the analysis ANALYSIS (study.analyses) of one representation of a
+dataset (its codes or model, study.representations) or of one of the analysis' own baselines ->
+results/{dataset}/{analysis}/{representation}.json and .npz.
+
+Snakemake runs it as a command, and it runs by hand the same way, e.g.
+    python -m study.analysis_job digits kmeans pca16 data/digits.npz results/digits/repr/pca16/codes.npz \\
+        results/digits/repr/pca16/model.npz --json kmeans.json --arrays kmeans.npz --log kmeans.log \\
+        --settings '{"n_init": 10, "seed": 0, "resamples": 1000, "confidence": 0.95}'
+given the files the workflow declares for the job (Analysis.inputs).
+"""
+import argparse
+import json
+import os
+from pathlib import Path
+
+from study.analyses import ANALYSES, Source
+from study.data.dataset import load_dataset
+from study.logs import log_to
+from study.registry import EXTENSIONS_VARIABLE, load_extensions
+from study.representations import check_codes_match, describe, load_model, read_codes
+from study.results import document, write_json, write_npz
+from study.threads import limit_threads
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dataset")
+    parser.add_argument("analysis")
+    parser.add_argument("representation", help="a variant's name, pixels, pcaN, or an own baseline")
+    parser.add_argument("inputs", nargs="+", help="the dataset's .npz, then the representation's "
+                                                  "codes.npz and/or model.npz, as the analysis reads them")
+    parser.add_argument("--json", required=True, help="the rows, written here")
+    parser.add_argument("--arrays", required=True, help="the arrays its figures need (.npz)")
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--settings", type=json.loads, required=True,
+                        help="JSON: the analysis' settings (the rule's params.settings)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--extensions", type=json.loads, default=os.environ.get(EXTENSIONS_VARIABLE, "[]"),
+                        help=f"JSON list: the config's extensions, modules to import first "
+                             f"(default: ${EXTENSIONS_VARIABLE}, which the Snakefile sets)")
+    return parser.parse_args()
+
+
+def named_inputs(analysis, dataset, representation, paths):
+    """``{"data": path, "codes": path, "model": path}`` of the files given, which must be the
+    ones `analysis` reads: the representation's are named ``codes.npz`` and ``model.npz``."""
+    inputs = {}
+    for path in paths:
+        kind = Path(path).stem if Path(path).name in ("codes.npz", "model.npz") else "data"
+        if kind in inputs:
+            raise ValueError(f"two {kind} files given: {inputs[kind]}, {path}")
+        inputs[kind] = path
+    expected = list(analysis.inputs("results", dataset, representation))
+    if sorted(inputs) != sorted(expected):
+        raise ValueError(f"{analysis.name} of {representation} reads {', '.join(expected)}; "
+                         f"given: {', '.join(paths)}")
+    return inputs
+
+
+def main(args):
+    load_extensions(args.extensions)
+    analysis, name = ANALYSES[args.analysis], args.representation
+    inputs = named_inputs(analysis, args.dataset, name, args.inputs)
+    data = load_dataset(inputs["data"])
+    head = describe(name)
+    source = Source(name, head["method"], head["latent_dim"])
+    if "model" in inputs:
+        source.model = load_model(inputs["model"])
+    if "codes" in inputs:
+        source.codes = read_codes(inputs["codes"], data, head["latent_dim"])
+        check_codes_match(inputs["codes"], source.codes, data, source.model)
+    rows, arrays = analysis.evaluate(data, source, args.settings)
+    write_npz(args.arrays, arrays)
+    write_json(args.json, document(analysis.name, args.dataset, name, args.settings, rows))
+
+
+if __name__ == "__main__":
+    args = arguments()
+    with log_to(args.log), limit_threads(args.threads):
+        main(args)
