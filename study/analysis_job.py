@@ -6,7 +6,7 @@ Snakemake runs it as a command, and it runs by hand the same way, e.g.
     python -m study.analysis_job digits kmeans pca16 data/digits.npz results/digits/repr/pca16/codes.npz \\
         results/digits/repr/pca16/model.npz --json kmeans.json --arrays kmeans.npz --log kmeans.log \\
         --settings '{"n_init": 10, "seed": 0, "resamples": 1000, "confidence": 0.95}'
-given the files the workflow declares for the job (Analysis.inputs).
+given the files the workflow declares for the job (Analysis.inputs, in that order).
 """
 import argparse
 import json
@@ -41,7 +41,7 @@ def arguments():
     return parser.parse_args()
 
 
-def named_inputs(analysis, dataset, representation, paths):
+def named_inputs(analysis, representation, paths):
     """``{"data": path, "codes": path, "model": path}`` of the files given, which must be the
     ones `analysis` reads: the representation's are named ``codes.npz`` and ``model.npz``."""
     inputs = {}
@@ -50,7 +50,7 @@ def named_inputs(analysis, dataset, representation, paths):
         if kind in inputs:
             raise ValueError(f"two {kind} files given: {inputs[kind]}, {path}")
         inputs[kind] = path
-    expected = list(analysis.inputs("results", dataset, representation))
+    expected = analysis.input_kinds(representation)
     if sorted(inputs) != sorted(expected):
         raise ValueError(f"{analysis.name} of {representation} reads {', '.join(expected)}; "
                          f"given: {', '.join(paths)}")
@@ -60,7 +60,7 @@ def named_inputs(analysis, dataset, representation, paths):
 def main(args):
     load_extensions(args.extensions)
     analysis, name = ANALYSES[args.analysis], args.representation
-    inputs = named_inputs(analysis, args.dataset, name, args.inputs)
+    inputs = named_inputs(analysis, name, args.inputs)
     data = load_dataset(inputs["data"])
     head = describe(name)
     source = Source(name, head["method"], head["latent_dim"])

@@ -137,19 +137,23 @@ class Analysis:
     def own_baselines(self):
         return tuple(b for b in self.baselines if b not in REPRESENTATION_BASELINES)
 
-    def inputs(self, results, dataset, representation):
-        """The files its job on `representation` of `dataset` reads, name -> path: the dataset,
-        and the representation's codes and/or model under `results` (none for an own baseline)."""
-        inputs = {"data": f"data/{dataset}.npz"}
+    def input_kinds(self, representation):
+        """What its job on `representation` reads: ``"data"``, then the representation's
+        ``"codes"`` and/or ``"model"`` (neither for an own baseline)."""
         if representation in self.own_baselines:
-            return inputs
-        directory = f"{results}/{dataset}/repr/{representation}"
-        if self.reads == "codes":
-            inputs["codes"] = f"{directory}/codes.npz"
+            return ("data",)
+        kinds = ("data", "codes") if self.reads == "codes" else ("data",)
         if self.reads == "model" or representation != "pixels":
             # An analysis of codes reads the model too, to check that the codes are its own.
-            inputs["model"] = f"{directory}/model.npz"
-        return inputs
+            kinds += ("model",)
+        return kinds
+
+    def inputs(self, results, dataset, representation):
+        """The files its job on `representation` of `dataset` reads, kind -> path: the dataset
+        file, and the representation's ``codes.npz`` and/or ``model.npz`` under `results`."""
+        directory = f"{results}/{dataset}/repr/{representation}"
+        return {kind: f"data/{dataset}.npz" if kind == "data" else f"{directory}/{kind}.npz"
+                for kind in self.input_kinds(representation)}
 
     def evaluate(self, data, source, settings):
         """``run`` on each of :data:`SPLITS` -> (rows, the test split's arrays).

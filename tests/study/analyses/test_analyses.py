@@ -50,6 +50,7 @@ def test_inputs_are_the_data_and_what_the_analysis_reads_of_the_representation(a
         **data, "codes": "out/digits/repr/pixels/codes.npz"}  # raw pixels have no model
     assert ANALYSES["reconstruction"].inputs("out", "digits", "pca8") == {
         **data, "model": "out/digits/repr/pca8/model.npz"}
+    assert ANALYSES["kmeans"].input_kinds("pixels") == ("data", "codes")
     assert ANALYSES["denoising"].own_baselines == ("noisy",)
     assert ANALYSES["denoising"].inputs("out", "digits", "noisy") == data
 
