@@ -35,7 +35,7 @@ rule train_autoencoder:
     wildcard_constraints:
         variant=AE_VARIANT_REGEX,
     params:
-        # Sorted keys: Snakemake compares params by repr.
+        # Everything besides the variant's own name that changes the result (common.smk).
         family=family_settings,
         noise_type=variant_noise_type,
         training=autoencoder_training,
