@@ -27,17 +27,17 @@ def with_activation(layer, name):
     return [layer] if ACTIVATIONS[name] is None else [layer, ACTIVATIONS[name]()]
 
 
-def dense_layers(sizes, activations, *, rng, dtype, dropout=0.0):
+def dense_layers(sizes, activations, *, rng, dtype, dropout=0.0, init=None):
     """``Linear(sizes[i], sizes[i + 1])`` each followed by ``activations[i]`` (and, if `dropout`
     > 0, by Dropout, except after the last layer): ``(layers, linears)``, the flat list of
     modules and the Linear layers among them, in order.
 
-    Each Linear is initialised for the activation after it (``init_for``), drawing from `rng`
-    in the order of the layers.
+    Each Linear is initialised by `init` (a key of ``diy.init.INITIALISERS``) or, if None, for
+    the activation after it (``init_for``), drawing from `rng` in the order of the layers.
     """
     layers, linears = [], []
     for i, (d_in, d_out, act) in enumerate(zip(sizes[:-1], sizes[1:], activations)):
-        linears.append(Linear(d_in, d_out, rng=rng, dtype=dtype, init=init_for(act)))
+        linears.append(Linear(d_in, d_out, rng=rng, dtype=dtype, init=init or init_for(act)))
         layers += with_activation(linears[-1], act)
         if dropout > 0 and i < len(sizes) - 2:
             layers.append(Dropout(dropout, rng=rng))

@@ -47,7 +47,7 @@ class AutoEncoder(Sequential):
 
     @classmethod
     def build(cls, sizes, activation="tanh", output_activation="sigmoid", *,
-              latent_activation=None, tied=False, rng=None, dtype=np.float32):
+              latent_activation=None, tied=False, init=None, rng=None, dtype=np.float32):
         """A fully connected autoencoder, mirror-symmetric in its layer sizes.
 
         ``sizes=[784, 256, 64, 16]`` gives the encoder 784-256-64-16 and the
@@ -73,13 +73,14 @@ class AutoEncoder(Sequential):
             If True the decoder's layers are ``TiedLinear`` on the encoder's
             (each decoder weight is the transpose of its mirror encoder weight,
             with its own bias), halving the weights.
+        init : str or None
+            The initialisation of every layer (a key of ``diy.init.INITIALISERS``). None (the
+            default): He for layers followed by ReLU, Xavier for the others (see ``Linear``).
+            A tied decoder layer inherits its encoder layer's init.
         rng : np.random.Generator, int or None
             Source of the initial weights.
         dtype : numpy dtype
             Of every parameter.
-
-        Layers followed by ReLU use He initialisation, the others Xavier (see
-        ``Linear``). A tied decoder layer inherits its encoder layer's init.
         """
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
@@ -92,10 +93,10 @@ class AutoEncoder(Sequential):
         encoder_acts = [activation] * (n - 1) + [latent_activation]
         decoder_acts = [activation] * (n - 1) + [output_activation]
 
-        encoder, linears = dense_layers(sizes, encoder_acts, rng=rng, dtype=dtype)
+        encoder, linears = dense_layers(sizes, encoder_acts, rng=rng, dtype=dtype, init=init)
         if tied:
             decoder = [module for source, act in zip(reversed(linears), decoder_acts)
                        for module in with_activation(TiedLinear(source), act)]
         else:
-            decoder, _ = dense_layers(sizes[::-1], decoder_acts, rng=rng, dtype=dtype)
+            decoder, _ = dense_layers(sizes[::-1], decoder_acts, rng=rng, dtype=dtype, init=init)
         return cls(Sequential(*encoder), Sequential(*decoder))

@@ -22,9 +22,10 @@ class Linear(Module):
     dtype : numpy dtype
         float32 by default (half the memory traffic of float64, and float32 GEMM is
         about twice as fast); float64 for gradient checks.
-    init : {"xavier", "he"}
+    init : {"xavier", "he", "fan_in_uniform"}
         Xavier (the default) keeps activations and deltas at constant variance for
-        tanh and sigmoid, the activations of most of this study; use "he" before ReLU.
+        tanh and sigmoid, the activations of most of this study; use "he" before ReLU;
+        "fan_in_uniform" is Torch7's default (``diy.init``).
     bias : bool
         Whether to learn a bias ``b`` of shape ``(d_out,)``.
     """

@@ -5,10 +5,11 @@ from study.config import per_dataset
 
 #: The settings of ``training`` (autoencoders) and ``classifiers`` that shape a training run.
 AE_TRAINING_KEYS = ("epochs", "batch_size", "lr", "schedule", "warmup_epochs", "patience", "dtype",
-                    "max_train_samples", "loss")
+                    "max_train_samples", "loss", "optimizer", "momentum")
 CLASSIFIER_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "max_train_samples")
-#: The loss every autoencoder was trained on before ``training.loss`` existed.
-DEFAULT_LOSS = "bce"
+#: Settings added after models had been trained, at the value those models were trained with:
+#: a job's params leave such a key out while it has that value (:func:`without_legacy_defaults`).
+LEGACY_DEFAULTS = {"loss": "bce", "optimizer": "adam", "momentum": 0.9, "init": "default"}
 
 
 def dataset_settings(section, dataset, keys=None):
@@ -22,16 +23,27 @@ def dataset_settings(section, dataset, keys=None):
     return {key: per_dataset(section[key], dataset) for key in sorted(section if keys is None else keys)}
 
 
-def training_params(section, dataset):
-    """The autoencoder ``training`` settings of `dataset` that a training job's params hold.
+def without_legacy_defaults(settings):
+    """`settings` without the keys at their ``LEGACY_DEFAULTS`` value.
 
-    ``loss`` is left out where it is ``DEFAULT_LOSS``: every model was trained on that loss
-    before the key existed, so the params of those models, and thus their results, stay valid.
+    Snakemake reruns a job whose params changed. Every model was trained with these values
+    before their keys existed, so leaving them out keeps those models', and their results',
+    params the same; the code reading the params falls back to the same values.
     """
-    settings = dataset_settings(section, dataset, AE_TRAINING_KEYS)
-    if settings["loss"] == DEFAULT_LOSS:
-        del settings["loss"]
-    return settings
+    return {key: value for key, value in settings.items()
+            if key not in LEGACY_DEFAULTS or value != LEGACY_DEFAULTS[key]}
+
+
+def training_params(section, dataset):
+    """The autoencoder ``training`` settings of `dataset` that a training job's params hold,
+    without the legacy defaults."""
+    return without_legacy_defaults(dataset_settings(section, dataset, AE_TRAINING_KEYS))
+
+
+def family_params(section, dataset):
+    """The model family's settings of `dataset` that a training job's params hold, without the
+    legacy defaults."""
+    return without_legacy_defaults(dataset_settings(section, dataset))
 
 
 def dataset_megabytes(dataset, config):

@@ -1,9 +1,11 @@
 """Train one autoencoder variant of the grid on a dataset, and encode its splits.
 
 The architecture is its family's (:mod:`study.families`), ending in a linear layer; every
-family is trained the same way: on ``training.loss``, Adam with a learning-rate schedule
-(``training.schedule``: a linear warm-up over ``warmup_epochs``, then a cosine decay to 0 at
-``epochs``), and early stopping on the validation loss, keeping the best epoch's weights.
+family is trained the same way: on ``training.loss``, by ``training.optimizer`` (Adam by
+default, or SGD with momentum) with a learning-rate schedule (``training.schedule``: a linear
+warm-up over ``warmup_epochs``, then a cosine decay to 0 at ``epochs``), and early stopping on
+the validation loss, keeping the best epoch's weights (``patience: null``: all ``epochs`` run
+and the last weights stay, as DEC's and IDEC's pretraining).
 
 - ``bce`` (the default): the binary cross-entropy of the pixels on the output's logits
   (``BCEWithLogitsLoss``: the output delta is sigmoid(z) - x, with no sigmoid layer to
@@ -28,13 +30,14 @@ import numpy as np
 from diy.bce_with_logits_loss import BCEWithLogitsLoss
 from diy.mse_loss import MSELoss
 from diy.noise import corrupt
-from diy.optim import Adam, WarmupCosine
+from diy.optim import WarmupCosine
 from diy.sigmoid import Sigmoid
 from diy.train import fit
 from study.degenerate import check_codes, check_weights
 from study.families import FAMILIES
 from study.representations import encode_splits
-from study.settings import DEFAULT_LOSS
+from study.optimizers import optimizer_factory
+from study.settings import LEGACY_DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +79,9 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
         per-dataset values resolved).
     training : mapping
         ``epochs, batch_size, lr, schedule, warmup_epochs, patience, dtype`` and optionally
-        ``max_train_samples`` and ``loss`` (``bce`` if absent: the workflow leaves the default
-        out of a job's params; the config's ``training`` section).
+        ``max_train_samples``, ``loss``, ``optimizer`` and ``momentum`` (the workflow leaves
+        them out of a job's params at their ``study.settings.LEGACY_DEFAULTS``: bce, adam, 0.9;
+        the config's ``training`` section).
     noise_type : str
         A key of ``diy.noise.NOISE``; used only if ``variant.noise > 0``.
     name : str, optional
@@ -87,7 +91,8 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
     Returns
     -------
     model : AutoEncoder
-        With the parameters of the epoch of lowest validation loss, in eval mode, its decoder
+        With the parameters of the epoch of lowest validation loss (of the last epoch if
+        ``patience`` is None), in eval mode, its decoder
         ending in a Sigmoid (loss ``bce``) or a linear layer (``mse``).
     history : diy.train.History
     codes : dict
@@ -118,8 +123,9 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
              variant.family, ", ".join(f"{key}={value}" for key, value in family.items()),
              f"{noise_type} noise {variant.noise}" if transform else "no noise",
              len(X_train), len(X_val), ", ".join(f"{key}={value}" for key, value in training.items()))
-    loss = training.get("loss", DEFAULT_LOSS)
-    optimizer = Adam(model, lr=training["lr"])
+    loss, optimizer = (training.get(key, LEGACY_DEFAULTS[key]) for key in ("loss", "optimizer"))
+    optimizer = optimizer_factory(optimizer, training["lr"], training.get("momentum", LEGACY_DEFAULTS["momentum"]),
+                                  "training")(model)
     start = time.perf_counter()
     history = fit(
         model, LOSSES[loss](), optimizer, X_train,
@@ -128,15 +134,16 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
         callback=epoch_logger(name, training["epochs"]), name=name,
         scheduler=schedule(optimizer, training, len(X_train)),
     )
-    log.info("%s: %d epochs in %.1f s (%.0f samples/s); best epoch %s, validation loss %.4f%s",
+    kept = history.best_epoch or len(history)
+    log.info("%s: %d epochs in %.1f s (%.0f samples/s); kept the weights of epoch %d, validation loss %.4f%s",
              name, len(history), time.perf_counter() - start,
-             len(X_train) * len(history) / max(sum(history["seconds"]), 1e-9), history.best_epoch,
-             min(history["val_loss"]), ", stopped early" if history.stopped_early else "")
-    check_weights(name, model, history.best_epoch or len(history))
+             len(X_train) * len(history) / max(sum(history["seconds"]), 1e-9), kept,
+             history["val_loss"][kept - 1], ", stopped early" if history.stopped_early else "")
+    check_weights(name, model, kept)
     if loss == "bce":
         model.decoder.append(Sigmoid())
     codes = encode_splits(model.encoder, data, dtype)
-    check_codes(name, codes["Z_val"], history.best_epoch or len(history))
+    check_codes(name, codes["Z_val"], kept)
     return model, history, codes
 
 

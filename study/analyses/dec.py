@@ -38,23 +38,11 @@ import numpy as np
 
 from diy.dec import fit_dec
 from diy.mse_loss import MSELoss
-from diy.optim import SGD, Adam
 from diy.train import predict
 from study.analyses import SPLITS, Analysis, Metric, analysis_settings
 from study.analyses.kmeans import scored_clusters
-
-#: Adam's second-moment decay (Kingma & Ba's, and Guo et al.'s for IDEC on MNIST).
-ADAM_BETA2 = 0.999
-
-
-def optimizer_factory(name, lr, momentum):
-    """``(Module) -> Optimizer`` for :func:`diy.fit_dec`: ``SGD(lr, momentum)`` or
-    ``Adam(lr, betas=(momentum, 0.999))`` (Adam's first-moment decay is its momentum)."""
-    if name == "sgd":
-        return lambda module: SGD(module, lr=float(lr), momentum=float(momentum))
-    if name == "adam":
-        return lambda module: Adam(module, lr=float(lr), betas=(float(momentum), ADAM_BETA2))
-    raise ValueError(f"analysis.dec/idec: optimizer must be sgd or adam, got {name!r}")
+from study.optimizers import SCHEMA as OPTIMIZER_SCHEMA
+from study.optimizers import optimizer_factory
 
 
 def reconstruction_objective(decoder, n_features, gamma):
@@ -97,7 +85,8 @@ def fit_clusters(model, X, y_monitor, settings, reconstruct=False):
     X = np.asarray(X).astype(parameter_dtype(encoder), copy=False)
     idec = reconstruction_objective(copy.deepcopy(model.decoder), X.shape[1], settings["gamma"]) if reconstruct else {}
     return fit_dec(encoder, X, int(settings["n_clusters"]), alpha=float(settings["alpha"]),
-                   optimizer=optimizer_factory(settings["optimizer"], settings["lr"], settings["momentum"]),
+                   optimizer=optimizer_factory(settings["optimizer"], settings["lr"], settings["momentum"],
+                                               "analysis.dec/idec"),
                    update_interval=int(settings["update_interval"]), tol=float(settings["tol"]),
                    max_iter=int(settings["max_iter"]), batch_size=int(settings["batch_size"]),
                    n_init=int(settings["n_init"]), rng=np.random.default_rng(int(settings["seed"])),
@@ -149,10 +138,8 @@ SCHEMA = {
                            "clusters changed since the previous one."},
     "max_iter": {"type": "integer", "minimum": 0, "description": "Batches at most."},
     "batch_size": {"type": "integer", "minimum": 1},
-    "optimizer": {"type": "string", "enum": ["sgd", "adam"]},
+    **OPTIMIZER_SCHEMA,
     "lr": {"type": "number", "exclusiveMinimum": 0},
-    "momentum": {"type": "number", "minimum": 0, "exclusiveMaximum": 1,
-                 "description": "SGD's momentum, or Adam's first-moment decay beta1."},
     "alpha": {"type": "number", "exclusiveMinimum": 0,
               "description": "Degrees of freedom of the Student's t soft assignment."},
 }

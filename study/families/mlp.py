@@ -12,6 +12,8 @@ from diy.autoencoder import AutoEncoder
 from study.families import Family
 
 ACTIVATIONS = ["linear", "tanh", "relu", "sigmoid"]
+#: ``init``: "default" (He before ReLU, Xavier elsewhere), or one scheme for every layer.
+INITS = ["default", "fan_in_uniform"]
 
 
 def build(image_shape, variant, settings, rng, dtype):
@@ -19,6 +21,7 @@ def build(image_shape, variant, settings, rng, dtype):
     return AutoEncoder.build(
         [math.prod(image_shape), *settings["hidden"], variant.latent_dim], variant.activation,
         "linear", latent_activation=settings["latent_activation"], rng=rng, dtype=dtype,
+        init=None if settings.get("init", "default") == "default" else settings["init"],
     )
 
 
@@ -33,4 +36,8 @@ FAMILY = Family("mlp", build, schema={
     },
     "latent_activation": {"type": "string", "enum": ACTIVATIONS,
                           "description": "Activation of the code layer."},
+    "init": {"type": "string", "enum": INITS,
+             "description": "Initial weights: default (He before ReLU, Xavier elsewhere), or "
+                            "fan_in_uniform, U(+-1/sqrt(fan_in)) in every layer (Torch7's "
+                            "nn.Linear, and DEC-keras' for MNIST)."},
 })

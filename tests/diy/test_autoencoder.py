@@ -85,6 +85,15 @@ def test_build_options():
     assert [m.init for m in ae.encoder if isinstance(m, Linear)] == ["he", "xavier"]
     assert [m.init for m in ae.decoder if isinstance(m, Linear)] == ["he", "xavier"]
 
+    # One scheme for every layer, its bound U(-1/sqrt(fan_in), +): Torch7's nn.Linear.
+    torch = AutoEncoder.build([400, 100, 3], "relu", "linear", init="fan_in_uniform", rng=0)
+    linears = [m for m in torch.encoder.children() + torch.decoder.children() if isinstance(m, Linear)]
+    assert [m.init for m in linears] == ["fan_in_uniform"] * 4
+    for m in linears:
+        W = m._parameters["W"]
+        assert np.abs(W).max() <= 1 / np.sqrt(m.d_in) < 1.01 * np.abs(W).max()
+        assert (m._parameters["b"] == 0).all()
+
     tied = AutoEncoder.build([10, 6, 3], tied=True, rng=0)
     assert [m.source for m in tied.decoder if isinstance(m, TiedLinear)] == [tied.encoder[2], tied.encoder[0]]
     assert len(list(tied.parameters())) == 6  # 2 W, 2 encoder b, 2 decoder b

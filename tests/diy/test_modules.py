@@ -235,6 +235,17 @@ def test_linear_rejects_wrong_shape_and_dtype_clearly():
         diy.Linear(4, 3, init="glorot")
 
 
+@pytest.mark.parametrize("init, variance", [
+    ("xavier", lambda fan_in, fan_out: 2 / (fan_in + fan_out)),
+    ("he", lambda fan_in, fan_out: 2 / fan_in),
+    ("fan_in_uniform", lambda fan_in, fan_out: 1 / (3 * fan_in)),  # U(-a, a) has variance a^2 / 3
+])
+def test_linear_initial_weights_have_their_scheme_s_variance(init, variance):
+    W = diy.Linear(400, 300, rng=0, init=init, dtype=np.float64)._parameters["W"]
+    assert W.var() == pytest.approx(variance(400, 300), rel=0.02)
+    assert abs(W.mean()) < 0.01 * W.std()
+
+
 # -- Dropout ----------------------------------------------------------------------------
 def test_dropout_is_the_identity_in_eval_mode():
     dropout = diy.Dropout(0.5, rng=0).eval()

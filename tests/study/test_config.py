@@ -87,7 +87,7 @@ def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
     assert set(config["training"]) == set(AE_TRAINING_KEYS)
     assert (config["training"]["schedule"], config["training"]["warmup_epochs"]) == ("cosine", 1)
     assert config["families"]["mlp"] == {"hidden": {"digits": [48], "mnist": [256, 64]},
-                                         "latent_activation": "linear"}
+                                         "latent_activation": "linear", "init": "default"}
     assert config["analysis"]["kmeans"] == {"n_init": 10}
     assert config["analysis"]["bootstrap"] == {"resamples": 1000, "confidence": 0.95}
     assert config["grid"]["seed"] == [0, 1, 2]  # the issue-12 default: intervals over training seeds

@@ -1,29 +1,42 @@
 """Per-dataset training settings (study.settings)."""
 import pytest
 
-from study.settings import AE_TRAINING_KEYS, dataset_settings, training_params
+from study.settings import AE_TRAINING_KEYS, LEGACY_DEFAULTS, dataset_settings, family_params, training_params
 
 
 def test_a_value_per_dataset_or_one_for_all():
     section = {"epochs": {"digits": 500, "mnist": 50}, "lr": {"digits": 0.001, "mnist": 0.006}, "batch_size": 128,
                "schedule": "cosine", "warmup_epochs": 1, "patience": 10, "dtype": "float32",
-               "max_train_samples": None, "loss": "bce", "other": 1}
+               "max_train_samples": None, "loss": "bce", "optimizer": "adam", "momentum": 0.9, "other": 1}
     assert dataset_settings(section, "mnist", AE_TRAINING_KEYS) == {
         "batch_size": 128, "dtype": "float32", "epochs": 50, "loss": "bce", "lr": 0.006,
-        "max_train_samples": None, "patience": 10, "schedule": "cosine", "warmup_epochs": 1,
+        "max_train_samples": None, "momentum": 0.9, "optimizer": "adam", "patience": 10,
+        "schedule": "cosine", "warmup_epochs": 1,
     }
     assert dataset_settings(section, "digits", AE_TRAINING_KEYS)["lr"] == 0.001
     assert dataset_settings(section, "digits", ["epochs"]) == {"epochs": 500}
     assert dataset_settings({**section, "epochs": 7}, "digits", ["epochs"]) == {"epochs": 7}
 
 
-def test_a_training_job_s_params_leave_out_the_default_loss_only():
-    # Models trained before `loss` existed were trained on bce: their params stay the same.
+def test_a_training_job_s_params_leave_out_the_legacy_defaults_only():
+    # Models trained before `loss`, `optimizer` and `momentum` existed were trained on bce by
+    # Adam with beta1 0.9: their params stay the same.
     section = {"epochs": 5, "lr": 0.001, "batch_size": 128, "schedule": "cosine", "warmup_epochs": 1,
-               "patience": 10, "dtype": "float32", "max_train_samples": None, "loss": "bce"}
-    bce = training_params(section, "digits")
-    assert bce == dataset_settings(section, "digits", [key for key in AE_TRAINING_KEYS if key != "loss"])
-    assert training_params({**section, "loss": "mse"}, "digits") == {**bce, "loss": "mse"}
+               "patience": 10, "dtype": "float32", "max_train_samples": None, "loss": "bce",
+               "optimizer": "adam", "momentum": 0.9}
+    legacy = training_params(section, "digits")
+    assert legacy == dataset_settings(section, "digits", sorted(set(AE_TRAINING_KEYS) - set(LEGACY_DEFAULTS)))
+    changed = {"loss": "mse", "optimizer": "sgd", "momentum": 0.5}
+    for key, value in changed.items():
+        assert training_params({**section, key: value}, "digits") == {**legacy, key: value}
+    assert training_params({**section, **changed}, "digits") == {**legacy, **changed}
+
+
+def test_a_family_s_params_leave_out_the_default_init_only():
+    section = {"hidden": {"digits": [48], "mnist": [256, 64]}, "latent_activation": "linear", "init": "default"}
+    assert family_params(section, "mnist") == {"hidden": [256, 64], "latent_activation": "linear"}
+    assert family_params({**section, "init": "fan_in_uniform"}, "mnist")["init"] == "fan_in_uniform"
+    assert family_params({"channels": [8], "kernel": 3}, "digits") == {"channels": [8], "kernel": 3}
 
 
 def test_keys_are_sorted_whatever_the_order_given():

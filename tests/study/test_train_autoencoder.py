@@ -8,9 +8,9 @@ from diy.bce_loss import BCELoss
 from diy.bce_with_logits_loss import BCEWithLogitsLoss
 from diy.linear import Linear
 from diy.mse_loss import MSELoss
-from diy.optim import Adam, WarmupCosine
+from diy.optim import SGD, Adam, WarmupCosine
 from diy.sigmoid import Sigmoid
-from diy.train import TrainingDiverged
+from diy.train import TrainingDiverged, fit
 from study.families import FAMILIES, Family
 from study.train_autoencoder import schedule, seed_streams, train_autoencoder, training_subset
 from study.variants import AEVariant
@@ -119,7 +119,7 @@ class RecordingAdam(Adam):
 
 def _rates(digits, monkeypatch, training):
     RecordingAdam.made = []
-    monkeypatch.setattr("study.train_autoencoder.Adam", RecordingAdam)
+    monkeypatch.setattr("study.optimizers.Adam", RecordingAdam)
     _, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0), training=training)
     [optimizer] = RecordingAdam.made
     return optimizer, np.array(optimizer.rates), history
@@ -136,6 +136,36 @@ def test_the_cosine_schedule_warms_up_for_an_epoch_then_decays_to_zero_at_the_la
     assert np.all(np.diff(rates[BATCHES - 1:]) < 0)
     assert rates[BATCHES + (total - BATCHES) // 2 - 1] == pytest.approx(lr / 2)
     assert rates[-1] == pytest.approx(0.0, abs=1e-12) and optimizer.lr == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_optimizer_is_adam_unless_the_settings_name_sgd_with_its_momentum(digits, monkeypatch):
+    made = []
+    monkeypatch.setattr("study.optimizers.Adam", lambda *args, **kwargs: made.append(Adam(*args, **kwargs)) or made[-1])
+    monkeypatch.setattr("study.optimizers.SGD", lambda *args, **kwargs: made.append(SGD(*args, **kwargs)) or made[-1])
+    variant = AEVariant("mlp", 8, "tanh", 0.0, 0)
+    _train(digits, variant, training={**TRAINING, "epochs": 1})
+    _train(digits, variant, training={**TRAINING, "epochs": 1, "optimizer": "sgd", "momentum": 0.5, "lr": 0.01})
+    adam, sgd = made
+    assert type(adam) is Adam and adam.betas == (0.9, 0.999) and adam.lr == pytest.approx(0.0)  # cosine's end
+    assert type(sgd) is SGD and sgd.momentum == 0.5
+
+
+def test_without_patience_every_epoch_runs_and_the_last_weights_stay(digits, monkeypatch):
+    # DEC's and IDEC's pretraining: no early stopping, the last epoch's weights.
+    seen = []
+    real_fit = fit
+
+    def recording_fit(net, *args, **kwargs):
+        history = real_fit(net, *args, **kwargs)
+        seen.append(_parameters(net))
+        return history
+
+    monkeypatch.setattr("study.train_autoencoder.fit", recording_fit)
+    training = {**TRAINING, "patience": None, "schedule": "constant", "lr": 0.1}  # val loss up at epoch 4
+    model, history, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0), training=training)
+    assert len(history) == TRAINING["epochs"] and history.best_epoch is None and not history.stopped_early
+    assert np.argmin(history["val_loss"]) != len(history) - 1  # so the best epoch's weights would differ
+    _assert_same_parameters(_parameters(model), seen[0])
 
 
 def test_the_constant_schedule_keeps_the_learning_rate(digits, monkeypatch):

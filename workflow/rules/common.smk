@@ -19,7 +19,7 @@ from study.failures import read_failures
 from study.provenance import lock_differences
 from study.registry import EXTENSIONS_VARIABLE, load_extensions
 from study.representations import REGEX as REPRESENTATION_REGEX, pca_name
-from study.settings import dataset_megabytes, dataset_settings, memory_mb, runtime_minutes, training_params
+from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
 from study.variants import AEVariant, ae_variants, classifier_variants
 
 try:
@@ -129,7 +129,7 @@ def training_runtime(section):
 # reruns exactly the models it affects.
 @of_wildcards
 def family_settings(wildcards):
-    return dataset_settings(config["families"][AEVariant.parse(wildcards.variant).family], wildcards.dataset)
+    return family_params(config["families"][AEVariant.parse(wildcards.variant).family], wildcards.dataset)
 
 
 @of_wildcards

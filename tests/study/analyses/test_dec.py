@@ -8,11 +8,10 @@ from sklearn.datasets import make_blobs
 
 from diy.autoencoder import AutoEncoder
 from diy.linear import Linear
-from diy.optim import SGD, Adam
 from diy.sequential import Sequential
 from diy.sigmoid import Sigmoid
 from study.analyses import ANALYSES, Source
-from study.analyses.dec import assign, cluster_splits, fit_clusters, history_arrays, optimizer_factory, run
+from study.analyses.dec import assign, cluster_splits, fit_clusters, history_arrays, run
 from study.analyses.kmeans import accuracy_interval, cluster_scores
 from study.config import ConfigError, validate_config
 
@@ -170,13 +169,3 @@ def test_a_bad_setting_is_rejected_naming_its_key(schema, defaults, section, mes
     with pytest.raises(ConfigError) as error:
         validate_config({"analysis": {"dec": section}}, schema, defaults=defaults)
     assert message in str(error.value)
-
-
-def test_the_optimizer_is_sgd_with_momentum_or_adam_with_it_as_beta1():
-    module = Linear(3, 2)
-    sgd = optimizer_factory("sgd", 0.01, 0.9)(module)
-    adam = optimizer_factory("adam", 0.001, 0.8)(module)
-    assert isinstance(sgd, SGD) and (sgd.lr, sgd.momentum) == (0.01, 0.9)
-    assert isinstance(adam, Adam) and adam.lr == 0.001 and adam.betas == (0.8, 0.999)
-    with pytest.raises(ValueError, match="optimizer must be sgd or adam, got 'lbfgs'"):
-        optimizer_factory("lbfgs", 0.1, 0.9)

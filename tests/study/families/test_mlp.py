@@ -6,7 +6,7 @@ from diy.linear import Linear
 from diy.sigmoid import Sigmoid
 from diy.tanh import TanH
 from study.families import FAMILIES
-from study.families.mlp import ACTIVATIONS, FAMILY, build
+from study.families.mlp import ACTIVATIONS, FAMILY, INITS, build
 from study.variants import AEVariant
 
 VARIANT = AEVariant("mlp", 2, "relu", 0.0, 0)
@@ -18,8 +18,9 @@ def _sizes(sequential):
 
 def test_registered_with_its_schema(defaults):
     assert FAMILIES["mlp"] is FAMILY and FAMILY.build is build
-    assert set(FAMILY.schema) == set(defaults["families"]["mlp"]) == {"hidden", "latent_activation"}
+    assert set(FAMILY.schema) == set(defaults["families"]["mlp"]) == {"hidden", "latent_activation", "init"}
     assert FAMILY.schema["latent_activation"]["enum"] == ACTIVATIONS
+    assert FAMILY.schema["init"]["enum"] == INITS
 
 
 def test_layer_sizes_mirror_and_end_in_the_pixels_logits():
@@ -40,6 +41,20 @@ def test_code_layer_is_linear_or_configured():
     assert isinstance(encoder[-1], Linear)  # no activation after the code layer
     encoder = build((8, 8), VARIANT, {"hidden": [16], "latent_activation": "tanh"}, rng=0, dtype=np.float32).encoder
     assert isinstance(encoder[-1], TanH)
+
+
+def test_init_default_is_he_before_relu_or_one_scheme_for_every_layer():
+    settings = {"hidden": [16], "latent_activation": "linear"}
+    default = build((8, 8), VARIANT, settings, rng=0, dtype=np.float32)
+    # The workflow leaves "init: default" out of a job's params (study.settings.LEGACY_DEFAULTS).
+    assert _inits(default) == _inits(build((8, 8), VARIANT, {**settings, "init": "default"}, rng=0,
+                                           dtype=np.float32)) == ["he", "xavier", "he", "xavier"]
+    uniform = build((8, 8), VARIANT, {**settings, "init": "fan_in_uniform"}, rng=0, dtype=np.float32)
+    assert _inits(uniform) == ["fan_in_uniform"] * 4
+
+
+def _inits(model):
+    return [m.init for m in model.encoder.children() + model.decoder.children() if isinstance(m, Linear)]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
