@@ -17,6 +17,7 @@ import yaml
 
 from study.results import read_npz
 from study.tables import COLUMNS
+from snakemake_runs import Run, job_counts
 
 pytestmark = pytest.mark.slow
 
@@ -44,47 +45,18 @@ ANALYSIS = {
 }
 
 
-class Study:
-    """A working directory with its config, and `run(*args)` of Snakemake in it."""
-
-    def __init__(self, root):
-        self.workdir = root / "work"
-        self.workdir.mkdir()
-        config = yaml.safe_load(open(os.path.join(REPO, "workflow", "configs", "quick.yaml")))
-        config.update(datasets=["digits"], analysis=ANALYSIS,
-                      grid={"family": ["mlp"], "latent_dim": [2], "activation": ["tanh"],
-                            "noise": [0.0, 0.25], "seed": [0]})
-        self.configfile = root / "config.yaml"
-        self.configfile.write_text(yaml.safe_dump(config))
-
-    def run(self, *args, check=True, env=None):
-        command = [sys.executable, "-m", "snakemake", "-s", os.path.join(REPO, "Snakefile"),
-                   "-d", str(self.workdir), "--configfile", str(self.configfile), *args]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                                env={**os.environ, **(env or {})})
-        if check:
-            assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-        return result
-
-    def path(self, relative):
-        return self.workdir / relative
-
-
-def job_counts(output):
-    """``{rule: count}`` from Snakemake's "Job stats" table."""
-    lines = output.split("Job stats:")[1].splitlines()
-    counts = {}
-    for line in lines[3:]:
-        parts = line.split()
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        counts[parts[0]] = int(parts[1])
-    return counts
+def study_config():
+    """The quick config cut to two digits autoencoders and small analysis settings."""
+    config = yaml.safe_load(open(os.path.join(REPO, "workflow", "configs", "quick.yaml")))
+    config.update(datasets=["digits"], analysis=ANALYSIS,
+                  grid={"family": ["mlp"], "latent_dim": [2], "activation": ["tanh"],
+                        "noise": [0.0, 0.25], "seed": [0]})
+    return config
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
-    study = Study(tmp_path_factory.mktemp("analysis"))
+    study = Run(tmp_path_factory.mktemp("analysis"), study_config())
     study.run("--cores", "2", *TARGETS)
     return study
 

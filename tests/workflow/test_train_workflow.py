@@ -20,6 +20,7 @@ from diy.serialization import load
 from study.artifacts import read_history
 from study.config import validate_config, read_yaml
 from study.variants import ae_variants, classifier_variants
+from snakemake_runs import Run, job_counts
 
 pytestmark = pytest.mark.slow
 
@@ -29,28 +30,6 @@ DEFAULTS = read_yaml(os.path.join(REPO, "config.yaml"))
 AE_FILES = ("model.npz", "history.csv", "codes.npz")
 CLASSIFIER_FILES = ("model.npz", "history.csv", "metrics.json")
 R = QUICK["results"]
-
-
-class Run:
-    """A working directory, a config file, and `run(*args)` of Snakemake on them."""
-
-    def __init__(self, root, config):
-        self.workdir = root / "work"
-        self.workdir.mkdir()
-        self.configfile = root / "config.yaml"
-        self.configfile.write_text(yaml.safe_dump(config))
-
-    def run(self, *args, check=True, env=None):
-        command = [sys.executable, "-m", "snakemake", "-s", os.path.join(REPO, "Snakefile"),
-                   "-d", str(self.workdir), "--configfile", str(self.configfile), *args]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                                env={**os.environ, **(env or {})})
-        if check:
-            assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
-        return result
-
-    def path(self, relative):
-        return self.workdir / relative
 
 
 def training_targets(config, schema):
@@ -63,19 +42,6 @@ def training_targets(config, schema):
         for variant in classifier_variants(config):
             targets += [f"{config['results']}/{dataset}/clf/{variant.name}/{f}" for f in CLASSIFIER_FILES]
     return targets
-
-
-def job_counts(output):
-    """``{rule: count}`` from Snakemake's "Job stats" table ({} if nothing is to be done)."""
-    if "Job stats:" not in output:
-        return {}
-    counts = {}
-    for line in output.split("Job stats:")[1].splitlines()[3:]:
-        parts = line.split()
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        counts[parts[0]] = int(parts[1])
-    return counts
 
 
 def planned_outputs(output, rule):
