@@ -26,12 +26,11 @@ def he_normal(fan_in, fan_out, rng, dtype=np.float32):
 
 
 def fan_in_uniform(fan_in, fan_out, rng, dtype=np.float32):
-    """U(-a, a), a = 1 / sqrt(fan_in): Torch7's ``nn.Linear:reset()`` (LeCun et al. 1998's
-    scale, variance 1 / (3 fan_in)).
+    """U(-a, a), a = 1 / sqrt(fan_in): Torch7's ``nn.Linear:reset()``, variance 1 / (3 fan_in).
 
-    A third of He's variance: smaller first activations, which DEC's autoencoder pretrained by
-    SGD at a large step needs (Guo's DEC-keras on MNIST: ``VarianceScaling(1/3, "fan_in",
-    "uniform")``, the same distribution).
+    A sixth of He's variance. Guo's DEC-keras pretrains DEC's autoencoder on MNIST from this
+    distribution (``VarianceScaling(1/3, "fan_in", "uniform")``), with SGD at a large step;
+    the clustering config does the same.
     """
     a = 1.0 / np.sqrt(fan_in)
     return rng.uniform(-a, a, size=(fan_in, fan_out)).astype(dtype)
