@@ -123,9 +123,9 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
              variant.family, ", ".join(f"{key}={value}" for key, value in family.items()),
              f"{noise_type} noise {variant.noise}" if transform else "no noise",
              len(X_train), len(X_val), ", ".join(f"{key}={value}" for key, value in training.items()))
-    loss, optimizer = (training.get(key, LEGACY_DEFAULTS[key]) for key in ("loss", "optimizer"))
-    optimizer = optimizer_factory(optimizer, training["lr"], training.get("momentum", LEGACY_DEFAULTS["momentum"]),
-                                  "training")(model)
+    loss, name_of_optimizer, momentum = (training.get(key, LEGACY_DEFAULTS[key])
+                                         for key in ("loss", "optimizer", "momentum"))
+    optimizer = optimizer_factory(name_of_optimizer, training["lr"], momentum, "training")(model)
     start = time.perf_counter()
     history = fit(
         model, LOSSES[loss](), optimizer, X_train,
