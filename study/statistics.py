@@ -51,7 +51,8 @@ TESTS = {"t": "paired t", "wilcoxon": "Wilcoxon signed-rank"}
 
 
 class Comparison(NamedTuple):
-    """Mean difference a - b over paired seeds, its t interval, the test's p-value."""
+    """Mean difference a - b over paired seeds, its t interval, the test's p-value; once its
+    family of tests is known (:func:`holm`), the adjusted p-value and the family's size."""
 
     difference: float
     low: float
@@ -60,6 +61,9 @@ class Comparison(NamedTuple):
     n: int
     test: str
     confidence: float
+    std: float = math.nan
+    adjusted_p: float = math.nan
+    tests: int = 1
 
     @property
     def testable(self):
@@ -93,15 +97,59 @@ def paired_comparison(a, b, test="t", confidence=0.95):
         p_value = float(2 * stats.t.sf(abs(t), n - 1))
     else:
         p_value = float(stats.wilcoxon(differences).pvalue)
-    return Comparison(interval.mean, interval.low, interval.high, p_value, n, test, confidence)
+    return Comparison(interval.mean, interval.low, interval.high, p_value, n, test, confidence, interval.std)
+
+
+# -- many comparisons at once -----------------------------------------------------------------
+def holm_adjusted(p_values):
+    """Holm's step-down adjusted p-values of one family of tests: (m,) -> (m,); NaN stays NaN
+    and is not counted in m.
+
+    With p_(1) <= ... <= p_(m) sorted, adjusted p_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)).
+    Rejecting where the adjusted p < alpha keeps the chance of one false rejection or more in
+    the family at most alpha, whatever the dependence between the tests.
+    """
+    p_values = np.asarray(p_values, dtype=np.float64)
+    adjusted = np.full(p_values.shape, math.nan)
+    tested = np.flatnonzero(~np.isnan(p_values))
+    order = tested[np.argsort(p_values[tested], kind="stable")]
+    m = len(order)
+    adjusted[order] = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p_values[order]))
+    return adjusted
+
+
+def holm(comparisons):
+    """The comparisons of one family, each with its :func:`holm_adjusted` p-value and the
+    family's size (its testable comparisons)."""
+    comparisons = list(comparisons)
+    adjusted = holm_adjusted([c.p_value for c in comparisons])
+    tests = int(np.sum(~np.isnan(adjusted)))
+    return [c._replace(adjusted_p=float(p), tests=tests) for c, p in zip(comparisons, adjusted)]
+
+
+def seeds_needed(comparison, limit=100):
+    """The fewest seeds with which a difference of the mean and spread these seeds show would
+    hold in its family: the smallest n >= 2 with tests * 2 P(T_{n-1} > |d| sqrt(n) / s) below
+    1 - confidence (Bonferroni's factor, Holm's largest). A plug-in estimate that takes the
+    observed d and s for the truth, so a guide to the next run, not a power analysis; None
+    when no n up to `limit` is enough or the comparison has no spread to extrapolate."""
+    c = comparison
+    if c.test != "t" or not c.testable or not c.std > 0:
+        return None
+    n = np.arange(2, limit + 1)
+    p = 2 * stats.t.sf(abs(c.difference) * np.sqrt(n) / c.std, n - 1)
+    enough = np.flatnonzero(c.tests * p < 1 - c.confidence)
+    return int(n[enough[0]]) if len(enough) else None
 
 
 def claim(label_a, label_b, metric_label, comparison, higher_is_better=True, decimals=3):
     """The sentence a summary prints for a :func:`paired_comparison` of a (label_a) and b.
 
-    A wins when the test rejects at 1 - confidence and the interval excludes zero; the
-    winner beats the loser "by" |d| with its interval, how much better it is (for a metric
-    where lower is better, how much lower). Otherwise the signed d = a - b is shown.
+    A wins when its p-value (the family's :func:`holm` adjusted one, once set) is below
+    1 - confidence and the interval excludes zero; the winner beats the loser "by" |d| with
+    its interval, how much better it is (for a metric where lower is better, how much lower).
+    Otherwise the signed d = a - b is shown, and how many seeds would settle it
+    (:func:`seeds_needed`).
     """
     c = comparison
     if not c.testable:
@@ -111,21 +159,31 @@ def claim(label_a, label_b, metric_label, comparison, higher_is_better=True, dec
     def number(x):
         return f"{x:.{decimals}f}"
 
-    p_text = "p < 0.001" if c.p_value < 0.001 else f"p = {c.p_value:.3f}"
-    details = f"({TESTS[c.test]}, {p_text}, n = {c.n} seeds)"
+    def p_text(p):
+        return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+    adjusted = not math.isnan(c.adjusted_p)
+    p = c.adjusted_p if adjusted else c.p_value
+    details = f"{TESTS[c.test]}, p {p_text(c.p_value)}"
+    if adjusted:
+        details += f", Holm-adjusted over {c.tests} tests p {p_text(c.adjusted_p)}"
+    details = f"({details}, n = {c.n} seeds)"
     alpha = 1 - c.confidence
     crosses_zero = c.low <= 0 <= c.high
-    if c.p_value < alpha and not crosses_zero:
+    if p < alpha and not crosses_zero:
         a_wins = (c.difference > 0) == higher_is_better
         winner, loser = (label_a, label_b) if a_wins else (label_b, label_a)
         low, high = sorted((abs(c.low), abs(c.high)))
         return (f"{winner} beats {loser} on {metric_label} by {number(abs(c.difference))} "
                 f"[{number(low)}, {number(high)}] {details}")
-    # Only the Wilcoxon test can keep an interval that excludes zero from a claim: with
-    # n seeds its smallest two-sided p-value is 2 / 2^n (0.25 for 3 seeds).
-    why = "crosses zero" if crosses_zero else f"excludes zero but p >= {alpha:.2g}"
+    # Only the Wilcoxon test, or the adjustment, can keep an interval that excludes zero from
+    # a claim: with n seeds the Wilcoxon test's smallest two-sided p-value is 2 / 2^n.
+    p_name = "the adjusted p" if adjusted else "p"
+    why = "crosses zero" if crosses_zero else f"excludes zero but {p_name} >= {alpha:.2g}"
+    needed = seeds_needed(c)
+    more = "" if needed is None or needed <= c.n else f"; with this mean and spread it would hold with {needed} seeds"
     return (f"no clear difference between {label_a} and {label_b} on {metric_label}: "
-            f"{number(c.difference)} [{number(c.low)}, {number(c.high)}] {why} {details}")
+            f"{number(c.difference)} [{number(c.low)}, {number(c.high)}] {why} {details}{more}")
 
 
 # -- tables over seeds ------------------------------------------------------------------------

@@ -9,13 +9,14 @@ training seeds, and its test mean is shown with its t interval over those seeds.
 analysis' metrics join.
 """
 import html
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from study.aggregates import configuration_of, configuration_values
-from study.analyses import ANALYSES
-from study.statistics import claim, format_interval, format_number, paired_comparison, t_interval
+from study.analyses import ANALYSES, Metric
+from study.statistics import Comparison, claim, format_interval, format_number, holm, paired_comparison, t_interval
 from study.tables import format_value, html_page, html_table, markdown_table, metric_values
 
 TITLE = "Summary of the study"
@@ -23,9 +24,8 @@ INTRO = ("Every choice below (the best configuration, at each latent size or tra
          "on the validation split; the numbers are then the test split's: the mean over training "
          "seeds [95% t interval] (`(n=1)`: one seed, no interval). Autoencoders are named "
          "`{family}_latent{size}_{activation}_noise{training noise}_seed{seed}`, a configuration "
-         "without its `_seed`. Comparisons are paired t-tests across seeds.")
-#: The metric the claims about clustering are made on, and the one about denoising.
-CLAIM_METRICS = {"clustering": "kmeans_accuracy", "denoising": "denoising_psnr"}
+         "without its `_seed`. Comparisons are paired t-tests across seeds; `p (Holm)` is a p-value "
+         "adjusted over all the tests of its dataset, and decides the claims.")
 
 
 def _metrics(tables):
@@ -162,26 +162,6 @@ def versus_pca(table, metric, dataset):
         yield latent_dim, validation, test, pca, paired_comparison(seeds.to_numpy(), np.full(len(seeds), pca))
 
 
-def versus_pca_table(tables, datasets):
-    """Per dataset, metric with a ``versus_pca`` label and latent size: :func:`versus_pca`'s
-    choice, its test mean over seeds, PCA's test value and their paired difference."""
-    records = []
-    for dataset in datasets:
-        for analysis, _, metric in _metrics(tables):
-            if not metric.versus_pca:
-                continue
-            for latent_dim, validation, test, pca, c in versus_pca(tables[analysis.name], metric, dataset):
-                records.append({
-                    "dataset": dataset, "latent": latent_dim, "metric": metric.versus_pca,
-                    "autoencoder (chosen on val)": validation.name, "AE test": _interval(test, metric),
-                    "PCA test": format_number(pca, metric.number_kind),
-                    "AE - PCA": format_interval(c.difference, c.low, c.high, metric.number_kind),
-                    "p": "" if np.isnan(c.p_value) else f"{c.p_value:.3f}",
-                })
-    return pd.DataFrame.from_records(records, columns=[
-        "dataset", "latent", "metric", "autoencoder (chosen on val)", "AE test", "PCA test", "AE - PCA", "p"])
-
-
 def versus_family(table, metric, dataset):
     """For each latent size with autoencoders of more than one family: ``(latent_dim,
     (reference validation row, test row), (other validation row, test row), Comparison)``
@@ -196,28 +176,6 @@ def versus_family(table, metric, dataset):
         for reference, other in ((picks[0], picked) for picked in picks[1:]):
             yield latent_dim, reference, other, paired_by_seed(seed_values(table, metric, dataset, other[0].name),
                                                                seed_values(table, metric, dataset, reference[0].name))
-
-
-def versus_family_table(tables, datasets):
-    """Per dataset, metric with a ``versus_pca`` label and latent size: the configuration of
-    each model family chosen on validation, their test means over seeds and the paired
-    difference (empty when the study has one family)."""
-    records = []
-    for dataset in datasets:
-        for analysis, _, metric in _metrics(tables):
-            if not metric.versus_pca:
-                continue
-            for latent_dim, reference, other, c in versus_family(tables[analysis.name], metric, dataset):
-                records.append({
-                    "dataset": dataset, "latent": latent_dim, "metric": metric.versus_pca,
-                    "reference (chosen on val)": reference[0].name, "reference test": _interval(reference[1], metric),
-                    "other family (chosen on val)": other[0].name, "other test": _interval(other[1], metric),
-                    "other - reference": format_interval(c.difference, c.low, c.high, metric.number_kind),
-                    "p": "" if np.isnan(c.p_value) else f"{c.p_value:.3f}",
-                })
-    return pd.DataFrame.from_records(records, columns=[
-        "dataset", "latent", "metric", "reference (chosen on val)", "reference test",
-        "other family (chosen on val)", "other test", "other - reference", "p"])
 
 
 #: Clustering analyses compared with k-means on the same codes: analysis -> its accuracy metric.
@@ -236,27 +194,6 @@ def versus_kmeans(tables, analysis, dataset):
         yield latent_dim, validation, test, kmeans_test.reindex([validation.name]).iloc[0], paired_by_seed(
             seed_values(table, metric, dataset, validation.name),
             seed_values(kmeans, kmeans_metric, dataset, validation.name))
-
-
-def versus_kmeans_table(tables, datasets):
-    """Per dataset, clustering analysis of :data:`CLUSTERINGS` the study ran and latent size:
-    :func:`versus_kmeans`' choice, its test accuracy, k-means' on the same codes and their
-    paired difference (empty without k-means or any of them)."""
-    records = []
-    for dataset in datasets:
-        for analysis in (name for name in CLUSTERINGS if name in tables and "kmeans" in tables):
-            metric = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]]
-            for latent_dim, validation, test, kmeans_test, c in versus_kmeans(tables, analysis, dataset):
-                records.append({
-                    "dataset": dataset, "latent": latent_dim, "method": metric.label,
-                    "autoencoder (chosen on val)": validation.name, "method test": _interval(test, metric),
-                    "k-means test, same codes": _interval(kmeans_test, metric),
-                    "method - k-means": format_interval(c.difference, c.low, c.high, metric.number_kind),
-                    "p": "" if np.isnan(c.p_value) else f"{c.p_value:.3f}",
-                })
-    return pd.DataFrame.from_records(records, columns=[
-        "dataset", "latent", "method", "autoencoder (chosen on val)", "method test",
-        "k-means test, same codes", "method - k-means", "p"])
 
 
 def noise_effect_table(tables, datasets):
@@ -291,36 +228,77 @@ def noise_effect_table(tables, datasets):
     return pd.DataFrame.from_records(records)
 
 
-def claims(tables, datasets):
-    """The study's claims as sentences (:func:`study.statistics.claim`): per dataset, the
-    autoencoder chosen on validation against PCA at each latent size, each model family's
-    against the first family's at each latent size, and every pair of activations on k-means
-    accuracy, and every training noise against none on denoising PSNR
-    (a factor's levels averaged over the other factors within each seed, then paired by seed)."""
-    sentences = []
+class Tested(NamedTuple):
+    """One paired comparison the summary prints: in which `section` (``pca``, ``family``,
+    ``clustering``, ``activation``, ``noise``) and table `row` (its columns before the
+    difference), `a` against `b` on `metric`, the :class:`study.statistics.Comparison` (Holm-
+    adjusted in its dataset's family once :func:`paired_tests` is done) and whether the
+    claims list it."""
+
+    section: str
+    dataset: str
+    row: dict
+    a: str
+    b: str
+    metric: Metric
+    metric_label: str
+    comparison: Comparison
+    claimed: bool
+
+
+#: The order of the claims of one dataset, by section.
+CLAIM_ORDER = ("pca", "family", "activation", "clustering", "noise")
+
+
+def paired_tests(tables, datasets):
+    """Every paired comparison the summary prints, in print order, each dataset's one family
+    adjusted by Holm's method (:func:`study.statistics.holm`): every test of the tables'
+    ``p`` columns and of the claims, so that the chance of any false claim about a dataset is
+    at most 5%, however the tests depend on each other (they share seeds and test images).
+    A dataset is its own family, so its rows read the same whether or not the study has others."""
+    tested = []
     for dataset in datasets:
-        if "kmeans" in tables:
-            table, metric = tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"]
-            for latent_dim, validation, _, _, comparison in versus_pca(table, metric, dataset):
-                sentences.append(f"{dataset}: " + claim(validation.name, f"PCA {latent_dim}", metric.label,
-                                                        comparison))
-            for _, reference, other, comparison in versus_family(table, metric, dataset):
-                sentences.append(f"{dataset}: " + claim(other[0].name, reference[0].name, metric.label, comparison))
-            sentences += _factor_claims(table, metric, dataset, "activation")
-            for analysis in (name for name in CLUSTERINGS if name in tables):
-                label = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]].label.removesuffix(" accuracy")
-                for _, validation, _, _, comparison in versus_kmeans(tables, analysis, dataset):
-                    sentences.append(f"{dataset}: " + claim(f"{label} of {validation.name}",
-                                                            "k-means of the same codes", "accuracy", comparison))
-        if "denoising" in tables:
-            metric = ANALYSES["denoising"].metrics["denoising_psnr"]
-            sentences += _factor_claims(tables["denoising"], metric, dataset, "noise", against=0.0)
-    return sentences
+        family = list(_dataset_tests(tables, dataset))
+        tested += [t._replace(comparison=c) for t, c in zip(family, holm(t.comparison for t in family))]
+    return tested
 
 
-def _factor_claims(table, metric, dataset, factor, against=None):
+def _dataset_tests(tables, dataset):
+    """The :class:`Tested` comparisons of one dataset, unadjusted."""
+    for analysis, name, metric in _metrics(tables):
+        if not metric.versus_pca:
+            continue
+        table, on_kmeans = tables[analysis.name], name == "kmeans_accuracy"
+        for latent_dim, validation, test, pca, c in versus_pca(table, metric, dataset):
+            row = {"dataset": dataset, "latent": latent_dim, "metric": metric.versus_pca,
+                   "autoencoder (chosen on val)": validation.name, "AE test": _interval(test, metric),
+                   "PCA test": format_number(pca, metric.number_kind)}
+            yield Tested("pca", dataset, row, validation.name, f"PCA {latent_dim}", metric, metric.label, c, on_kmeans)
+        for latent_dim, reference, other, c in versus_family(table, metric, dataset):
+            row = {"dataset": dataset, "latent": latent_dim, "metric": metric.versus_pca,
+                   "reference (chosen on val)": reference[0].name, "reference test": _interval(reference[1], metric),
+                   "other family (chosen on val)": other[0].name, "other test": _interval(other[1], metric)}
+            yield Tested("family", dataset, row, other[0].name, reference[0].name, metric, metric.label, c, on_kmeans)
+    if "kmeans" in tables:
+        yield from _factor_tests(tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"], dataset,
+                                 "activation")
+        for analysis in (name for name in CLUSTERINGS if name in tables):
+            metric = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]]
+            label = metric.label.removesuffix(" accuracy")
+            for latent_dim, validation, test, kmeans_test, c in versus_kmeans(tables, analysis, dataset):
+                row = {"dataset": dataset, "latent": latent_dim, "method": metric.label,
+                       "autoencoder (chosen on val)": validation.name, "method test": _interval(test, metric),
+                       "k-means test, same codes": _interval(kmeans_test, metric)}
+                yield Tested("clustering", dataset, row, f"{label} of {validation.name}", "k-means of the same codes",
+                             metric, "accuracy", c, True)
+    if "denoising" in tables:
+        yield from _factor_tests(tables["denoising"], ANALYSES["denoising"].metrics["denoising_psnr"], dataset,
+                                 "noise", against=0.0)
+
+
+def _factor_tests(table, metric, dataset, factor, against=None):
     """Claims comparing the levels of `factor` pairwise (or each with `against`), each level's
-    autoencoders averaged within a seed."""
+    autoencoders averaged within a seed, then paired by seed."""
     values = metric_values(table, metric)
     levels = list(dict.fromkeys(values.loc[(values["dataset"] == dataset)
                                            & (values["method"] == "autoencoder"), factor].dropna()))
@@ -328,15 +306,62 @@ def _factor_claims(table, metric, dataset, factor, against=None):
         pairs = [(level, against) for level in levels if level != against and against in levels]
     else:
         pairs = [(a, b) for i, a in enumerate(levels) for b in levels[i + 1:]]
-    sentences = []
     for a, b in pairs:
         comparison = paired_by_seed(seed_values(table, metric, dataset, **{factor: a}),
                                     seed_values(table, metric, dataset, **{factor: b}))
-        label = lambda level: f"{factor} {format_value(level)}"
-        decimals = 2 if metric.number_kind == "psnr" else 3
-        sentences.append(f"{dataset}: " + claim(label(a), label(b), f"{metric.label} (averaged over the "
-                                                f"other factors)", comparison, metric.higher_is_better, decimals))
-    return sentences
+        yield Tested(factor, dataset, {}, f"{factor} {format_value(a)}", f"{factor} {format_value(b)}", metric,
+                     f"{metric.label} (averaged over the other factors)", comparison, True)
+
+
+def _comparison_table(tested, section, difference, columns):
+    """The rows of one section: each test's row, the difference (column `difference`) with
+    its interval, its p-value and its Holm-adjusted p-value."""
+    def p(value):
+        return "" if np.isnan(value) else f"{value:.3f}"
+
+    records = [{**t.row, difference: format_interval(t.comparison.difference, t.comparison.low,
+                                                     t.comparison.high, t.metric.number_kind),
+                "p": p(t.comparison.p_value), "p (Holm)": p(t.comparison.adjusted_p)}
+               for t in tested if t.section == section]
+    return pd.DataFrame.from_records(records, columns=[*columns, difference, "p", "p (Holm)"])
+
+
+def versus_pca_table(tested):
+    """Per dataset, metric with a ``versus_pca`` label and latent size: :func:`versus_pca`'s
+    choice, its test mean over seeds, PCA's test value and their paired difference."""
+    return _comparison_table(tested, "pca", "AE - PCA", [
+        "dataset", "latent", "metric", "autoencoder (chosen on val)", "AE test", "PCA test"])
+
+
+def versus_family_table(tested):
+    """Per dataset, metric with a ``versus_pca`` label and latent size: the configuration of
+    each model family chosen on validation, their test means over seeds and the paired
+    difference (empty when the study has one family)."""
+    return _comparison_table(tested, "family", "other - reference", [
+        "dataset", "latent", "metric", "reference (chosen on val)", "reference test",
+        "other family (chosen on val)", "other test"])
+
+
+def versus_kmeans_table(tested):
+    """Per dataset, clustering analysis of :data:`CLUSTERINGS` the study ran and latent size:
+    :func:`versus_kmeans`' choice, its test accuracy, k-means' on the same codes and their
+    paired difference (empty without k-means or any of them)."""
+    return _comparison_table(tested, "clustering", "method - k-means", [
+        "dataset", "latent", "method", "autoencoder (chosen on val)", "method test", "k-means test, same codes"])
+
+
+def claims(tested):
+    """The study's claims as sentences (:func:`study.statistics.claim`), per dataset in
+    :data:`CLAIM_ORDER`: the autoencoder chosen on validation against PCA at each latent
+    size and each model family's against the first family's, on k-means accuracy; every pair
+    of activations on k-means accuracy; each clustering method against k-means of the same
+    codes; every training noise against none on denoising PSNR."""
+    datasets = list(dict.fromkeys(t.dataset for t in tested))
+    claimed = sorted((t for t in tested if t.claimed),
+                     key=lambda t: (datasets.index(t.dataset), CLAIM_ORDER.index(t.section)))
+    return [f"{t.dataset}: " + claim(t.a, t.b, t.metric_label, t.comparison, t.metric.higher_is_better,
+                                     2 if t.metric.number_kind == "psnr" else 3)
+            for t in claimed]
 
 
 def failures_table(failed):
@@ -351,7 +376,7 @@ FAMILIES_SECTION = (
     "Model families at each latent size",
     "For each latent size, the configuration of each model family chosen on validation (over "
     "activation and training noise), against the first family's; `other - reference`: the mean "
-    "difference over seeds [interval], `p` its paired t-test. Only when the study has more than "
+    "difference over seeds [interval], `p` its paired t-test (`p (Holm)`: adjusted). Only when the study has more than "
     "one family.")
 
 
@@ -360,14 +385,15 @@ CLUSTERINGS_SECTION = (
     "For each clustering analysis beyond k-means (DEC, IDEC, UMAP + GMM) and latent size, the "
     "autoencoder configuration chosen on that method's validation accuracy, its test accuracy "
     "beside k-means' on the same codes (same configuration, same seeds); `method - k-means`: the "
-    "mean difference over seeds [interval], `p` its paired t-test. Only when the study runs one "
+    "mean difference over seeds [interval], `p` its paired t-test (`p (Holm)`: adjusted). Only when the study runs one "
     "of them.")
 
 
-def sections(tables, datasets, classifiers=None, failed=None):
-    """The summary's ``(heading, text, DataFrame)`` sections; the failed variants first, if any."""
-    failures, families = failures_table(failed), versus_family_table(tables, datasets)
-    clusterings = versus_kmeans_table(tables, datasets)
+def sections(tables, datasets, tested, classifiers=None, failed=None):
+    """The summary's ``(heading, text, DataFrame)`` sections, with the comparisons `tested` by
+    :func:`paired_tests`; the failed variants first, if any."""
+    failures, families = failures_table(failed), versus_family_table(tested)
+    clusterings = versus_kmeans_table(tested)
     first = [("Variants whose training failed",
               "Left out of every table below until a re-run trains them (`snakemake --cores all` "
               "retries them; change what the message suggests first).", failures)]
@@ -382,8 +408,9 @@ def sections(tables, datasets, classifiers=None, failed=None):
         ("Autoencoder vs PCA at each latent size",
          "For each latent size, the autoencoder configuration chosen on validation (over family, "
          "activation and training noise) beside PCA of the same size; `AE - PCA`: the mean "
-         "difference over seeds [interval], `p` its paired t-test.",
-         versus_pca_table(tables, datasets)),
+         "difference over seeds [interval], `p` its paired t-test, `p (Holm)` that p adjusted "
+         "over every test of the dataset (see below).",
+         versus_pca_table(tested)),
         *([FAMILIES_SECTION + (families,)] if len(families) else []),
         *([CLUSTERINGS_SECTION + (clusterings,)] if len(clusterings) else []),
         ("Effect of training noise on denoising",
@@ -396,9 +423,13 @@ def sections(tables, datasets, classifiers=None, failed=None):
 
 
 CLAIMS_HEADING = "What the seeds support"
-CLAIMS_TEXT = ("Paired comparisons across training seeds on the test split: a claim holds when its 95% "
-               "interval excludes zero and the paired t-test rejects at 5%; otherwise it says there is "
-               "no clear difference, and with one seed that it cannot be tested.")
+CLAIMS_TEXT = ("Paired comparisons across training seeds on the test split. The summary makes many tests "
+               "of one dataset (every `p` above and every claim here), and some would reject at 5% by "
+               "chance alone, so each p-value is adjusted by Holm's method over that dataset's tests: a "
+               "claim holds when its 95% interval excludes zero and its adjusted p is under 0.05, which "
+               "keeps the chance of any false claim about a dataset at most 5% however the tests depend "
+               "on each other. Otherwise it says there is no clear difference (and how many seeds would "
+               "settle it, if the seeds' mean and spread held), and with one seed that it cannot be tested.")
 
 
 def provenance_text():
@@ -410,23 +441,34 @@ def provenance_text():
     return f"Made with {versions}; commit {made['commit']}; CPU: {made['cpu']}."
 
 
-def summary_markdown(tables, datasets, classifiers=None, failed=None):
-    """``summary.md``: the study's answers in three short tables, and where they were made."""
+LIMITS_HEADING = "What this run cannot support"
+
+
+def summary_markdown(tables, datasets, classifiers=None, failed=None, limits=()):
+    """``summary.md``: the study's answers in three short tables, and where they were made;
+    first, `limits`: the sentences of :func:`study.limits.limits`, if any."""
     parts = [f"# {TITLE}\n", INTRO + "\n"]
-    for heading, text, table in sections(tables, datasets, classifiers, failed):
+    if limits:
+        parts += [f"## {LIMITS_HEADING}\n", "".join(f"- {sentence}\n" for sentence in limits)]
+    tested = paired_tests(tables, datasets)
+    for heading, text, table in sections(tables, datasets, tested, classifiers, failed):
         parts += [f"## {heading}\n", text + "\n", markdown_table(table) if len(table) else "(none)\n"]
     parts += [f"## {CLAIMS_HEADING}\n", CLAIMS_TEXT + "\n",
-              "".join(f"- {sentence}\n" for sentence in claims(tables, datasets)) or "(none)\n"]
+              "".join(f"- {sentence}\n" for sentence in claims(tested)) or "(none)\n"]
     parts.append(provenance_text() + "\n")
     return "\n".join(parts)
 
 
-def summary_html(tables, datasets, classifiers=None, failed=None):
+def summary_html(tables, datasets, classifiers=None, failed=None, limits=()):
     """``summary.html``: the same as :func:`summary_markdown`, as a web page (for the report)."""
     body = [f"<p>{_html_text(INTRO)}</p>"]
-    for heading, text, table in sections(tables, datasets, classifiers, failed):
+    if limits:
+        items = "".join(f"<li>{_html_text(sentence)}</li>" for sentence in limits)
+        body += [f"<h2>{LIMITS_HEADING}</h2>", f"<ul>{items}</ul>"]
+    tested = paired_tests(tables, datasets)
+    for heading, text, table in sections(tables, datasets, tested, classifiers, failed):
         body += [f"<h2>{html.escape(heading)}</h2>", f"<p>{_html_text(text)}</p>", html_table(table)]
-    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in claims(tables, datasets))
+    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in claims(tested))
     body += [f"<h2>{CLAIMS_HEADING}</h2>", f"<p>{_html_text(CLAIMS_TEXT)}</p>", f"<ul>{items}</ul>"]
     body.append(f"<p>{html.escape(provenance_text())}</p>")
     return html_page(TITLE, "\n".join(body))

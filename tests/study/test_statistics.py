@@ -8,8 +8,8 @@ from scipy import stats
 
 from study.metrics import clustering_accuracy
 from study.bootstrap import bootstrap_interval
-from study.statistics import (aggregate_over_seeds, claim, factor_effects,
-                              format_interval, paired_comparison, t_interval)
+from study.statistics import (aggregate_over_seeds, claim, factor_effects, format_interval, holm,
+                              holm_adjusted, paired_comparison, seeds_needed, t_interval)
 
 # Three seeds 0.80, 0.82, 0.84: mean 0.82, s = 0.02, t_{0.975,2} = 4.3027,
 # half-width 4.3027 * 0.02 / sqrt(3) = 0.049683.
@@ -163,6 +163,56 @@ def test_wilcoxon_on_three_seeds_never_claims_a_difference():
 def test_one_seed_cannot_be_tested():
     assert (claim("AE", "PCA", "PSNR", paired_comparison([21.0], [20.0]))
             == "AE vs PCA on PSNR cannot be tested: only one seed")
+
+
+# -- many comparisons: Holm's adjustment and the seeds a claim would need ----------------------
+def test_holm_adjusted_worked_by_hand():
+    # Sorted: 0.005, 0.01, 0.03, 0.04 (m = 4, the NaN not counted): 4 x 0.005 = 0.02,
+    # 3 x 0.01 = 0.03, 2 x 0.03 = 0.06, 1 x 0.04 = 0.04 -> 0.06 (never below an earlier one).
+    np.testing.assert_allclose(holm_adjusted([0.01, 0.04, np.nan, 0.03, 0.005]),
+                               [0.03, 0.06, np.nan, 0.06, 0.02])
+    np.testing.assert_allclose(holm_adjusted([0.5, 0.9]), [1.0, 1.0])  # capped at 1
+    assert holm_adjusted([]).shape == (0,)
+
+
+def test_holm_keeps_the_chance_of_any_false_claim_under_five_percent():
+    # 20 true null hypotheses per family (uniform p-values), 4,000 families: without the
+    # adjustment 1 - 0.95^20 = 64% of families hold a false rejection; with it, at most 5%.
+    p = np.random.default_rng(0).random((4000, 20))
+    any_false = np.mean([(holm_adjusted(family) < 0.05).any() for family in p])
+    assert (p < 0.05).any(axis=1).mean() > 0.6
+    assert 0.03 < any_false <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / 4000)
+
+
+def test_a_difference_the_adjustment_does_not_support_is_no_clear_difference():
+    # p = 0.0131 alone is a claim; as one of five tests of equal p, Holm gives 5 x 0.0131 = 0.065.
+    family = holm([_compare(WINS)] * 5)
+    assert [c.tests for c in family] == [5] * 5
+    assert family[0].adjusted_p == pytest.approx(5 * _compare(WINS).p_value)
+    # d = 0.025, s = 0.005: T = 5 sqrt(n); 5 x 2 P(T_{n-1} > 5 sqrt(n)) < 0.05 from n = 4 on.
+    assert (claim("AE", "PCA", "k-means accuracy", family[0])
+            == "no clear difference between AE and PCA on k-means accuracy: 0.025 [0.013, 0.037] excludes zero "
+               "but the adjusted p >= 0.05 (paired t, p = 0.013, Holm-adjusted over 5 tests p = 0.065, "
+               "n = 3 seeds); with this mean and spread it would hold with 4 seeds")
+    assert claim("AE", "PCA", "k-means accuracy", holm([_compare(WINS)])[0]).startswith("AE beats PCA")
+
+
+@pytest.mark.parametrize("differences, tests", [(WINS, 5), (WINS, 200), ([0.02, 0.03, -0.01], 1),
+                                                ([0.02, 0.03, -0.01], 30)])
+def test_seeds_needed_is_the_first_count_that_would_hold(differences, tests):
+    c = _compare(differences)._replace(tests=tests)
+    needed = seeds_needed(c)
+
+    def holds(n):
+        return tests * 2 * stats.t.sf(abs(c.difference) / (c.std / math.sqrt(n)), n - 1) < 0.05
+
+    assert needed is not None and holds(needed) and not holds(needed - 1)
+
+
+def test_no_seed_count_is_given_without_a_spread_or_past_the_limit():
+    assert seeds_needed(_compare([0.01, 0.01, 0.01])) is None  # no spread to extrapolate
+    assert seeds_needed(_compare([0.01, -0.02, 0.015])) is None  # past 100 seeds
+    assert seeds_needed(_compare(WINS, test="wilcoxon")) is None
 
 
 # -- tables over seeds ------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from scipy import stats
 from study.aggregates import configuration_of
 from study.analyses import ANALYSES
 from study.results import document
-from study.statistics import claim, format_interval, format_number, paired_comparison, t_interval
+from study.statistics import claim, format_interval, format_number, holm, paired_comparison, t_interval
 from study.summary import (best_variants_table, chosen_on_validation, claims, model_free, noise_effect_table,
+                           paired_tests,
                            versus_family_table, versus_kmeans_table,
                            summary_html, summary_markdown, versus_pca_table)
 from study.tables import analysis_table, classifiers_table, metric_values
@@ -68,9 +69,9 @@ def test_the_best_variant_is_chosen_on_validation_and_reported_on_test(fake_tabl
 
 
 def test_versus_pca_names_the_validation_best_of_each_size_and_pairs_it_by_seed(fake_tables):
-    table = versus_pca_table(fake_tables, DATASETS)
+    table = versus_pca_table(paired_tests(fake_tables, DATASETS))
     assert list(table.columns) == ["dataset", "latent", "metric", "autoencoder (chosen on val)", "AE test",
-                                   "PCA test", "AE - PCA", "p"]
+                                   "PCA test", "AE - PCA", "p", "p (Holm)"]
     versus = [(analysis, metric) for analysis, metric in METRICS if metric.versus_pca]
     assert len(table) == len(DATASETS) * len(versus) * 2  # latent sizes 2 and 8
     for analysis, metric in versus:
@@ -208,13 +209,16 @@ def test_a_level_that_beats_another_on_every_seed_is_claimed_to_beat_it():
     # tanh - relu = 0.02, 0.01, 0.02 on seeds 0, 1, 2: paired, a clear win, although the seeds
     # differ by far more than that (0.60 to 0.80), which an unpaired comparison would drown in.
     tanh, relu = [0.60, 0.80, 0.70], [0.58, 0.79, 0.68]
-    sentences = claims({"kmeans": _kmeans_table({"tanh": tanh, "relu": relu}, pca=0.3)}, ["digits"])
+    sentences = claims(paired_tests({"kmeans": _kmeans_table({"tanh": tanh, "relu": relu}, pca=0.3)}, ["digits"]))
     assert len(sentences) == 2  # the autoencoder chosen on validation vs PCA 8, then tanh vs relu
     # tanh (chosen on validation) - PCA = 0.3, 0.5, 0.4: 0.4 [0.152, 0.648].
+    # Two tests of digits, so Holm doubles the smaller p-value (and keeps the larger).
     assert sentences[0].startswith("digits: mlp_latent8_tanh_noise0 beats PCA 8 on k-means accuracy by 0.400 "
-                                   "[0.152, 0.648] (paired t, p = 0.020, n = 3 seeds)")
-    comparison = paired_comparison(tanh, relu)
-    assert comparison.p_value < 0.05 < stats.ttest_ind(tanh, relu).pvalue
+                                   "[0.152, 0.648] (paired t, p = 0.020, Holm-adjusted over 2 tests p = 0.040, "
+                                   "n = 3 seeds)")
+    versus_pca, comparison = holm([paired_comparison(tanh, [0.3] * 3), paired_comparison(tanh, relu)])
+    assert comparison.adjusted_p == max(comparison.p_value, 2 * versus_pca.p_value)
+    assert comparison.adjusted_p < 0.05 < stats.ttest_ind(tanh, relu).pvalue
     assert sentences[1] == "digits: " + claim("activation tanh", "activation relu", LABEL, comparison)
     assert sentences[1].startswith("digits: activation tanh beats activation relu on k-means accuracy ")
     assert sentences[1].endswith("n = 3 seeds)")
@@ -223,18 +227,18 @@ def test_a_level_that_beats_another_on_every_seed_is_claimed_to_beat_it():
 def test_differences_that_cross_zero_are_no_clear_difference():
     # tanh - relu = 0.06, -0.06, 0.01: the interval crosses zero.
     tanh, relu = [0.81, 0.70, 0.75], [0.75, 0.76, 0.74]
-    sentences = claims({"kmeans": _kmeans_table({"tanh": tanh, "relu": relu}, pca=0.74)}, ["digits"])
+    sentences = claims(paired_tests({"kmeans": _kmeans_table({"tanh": tanh, "relu": relu}, pca=0.74)}, ["digits"]))
     assert sentences[1].startswith("digits: no clear difference between activation tanh and activation relu "
                                    "on k-means accuracy")
     assert " crosses zero " in sentences[1] and "beats" not in sentences[1]
-    assert sentences[1] == "digits: " + claim("activation tanh", "activation relu", LABEL,
-                                              paired_comparison(tanh, relu))
+    family = holm([paired_comparison(tanh, [0.74] * 3), paired_comparison(tanh, relu)])
+    assert sentences[1] == "digits: " + claim("activation tanh", "activation relu", LABEL, family[1])
     # tanh, chosen on validation (mean 0.753 against 0.750), against PCA at 0.74: 0.07, -0.04, 0.01.
     assert sentences[0].startswith("digits: no clear difference between mlp_latent8_tanh_noise0 and PCA 8 ")
 
 
 def test_one_seed_cannot_be_tested():
-    sentences = claims({"kmeans": _kmeans_table({"tanh": [0.9], "relu": [0.6]})}, ["digits"])
+    sentences = claims(paired_tests({"kmeans": _kmeans_table({"tanh": [0.9], "relu": [0.6]})}, ["digits"]))
     assert sentences == [
         "digits: mlp_latent8_tanh_noise0 vs PCA 8 on k-means accuracy cannot be tested: only one seed",
         f"digits: activation tanh vs activation relu on {LABEL} cannot be tested: only one seed"]
@@ -247,7 +251,7 @@ def _without_clusterings(tables):
 
 
 def test_claims_of_the_fake_study(fake_tables):
-    sentences = claims(_without_clusterings(fake_tables), ["digits"])
+    sentences = claims(paired_tests(_without_clusterings(fake_tables), ["digits"]))
     # Per latent size the autoencoder vs PCA on k-means accuracy, tanh vs relu, noise 0.5 vs 0.
     assert len(sentences) == 2 + 1 + 1 and all(s.startswith("digits: ") for s in sentences)
     # Every tanh variant scores 0.05 more than its relu twin on every seed (on test).
@@ -256,7 +260,7 @@ def test_claims_of_the_fake_study(fake_tables):
     # Training noise 0.5 adds 0.5 * 0.1 * 10 + 0.5 * 3 = 2 dB, on every seed.
     assert sentences[3].startswith("digits: noise 0.5 beats noise 0 on denoising PSNR (dB), mean over test "
                                    "noises (averaged over the other factors) by 2.00 ")
-    assert claims({"reconstruction": fake_tables["reconstruction"]}, ["digits"]) == []
+    assert claims(paired_tests({"reconstruction": fake_tables["reconstruction"]}, ["digits"])) == []
 
 
 # -- the whole summary -----------------------------------------------------------------------
@@ -272,7 +276,7 @@ def test_summary_markdown_and_html(fake_tables):
     assert [cell.strip() for cell in row.strip("|").split("|")] == [
         "digits", "k-means accuracy", "higher", "mlp_latent8_relu_noise0.5",
         format_interval(interval.mean, interval.low, interval.high, "accuracy"), "2", "0.580", "0.600 (pixels)"]
-    sentences = claims(fake_tables, DATASETS)
+    sentences = claims(paired_tests(fake_tables, DATASETS))
     claimed = text.split("## What the seeds support\n")[1]
     assert [line[2:] for line in claimed.splitlines() if line.startswith("- ")] == sentences
     page = summary_html(fake_tables, ["digits"])
@@ -302,26 +306,26 @@ def _with_conv(table, gain):
 
 
 def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_tables):
-    tables = {"kmeans": _with_conv(fake_tables["kmeans"], 0.05)}
-    table = versus_family_table(tables, ["digits"])
+    tables = {"kmeans": _with_conv(fake_tables["kmeans"], 0.2)}
+    table = versus_family_table(paired_tests(tables, ["digits"]))
     accuracy = table[table["metric"] == "k-means acc."].set_index("latent")
     assert list(accuracy.index) == [2, 8]
     # Each family's own validation choice (ReLU, noise 0.5 score best on validation), paired by seed.
     assert accuracy.loc[8, "reference (chosen on val)"] == "mlp_latent8_relu_noise0.5"
     assert accuracy.loc[8, "other family (chosen on val)"] == "conv_latent8_relu_noise0.5"
-    difference = paired_comparison([0.05, 0.051], [0.0, 0.0])
+    difference = paired_comparison([0.2, 0.201], [0.0, 0.0])
     assert accuracy.loc[8, "other - reference"] == format_interval(
         difference.difference, difference.low, difference.high, "accuracy")
     assert accuracy.loc[8, "p"] == f"{difference.p_value:.3f}"
     family_claim = lambda s: "conv_latent" in s and " mlp_latent" in s
-    sentences = [s for s in claims(tables, ["digits"]) if family_claim(s)]
+    sentences = [s for s in claims(paired_tests(tables, ["digits"])) if family_claim(s)]
     assert len(sentences) == 2 and all(" beats mlp_latent" in s for s in sentences)
     # A tiny gain that flips sign between the seeds is no clear difference.
     tables = {"kmeans": _with_conv(fake_tables["kmeans"], -0.0005)}
-    sentences = [s for s in claims(tables, ["digits"]) if family_claim(s)]
+    sentences = [s for s in claims(paired_tests(tables, ["digits"])) if family_claim(s)]
     assert len(sentences) == 2 and all(s.startswith("digits: no clear difference") for s in sentences)
     # One family: no comparison, and no section in the summary.
-    assert versus_family_table(fake_tables, ["digits"]).empty
+    assert versus_family_table(paired_tests(fake_tables, ["digits"])).empty
     assert "Model families" not in summary_markdown(fake_tables, ["digits"])
     assert "## Model families at each latent size" in summary_markdown(tables, ["digits"])
 
@@ -336,7 +340,7 @@ def _manifold_of(kmeans, gain):
 
 def test_clustering_methods_are_compared_with_kmeans_on_the_same_codes(fake_tables):
     tables = {"kmeans": fake_tables["kmeans"], "manifold": _manifold_of(fake_tables["kmeans"], 0.3)}
-    table = versus_kmeans_table(tables, ["digits"]).set_index("latent")
+    table = versus_kmeans_table(paired_tests(tables, ["digits"])).set_index("latent")
     assert list(table.index) == [2, 8] and set(table["method"]) == {"UMAP + GMM accuracy"}
     # The configuration is manifold's own choice on validation (tanh gains most), not k-means'.
     assert table.loc[8, "autoencoder (chosen on val)"] == "mlp_latent8_tanh_noise0.5"
@@ -346,9 +350,18 @@ def test_clustering_methods_are_compared_with_kmeans_on_the_same_codes(fake_tabl
     difference = paired_comparison([0.3] * len(kmeans_seeds), [0.0] * len(kmeans_seeds))
     assert table.loc[8, "method - k-means"] == format_interval(difference.difference, difference.low,
                                                                 difference.high, "accuracy")
-    sentences = [s for s in claims(tables, ["digits"]) if "same codes" in s]
+    sentences = [s for s in claims(paired_tests(tables, ["digits"])) if "same codes" in s]
     assert len(sentences) == 2 and all(s.startswith("digits: UMAP + GMM of mlp_latent") for s in sentences)
     assert "## Clustering methods against k-means on the same codes" in summary_markdown(tables, ["digits"])
     # Without a clustering analysis beyond k-means: no comparison, and no section.
-    assert versus_kmeans_table(_without_clusterings(fake_tables), ["digits"]).empty
+    assert versus_kmeans_table(paired_tests(_without_clusterings(fake_tables), ["digits"])).empty
     assert "Clustering methods against" not in summary_markdown(_without_clusterings(fake_tables), ["digits"])
+
+
+def test_the_limits_of_a_run_come_first_and_only_when_there_are_some(fake_tables):
+    limits = ["digits: one training seed, so no number has an interval over seeds"]
+    text = summary_markdown(fake_tables, ["digits"], limits=limits)
+    assert text.index("## What this run cannot support") < text.index("## Best autoencoder")
+    assert f"- {limits[0]}\n" in text
+    assert "<h2>What this run cannot support</h2>" in summary_html(fake_tables, ["digits"], limits=limits)
+    assert "cannot support" not in summary_markdown(fake_tables, ["digits"])

@@ -109,7 +109,11 @@ rule classifiers_table:
 
 rule summary:
     input:
-        expand(f"{R}/tables/{{table}}.csv", table=TABLE_NAMES),
+        tables=expand(f"{R}/tables/{{table}}.csv", table=TABLE_NAMES),
+        # To say which autoencoders were still improving when training stopped (study.limits).
+        histories=[
+            f"{R}/{dataset}/repr/{variant}/history.csv" for dataset in DATASETS for variant in trained(AE_VARIANTS, dataset)
+        ],
     output:
         md=f"{R}/tables/summary.md",
         html=report(
@@ -124,6 +128,7 @@ rule summary:
         datasets=DATASETS,
         tables=TABLE_NAMES,
         failed=FAILED,
+        epochs={dataset: dataset_settings(config["training"], dataset, ["epochs"])["epochs"] for dataset in DATASETS},
     conda:
         "../envs/diy.yaml"
     script:

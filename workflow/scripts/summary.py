@@ -1,8 +1,12 @@
-"""Rule summary: the tables -> results/tables/summary.md and .html, the study's answers
-(study.summary)."""
+"""Rule summary: the tables and the autoencoders' histories -> results/tables/summary.md and
+.html, the study's answers (study.summary) and what the run cannot support (study.limits)."""
 import logging
+from pathlib import Path
+
+import pandas as pd
 
 from diy.atomic import write_text
+from study.limits import limits
 from study.logs import log_to
 from study.registry import load_extensions
 from study.summary import summary_html, summary_markdown
@@ -10,10 +14,14 @@ from study.tables import read_table
 
 with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])
-    tables = {name: read_table(path) for name, path in zip(snakemake.params.tables, snakemake.input)}
+    tables = {name: read_table(path) for name, path in zip(snakemake.params.tables, snakemake.input.tables)}
     classifiers = tables.pop("classifiers")
     datasets = snakemake.params.datasets
     failed = snakemake.params.failed
-    write_text(snakemake.output.md, summary_markdown(tables, datasets, classifiers, failed))
-    write_text(snakemake.output.html, summary_html(tables, datasets, classifiers, failed))
+    histories = {}
+    for path in map(Path, snakemake.input.histories):  # {results}/{dataset}/repr/{variant}/history.csv
+        histories.setdefault(path.parents[2].name, {})[path.parent.name] = pd.read_csv(path)["val_loss"].to_numpy()
+    warnings = limits(tables, datasets, histories, snakemake.params.epochs)
+    write_text(snakemake.output.md, summary_markdown(tables, datasets, classifiers, failed, warnings))
+    write_text(snakemake.output.html, summary_html(tables, datasets, classifiers, failed, warnings))
     logging.info("wrote %s and %s", snakemake.output.md, snakemake.output.html)
