@@ -43,7 +43,7 @@ from .serialization import load, save
 
 # -- deep embedded clustering: k-means, the clustering layer, KL, DEC/IDEC (clustering section) --
 from .kmeans import kmeans
-from .assignment import clustering_accuracy, linear_sum_assignment
+from .assignment import clustering_accuracy, linear_sum_assignment, matched_correctly
 from .clustering_layer import ClusteringLayer
 from .kl_div_loss import KLDivLoss
 from .dec import DECResult, fit_dec, target_distribution

@@ -1,4 +1,5 @@
-"""Optimal one-to-one assignment (the Hungarian method), and the clustering accuracy it gives."""
+"""Optimal one-to-one assignment (the Hungarian method), and the clustering accuracy it gives,
+per sample and overall."""
 import numpy as np
 
 
@@ -71,17 +72,36 @@ def linear_sum_assignment(cost, *, maximize=False):
     return rows[order], cols[order]
 
 
-def clustering_accuracy(y_true, y_cluster):
-    """Accuracy of the best one-to-one map from cluster ids to labels.
+def matched_correctly(y_true, y_cluster):
+    """Whether each sample is right under the best one-to-one map from cluster ids to labels.
 
     y_true, y_cluster : ndarray of shape (n,), integer labels and cluster ids (any
-    values, any counts). The map maximises the matched count over the contingency
-    table (``linear_sum_assignment``); samples of unmatched clusters count as wrong.
-    A clustering equal to the labelling up to a renaming of clusters scores 1.
+    values, any counts). The map ``label_of`` maximises the matched count over the
+    contingency table (``linear_sum_assignment``), fitted once on all n samples.
+
+    Returns a bool ndarray of shape (n,): ``label_of[y_cluster] == y_true``; samples of
+    unmatched clusters are False. Its mean is :func:`clustering_accuracy`.
     """
+    y_true, y_cluster = np.asarray(y_true), np.asarray(y_cluster)
+    if y_true.ndim != 1 or y_true.shape != y_cluster.shape:
+        raise ValueError(f"matched_correctly: expected labels and cluster ids of the same shape (n,), "
+                         f"got {y_true.shape} and {y_cluster.shape}")
     labels, y_true = np.unique(y_true, return_inverse=True)
     clusters, y_cluster = np.unique(y_cluster, return_inverse=True)
     contingency = np.zeros((len(clusters), len(labels)), dtype=np.int64)
     np.add.at(contingency, (y_cluster, y_true), 1)
     rows, cols = linear_sum_assignment(contingency, maximize=True)
-    return float(contingency[rows, cols].sum() / len(y_true))
+    label_of = np.full(len(clusters), -1)  # -1: a cluster left unmatched, no label
+    label_of[rows] = cols
+    return label_of[y_cluster] == y_true
+
+
+def clustering_accuracy(y_true, y_cluster):
+    """Accuracy of the best one-to-one map from cluster ids to labels: the mean of
+    :func:`matched_correctly`.
+
+    y_true, y_cluster : ndarray of shape (n,), integer labels and cluster ids (any
+    values, any counts). A clustering equal to the labelling up to a renaming of
+    clusters scores 1.
+    """
+    return float(np.mean(matched_correctly(y_true, y_cluster)))

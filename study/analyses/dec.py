@@ -17,8 +17,10 @@ Rows (one per split)::
     {"split": "val" | "test", "accuracy": float, "accuracy_low": float, "accuracy_high": float,
      "nmi": float, "ari": float, "steps": int, "converged": bool}
 
-- ``accuracy`` (with its bootstrap interval over the split's images), ``nmi``, ``ari``: the
-  clusters ``Q.argmax(1)`` of the split against its labels, as k-means' (:mod:`study.analyses.kmeans`);
+- ``accuracy`` (with its bootstrap interval over the split's images, conditional on the matching
+  of clusters to labels of the whole split: :func:`study.analyses.kmeans.accuracy_interval`),
+  ``nmi``, ``ari``: the clusters ``Q.argmax(1)`` of the split against its labels, as k-means'
+  (:mod:`study.analyses.kmeans`);
 - ``steps``: batches trained; ``converged``: whether training stopped on ``tol`` rather than
   at ``max_iter`` (the same in both rows: one training).
 

@@ -18,12 +18,16 @@ Rows (``preprocessing`` ``"none"``, then ``"whitened"`` where it applies)::
      "nmi": float, "ari": float}
 
 - ``accuracy``: best one-to-one cluster-to-label matching (:func:`study.metrics.clustering_accuracy`),
-  with ``accuracy_low``, ``accuracy_high`` its bootstrap interval over the test samples (the
-  clusters fixed, the matching redone on each resample: :func:`scores_with_interval`);
+  with ``accuracy_low``, ``accuracy_high`` its bootstrap interval over the test samples
+  (:func:`accuracy_interval`): conditional on the clusters and on their matching to the labels
+  of all the samples, the percentile bootstrap of the proportion of samples that matching gets
+  right. The matching's own variability is not in it (it is an interval for the accuracy of
+  this clustering with this matching), and that is what centres it on the estimate;
 - ``nmi``, ``ari``: scikit-learn's normalized mutual information and adjusted Rand index.
 """
 import numpy as np
 
+from diy.assignment import matched_correctly
 from study.analyses import Analysis, Metric, analysis_settings
 from study.metrics import clustering_accuracy
 
@@ -74,11 +78,20 @@ def cluster_scores(y, clusters):
 
 def accuracy_interval(y, clusters, settings):
     """``{"accuracy_low", "accuracy_high"}``: the bootstrap interval of the clustering accuracy
-    over the samples (``settings``: ``resamples``, ``confidence``, ``seed``)."""
+    over the samples (``settings``: ``resamples``, ``confidence``, ``seed``).
+
+    Conditional on the matching of clusters to labels of all n samples: the percentile
+    bootstrap of the proportion of samples it gets right (:func:`diy.assignment.matched_correctly`),
+    an interval for the accuracy of this clustering with this matching; the matching's own
+    variability is not in it. Matching each resample anew would take the best of all matchings
+    on every resample, which fits the resample's noise and pushes the interval above the
+    estimate (on the kmeans table the estimate sat a median 0.32 of the way up); kept fixed, the
+    interval is a proportion's, centred on it.
+    """
     from study.bootstrap import bootstrap_interval
 
-    interval = bootstrap_interval(len(y), lambda i: clustering_accuracy(y[i], clusters[i]),
-                                  settings["resamples"], settings["confidence"], settings["seed"])
+    interval = bootstrap_interval(matched_correctly(y, clusters), settings["resamples"],
+                                  settings["confidence"], settings["seed"])
     return {"accuracy_low": float(interval.low), "accuracy_high": float(interval.high)}
 
 

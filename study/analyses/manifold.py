@@ -14,7 +14,9 @@ Rows (one per split)::
     {"split": "val" | "test", "accuracy": float, "accuracy_low": float, "accuracy_high": float,
      "nmi": float, "ari": float}
 
-as k-means' (the accuracy's bootstrap interval over the split's images, the clusters fixed).
+as k-means' (the accuracy's bootstrap interval over the split's images, conditional on the
+clusters and on their matching to the labels of the whole split:
+:func:`study.analyses.kmeans.accuracy_interval`).
 Baselines: raw pixels and PCA, as for k-means.
 """
 import numpy as np

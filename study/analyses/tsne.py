@@ -20,7 +20,9 @@ Rows (one per split)::
 - ``kmeans_accuracy``: k-means (k = number of classes) on the 2-D map, best one-to-one
   matching accuracy;
 - ``*_low``, ``*_high``: bootstrap intervals over the subset's images (:mod:`study.bootstrap`;
-  the map and clusters fixed).
+  the map and clusters fixed), k-means' conditional on the matching of all the subset's clusters
+  to its labels: the proportion of images that matching gets right, centred on the estimate
+  (:func:`study.analyses.kmeans.accuracy_interval`).
 
 Arrays: ``indices`` (m,) into the test split, ``y`` (m,) their labels, ``map`` (m, 2) float32
 and, for a 2-dimensional code, ``codes`` (m, 2): the code itself, drawn beside the maps.

@@ -9,7 +9,7 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import load_digits, make_blobs
 from sklearn.metrics import adjusted_rand_score
 
-from diy.assignment import clustering_accuracy, linear_sum_assignment
+from diy.assignment import clustering_accuracy, linear_sum_assignment, matched_correctly
 from diy.kmeans import kmeans
 
 
@@ -115,3 +115,22 @@ def test_clustering_accuracy_matches_a_search_over_all_matchings():
     assert clustering_accuracy(y, 10 * y + 3) == 1.0  # any renaming of the clusters
     # Five clusters for four labels: the smallest cluster cannot be matched.
     assert clustering_accuracy([0, 0, 1, 1, 2, 3, 3], [0, 0, 1, 1, 2, 3, 4]) == pytest.approx(6 / 7)
+
+
+def test_matched_correctly_marks_the_samples_of_the_best_matching():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 4, 200)
+    clusters = np.where(rng.random(200) < 0.7, (y + 1) % 4, rng.integers(0, 4, 200))
+    # The best of all 24 maps from clusters to labels; it is unique on these data.
+    scores = {mapping: np.mean(np.asarray(mapping)[clusters] == y) for mapping in itertools.permutations(range(4))}
+    best = max(scores, key=scores.get)
+    assert sorted(scores.values())[-2] < scores[best]
+    correct = matched_correctly(y, clusters)
+    assert correct.dtype == bool and correct.shape == (200,)
+    np.testing.assert_array_equal(correct, np.asarray(best)[clusters] == y)
+    assert correct.mean() == clustering_accuracy(y, clusters)
+    # Five clusters for four labels: the samples of the unmatched cluster (4) are wrong.
+    np.testing.assert_array_equal(matched_correctly([0, 0, 1, 1, 2, 3, 3, 3], [5, 5, 1, 1, 2, 3, 3, 4]),
+                                  [True, True, True, True, True, True, True, False])
+    with pytest.raises(ValueError, match=r"same shape.*\(3,\) and \(2,\)"):
+        matched_correctly([0, 1, 2], [0, 1])

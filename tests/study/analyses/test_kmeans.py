@@ -4,7 +4,9 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from study.analyses import ANALYSES
-from study.analyses.kmeans import cluster, cluster_scores, fit_whitening, kmeans_labels, run, whiten
+from diy.assignment import matched_correctly
+from study.analyses.kmeans import (accuracy_interval, cluster, cluster_scores, fit_whitening, kmeans_labels, run,
+                                   whiten)
 from study.bootstrap import bootstrap_interval
 from study.metrics import clustering_accuracy
 
@@ -32,14 +34,53 @@ def test_the_accuracy_interval_is_a_bootstrap_over_the_samples_with_the_clusters
     assert list(scores) == ["accuracy", "accuracy_low", "accuracy_high", "nmi", "ari"]
     clusters = kmeans_labels(Z, 3, SETTINGS["n_init"], SETTINGS["seed"])
     assert scores["accuracy"] == clustering_accuracy(y, clusters) < 1
-    # The matching redone on each resample, the same resamples as any bootstrap of that seed.
-    expected = bootstrap_interval(len(y), lambda i: clustering_accuracy(y[i], clusters[i]), n_resamples=200,
-                                  seed=SETTINGS["seed"])
+    # The mean over the resamples of who the full sample's matching gets right, the same
+    # resamples as any bootstrap of that seed.
+    expected = bootstrap_interval(matched_correctly(y, clusters), n_resamples=200, seed=SETTINGS["seed"])
     assert (scores["accuracy_low"], scores["accuracy_high"]) == (expected.low, expected.high)
     assert scores["accuracy_low"] < scores["accuracy"] < scores["accuracy_high"]
     # A lower confidence: other quantiles of the same resamples, an interval inside this one.
     narrow = cluster(Z, y, {**SETTINGS, "confidence": 0.5})
     assert scores["accuracy_low"] < narrow["accuracy_low"] < narrow["accuracy_high"] < scores["accuracy_high"]
+
+
+def noisy_clusters(rng, n, n_classes, p):
+    """Labels y (n,) drawn uniformly, and cluster ids (n,): a fixed permutation of the label with
+    probability p, else one of the other clusters uniformly. Matched by that permutation, a sample
+    is right with probability p: the clustering's accuracy in the population."""
+    y = rng.integers(0, n_classes, n)
+    permutation = rng.permutation(n_classes)
+    other = (permutation[y] + rng.integers(1, n_classes, n)) % n_classes
+    return y, np.where(rng.random(n) < p, permutation[y], other), permutation
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_accuracy_interval_is_centred_on_the_estimate(seed):
+    # Ten classes at accuracy 0.2 (chance 0.1): other matchings come close to the best one. A
+    # matching redone on each resample fits that resample's noise, so the resampled accuracies
+    # sit above the estimate (the estimate 0.05 of the way up its interval at these seeds); the
+    # matching of the full sample, kept, leaves a proportion's bootstrap, centred.
+    y, clusters, _ = noisy_clusters(np.random.default_rng(seed), 500, 10, 0.2)
+    interval = accuracy_interval(y, clusters, {**SETTINGS, "resamples": 1000})
+    position = (clustering_accuracy(y, clusters) - interval["accuracy_low"]) / (
+        interval["accuracy_high"] - interval["accuracy_low"])
+    assert 0.4 < position < 0.6
+
+
+def test_the_accuracy_interval_covers_the_true_accuracy_95_percent_of_the_time():
+    # p = 250.25 / n, a quarter of the way between two resampled proportions k / n: a bound, two
+    # of them interpolated 0.025 or 0.975 of the way (200 resamples), cannot equal p unless they
+    # are ten steps apart, so no rounding decides whether an interval covers it.
+    n, p, replications = 500, 250.25 / 500, 400
+    covered = np.zeros(replications, dtype=bool)
+    for replication in range(replications):
+        y, clusters, permutation = noisy_clusters(np.random.default_rng(replication), n, 10, p)
+        # Far above chance (0.1): the sample's matching is the permutation, of accuracy p.
+        np.testing.assert_array_equal(matched_correctly(y, clusters), clusters == permutation[y])
+        interval = accuracy_interval(y, clusters, {**SETTINGS, "seed": replication})
+        covered[replication] = interval["accuracy_low"] <= p <= interval["accuracy_high"]
+    # The share's binomial sd over 400 replications at 0.95: 0.011.
+    assert 0.91 <= covered.mean() <= 0.98
 
 
 def test_a_permuted_labelling_scores_one():
