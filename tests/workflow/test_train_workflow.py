@@ -95,9 +95,9 @@ def test_quick_config_trains_the_digits_grid(digits_run):
     variants = sorted(p.name for p in digits_run.path(f"{R}/digits/repr").iterdir())
     assert len(variants) == 8 and "mlp_latent8_relu_noise0.25_seed0" in variants
     for name in variants:
-        check_autoencoder(digits_run.path(f"{R}/digits/repr/{name}"), data, int(name[10]))
+        history = check_autoencoder(digits_run.path(f"{R}/digits/repr/{name}"), data, int(name[10]))
         log = digits_run.path(f"{R}/logs/digits/repr/{name}.log").read_text()
-        assert log.count(f"digits/{name}: epoch ") == QUICK["training"]["epochs"]
+        assert log.count(f"digits/{name}: epoch ") == len(history["epoch"]) <= QUICK["training"]["epochs"]
         assert digits_run.path(f"{R}/benchmarks/digits/repr/{name}.tsv").exists()
     metrics = check_classifier(digits_run.path(f"{R}/digits/clf/hidden64_relu_dropout0_seed0"), data)
     assert metrics["test_accuracy"] > 0.8
