@@ -30,7 +30,8 @@ def commands():
 
 
 def test_the_two_commands_are_ci_s_test_command_and_the_study():
-    ci = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
+    lines = (REPO / ".ci" / "run").read_text().splitlines()
+    ci = lines[lines.index("# The README's test command:") + 1]
     installs = [line for line in commands() if line.startswith("python3 -m venv")]
     assert installs == [INSTALL.format(" -r requirements-slurm.lock") + "python -m pytest",
                         INSTALL.format("") + "snakemake --cores all"]
