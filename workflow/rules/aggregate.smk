@@ -190,13 +190,13 @@ rule metric_figure:
             caption="../report/metric_figure.rst",
             category=lambda wildcards: METRICS[wildcards.metric][0].category,
             subcategory="{dataset}",
-            labels=metric_labels(""),
+            labels=metric_labels,
         ),
     log:
         f"{R}/logs/figures/{{dataset}}_{{metric}}_{{kind}}.log",
     wildcard_constraints:
         metric="|".join(METRICS),
-        kind="vs_latent|heatmap",
+        kind="|".join(METRIC_FIGURE_KINDS),
     params:
         analysis=lambda wildcards: METRICS[wildcards.metric][0].name,
         label=lambda wildcards: METRICS[wildcards.metric][1].label,

@@ -214,9 +214,14 @@ def figure_tables(figure):
     return [analysis.name, *declared.tables]
 
 
-def metric_labels(suffix):
-    """The report labels of a metric's figure (a function of its wildcards)."""
-    return lambda wildcards: {
+# How the report names each {kind} of rule metric_figure.
+METRIC_FIGURE_KINDS = {"vs_latent": "against the latent size", "heatmap": "heatmap"}
+
+
+def metric_labels(wildcards):
+    """The report labels of a metric's figure: the metric and the kind of figure, since the
+    report lists under one entry (and shows one of) the files whose labels are equal."""
+    return {
         "dataset": wildcards.dataset,
-        "figure": METRICS[wildcards.metric][1].label + suffix,
+        "figure": f"{METRICS[wildcards.metric][1].label}, {METRIC_FIGURE_KINDS[wildcards.kind]}",
     }
