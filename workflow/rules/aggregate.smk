@@ -10,6 +10,16 @@
 report: "../report/workflow.rst"
 
 
+# The front page's example command (workflow.rst sees nothing but the config): a file of this
+# study, rebuilt by name with this study's own --configfile and --config, so that it runs as shown.
+config["report_example"] = rebuild_command(
+    (documents(next(iter(ANALYSES)), DATASETS[0]) or [f"{R}/tables/{next(iter(ANALYSES))}.csv"])[0],
+    workflow.config_settings.configfiles,
+    workflow.config_settings.config_args,
+    os.getcwd(),
+)
+
+
 TABLES = expand(f"{R}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"]) + expand(
     f"{R}/tables/{{table}}_{{file}}", table=list(ANALYSES), file=["configurations.csv", "configurations.md", "pivots.md"]
 )

@@ -18,6 +18,7 @@ from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
 from study.provenance import lock_differences
 from study.registry import EXTENSIONS_VARIABLE, load_extensions
+from study.report import rebuild_command
 from study.representations import REGEX as REPRESENTATION_REGEX, pca_name
 from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
 from study.variants import AEVariant, ae_variants, classifier_variants
