@@ -10,6 +10,7 @@ import itertools
 import math
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -84,7 +85,7 @@ def learning_curves(histories, title):
         ax.legend(fontsize=6, title="final (best) loss", title_fontsize=6)
     for ax in axes.flat[len(panels):]:
         ax.set_axis_off()
-    fig.suptitle(title)
+    fig.suptitle(title, wrap=True)
     return fig
 
 
@@ -108,7 +109,7 @@ def classifier_curves(histories, title):
     for ax in axes[0]:
         ax.grid(alpha=0.3)
     accuracy.legend(fontsize=8)
-    fig.suptitle(title)
+    fig.suptitle(title, wrap=True)
     return fig
 
 
@@ -129,7 +130,7 @@ def image_rows(rows, image_shape, title):
             else:
                 ax.set_axis_off()
         axes[i, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
-    fig.suptitle(title)
+    fig.suptitle(title, wrap=True)
     return fig
 
 
@@ -142,14 +143,15 @@ UNIT_SPAN = 0.2
 
 
 def unit_interval_limits(values):
-    """y-limits for a metric in [0, 1]: the values' range, padded to at least UNIT_SPAN and kept
-    inside [0, 1]. A 0.01 difference then takes a twentieth of the axis, not all of it, and a
-    0.3 one most of it."""
-    low, high = float(np.nanmin(values)), float(np.nanmax(values))
-    pad = max(0.02, (UNIT_SPAN - (high - low)) / 2)
-    low, high = max(0.0, low - pad), min(1.0, high + pad)
+    """y-limits for a metric in [0, 1]: the values' range, padded to at least UNIT_SPAN, the
+    padding kept inside [0, 1]. A 0.01 difference then takes a twentieth of the axis, not all of
+    it, and a 0.3 one most of it. Values past 0 or 1 (a t interval over seeds may reach there)
+    stay inside the limits."""
+    lowest, highest = float(np.nanmin(values)), float(np.nanmax(values))
+    pad = max(0.02, (UNIT_SPAN - (highest - lowest)) / 2)
+    low, high = min(lowest, max(0.0, lowest - pad)), max(highest, min(1.0, highest + pad))
     if high - low < UNIT_SPAN - 1e-9:  # against a bound: extend the other way
-        low, high = (0.0, max(high, UNIT_SPAN)) if low == 0.0 else (min(low, 1.0 - UNIT_SPAN), 1.0)
+        low, high = (low, low + UNIT_SPAN) if low <= 0.0 else (high - UNIT_SPAN, high)
     return low, high
 
 
@@ -165,12 +167,18 @@ def seed_intervals(rows, by, confidence=0.95):
                          "high": [i.high for i in intervals.values()]}, index=list(intervals)).sort_index()
 
 
+#: The opacity of a t interval's shading: faint, so that overlapping bands stay readable, each
+#: told apart by its outline in its line's colour.
+BAND_ALPHA = 0.08
+
+
 def metric_vs_latent(values, label, title, reference=None, reference_label="raw pixels",
                      unit_interval=False, confidence=0.95):
     """A metric against the latent size: one panel per training noise, one line per
     activation (colour) and family (line style), the mean over seeds with its t interval
-    shaded (`confidence`; none with one seed) and each seed a faint point; PCA of each size
-    dashed and a model-free `reference` (e.g. ``"pixels"``) dotted.
+    shaded and outlined (`confidence`; none with one seed) and each seed a faint point; PCA
+    of each size dashed and a model-free `reference` (e.g. ``"pixels"``) dotted. The y-limits
+    hold every point and every band.
 
     values : DataFrame from ``study.tables.metric_values`` for one dataset.
     """
@@ -182,6 +190,7 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in values["latent_dim"].dropna().unique())
     fig, axes = _panels(1, max(len(noises), 1), width=3.8, height=3.2, sharey=True)
+    drawn = [values["value"].to_numpy(float)]  # every y drawn, for the unit interval's limits
     for ax, noise in zip(axes[0], noises):
         for family, activation in itertools.product(families, activations):
             rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation) & (ae["family"] == family)]
@@ -194,7 +203,9 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
             ax.plot(x, stats["mean"], marker="o", color=colour, label=name,
                     ls=FAMILY_STYLES[families.index(family) % len(FAMILY_STYLES)])
             if stats["low"].notna().any():
-                ax.fill_between(x, stats["low"], stats["high"], color=colour, alpha=0.2, lw=0)
+                ax.fill_between(x, stats["low"], stats["high"], facecolor=to_rgba(colour, BAND_ALPHA),
+                                edgecolor=colour, lw=0.8)
+                drawn += [stats["low"].to_numpy(float), stats["high"].to_numpy(float)]
             ax.scatter(rows["latent_dim"].astype(int), rows["value"], color=colour, s=8, alpha=0.35, lw=0)
         if len(pca):
             ax.plot(pca["latent_dim"].astype(int), pca["value"], marker="s", color="k", ls="--",
@@ -207,10 +218,11 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
         ax.set(xlabel="latent size", title=f"training noise {format_value(noise)}")
         ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel(label)
-    axes[0, 0].legend(fontsize=8)
+    # Beside the panels, where it hides no band or point.
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right center", fontsize=8)
     if unit_interval and values["value"].notna().any():
-        axes[0, 0].set_ylim(*unit_interval_limits(values["value"]))
-    fig.suptitle(title)
+        axes[0, 0].set_ylim(*unit_interval_limits(np.concatenate(drawn)))
+    fig.suptitle(title, wrap=True)
     return fig
 
 
@@ -254,7 +266,7 @@ def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
         ax.set(xlabel="training noise", ylabel="latent size", title=activation)
     if image is not None:
         fig.colorbar(image, ax=axes[0].tolist(), label=label, shrink=0.9)
-    fig.suptitle(title)
+    fig.suptitle(title, wrap=True)
     return fig
 
 
@@ -281,7 +293,7 @@ def scatter_maps(panels, title, n_cols=None, axis_label="t-SNE"):
     handles = [axes.flat[0].scatter([], [], s=20, color=f"C{k % 10}", label=str(c))
                for k, c in enumerate(classes)]
     fig.legend(handles=handles, title="label", loc="outside right center", fontsize=8)
-    fig.suptitle(title)
+    fig.suptitle(title, wrap=True)
     return fig
 
 
@@ -289,14 +301,18 @@ def metric_figure(values, dataset, metric, kind="lines", reference=None, confide
     """A metric (:class:`study.analyses.Metric`) of one dataset from its
     :func:`study.tables.metric_values`: :func:`metric_vs_latent` (``kind="lines"``, with the
     model-free `reference` representation dotted) or :func:`heatmaps` (``kind="heatmap"``),
-    titled with the dataset and the metric."""
+    titled with the dataset, the metric and what is drawn."""
     values = values[values["dataset"] == dataset]
+    seeds = values.loc[values["method"] == "autoencoder", "seed"].nunique()
+    over_seeds = f"mean over {seeds} seeds, {confidence:.0%} interval" if seeds > 1 else "one seed"
     if kind == "heatmap":
         direction = "higher" if metric.higher_is_better else "lower"
+        outlined = f"the best and those within its {confidence:.0%} interval" if seeds > 1 else "the best"
         return heatmaps(values, metric.label, f"{dataset}: {metric.label} of each autoencoder\n"
-                        f"(mean over seeds; {direction} is better; red: within the best one's "
-                        f"{confidence:.0%} interval)", metric.higher_is_better, confidence)
+                        f"({over_seeds}; {direction} is better; red: {outlined})", metric.higher_is_better,
+                        confidence)
     label = {"pixels": "raw pixels", "noisy": "noisy input", "mean": "mean image"}.get(reference, reference)
+    beside = "PCA" + (f" and {label}" if (values["method"] == reference).any() else "")
     return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "
-                            f"size, autoencoders (mean over seeds, {confidence:.0%} interval) beside PCA",
+                            f"size, autoencoders ({over_seeds}) beside {beside}",
                             reference, label, metric.unit_interval, confidence)

@@ -55,7 +55,8 @@ def denoising_figure(tables, dataset, load):
     """Clean test images; for each test noise kind at its middle level, the noisy input and its
     denoising by the best autoencoder (highest mean PSNR over the noises of the validation
     split, so chosen without looking at the test PSNR it prints), by the best plain
-    autoencoder (trained without noise) and by PCA of the best one's size."""
+    autoencoder (trained without noise) when that is another one, and by PCA of the best one's
+    size. The title lists the rows in the order drawn."""
     from study import figures
     from study.tables import best, format_value, metric_values
 
@@ -63,8 +64,17 @@ def denoising_figure(tables, dataset, load):
     values = values[values["dataset"] == dataset]
     top = best(values, higher_is_better=True)
     plain = best(values[values["noise"] == 0], higher_is_better=True)
-    ae, pca = load(top["representation"]), load(f"pca{int(top['latent_dim'])}")
-    other = load(plain["representation"]) if plain is not None and plain["representation"] != top["representation"] else None
+    k = int(top["latent_dim"])
+    # Under each noisy input, in the order drawn: (what the title calls it, label, name).
+    outputs = [(f"the best denoising autoencoder (training noise {format_value(top['noise'])})"
+                if top["noise"] > 0 else "the best autoencoder (trained without noise)",
+                f"AE {top['representation']}", top["representation"])]
+    if plain is not None and plain["representation"] != top["representation"]:
+        outputs.append(("the best plain autoencoder (trained without noise)", f"AE {plain['representation']}",
+                        plain["representation"]))
+    outputs.append((f"PCA {k}", f"PCA {k}", f"pca{k}"))
+    arrays = {name: load(name) for _, _, name in outputs}
+    ae = arrays[top["representation"]]
     level = len(ae["levels"]) // 2
     table = tables["denoising"]
     table = table[(table["dataset"] == dataset) & (table["split"] == "test")]
@@ -76,18 +86,15 @@ def denoising_figure(tables, dataset, load):
         return f"PSNR {format_value(float(row['psnr'].iloc[0]), 3)} dB" if len(row) else ""
 
     rows = [("clean", ae["clean"])]
-    pca_name = f"pca{int(top['latent_dim'])}"
     for i, kind in enumerate(ae["kinds"]):
         rows.append((f"noisy: {kind} {format_value(float(ae['levels'][level]))}\n{psnr('noisy', kind)}",
                      ae["noisy"][i, level]))
-        rows.append((f"AE {top['representation']}\n{psnr(top['representation'], kind)}", ae["output"][i, level]))
-        if other is not None:
-            rows.append((f"AE {plain['representation']}\n{psnr(plain['representation'], kind)}",
-                         other["output"][i, level]))
-        rows.append((f"PCA {int(top['latent_dim'])}\n{psnr(pca_name, kind)}", pca["output"][i, level]))
-    return figures.image_rows(rows, ae["image_shape"], f"{dataset}: denoising of test images, best "
-                              "denoising autoencoder vs best plain autoencoder vs PCA, chosen on validation"
-                              "\n(PSNR of each row: over the whole test split at that noise)")
+        for _, label, name in outputs:
+            rows.append((f"{label}\n{psnr(name, kind)}", arrays[name]["output"][i, level]))
+    shown = ", ".join(["the noisy input", *(what for what, _, _ in outputs)])
+    return figures.image_rows(rows, ae["image_shape"], f"{dataset}: denoising of test images; rows: the clean "
+                              f"images, then for each test noise: {shown}\n(autoencoders chosen on validation; "
+                              "PSNR of each row: over the whole test split at that noise)")
 
 
 METRICS = {

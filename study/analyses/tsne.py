@@ -128,13 +128,18 @@ def tsne_figure(tables, dataset, load):
         arrays = load(name)
         return f"{label}\nk-means acc. {format_value(score, 3)}", arrays["map"], arrays["y"]
 
-    # First row: the autoencoders, then raw pixels; second row: PCA under each autoencoder.
-    panels = [panel(name, name, value_of_representation(values, name)) for name in chosen.values()]
-    panels.append(panel("raw pixels", "pixels", value_of(values, "pixels")))
-    panels += [panel(f"PCA {k}", f"pca{k}", value_of(values, "pca", k)) for k in chosen]
-    return figures.scatter_maps(panels, f"{dataset}: t-SNE maps of {len(panels[0][2])} test images "
-                                "coloured by label; top: the autoencoder of each latent size with "
-                                "the lowest validation loss, bottom: PCA of that size", n_cols=len(chosen) + 1)
+    # The rows as drawn: the autoencoders, then raw pixels; PCA under each autoencoder.
+    sizes = ", ".join(str(k) for k in chosen)
+    rows = [([panel(name, name, value_of_representation(values, name)) for name in chosen.values()]
+             + [panel("raw pixels", "pixels", value_of(values, "pixels"))],
+             f"the autoencoder of latent size {sizes} with the lowest validation loss, then raw pixels"),
+            ([panel(f"PCA {k}", f"pca{k}", value_of(values, "pca", k)) for k in chosen],
+             f"PCA of size {sizes}")]
+    panels = [p for row, _ in rows for p in row]
+    return figures.scatter_maps(
+        panels, f"{dataset}: t-SNE maps of {len(panels[0][2])} test images coloured by label; "
+        + "; ".join(f"{where} row: {what}" for where, (_, what) in zip(("top", "bottom"), rows)),
+        n_cols=len(rows[0][0]))
 
 
 def codes2d_figure(tables, dataset, load):

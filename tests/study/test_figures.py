@@ -225,3 +225,111 @@ def test_heatmap_outlines_cells_of_other_panels_too():
     panels = [ax for ax in fig.get_axes() if ax.get_title()]
     assert [ax.get_title() for ax in panels] == ["tanh", "relu"]
     assert _outlined(panels[0]) == [(1, 0)] and _outlined(panels[1]) == [(0, 0)]
+
+
+def test_overlapping_bands_are_told_apart_by_an_outline_in_their_line_colour():
+    from matplotlib.colors import to_rgba
+
+    values = pd.concat([_seeds({2: [0.50, 0.56, 0.53], 8: [0.70, 0.71, 0.75]}),
+                        _seeds({2: [0.52, 0.55, 0.50], 8: [0.69, 0.74, 0.72]}, activation="relu")])
+    ax = metric_vs_latent(values, "accuracy", "t").get_axes()[0]
+    bands, lines = _bands(ax), ax.get_lines()
+    assert len(bands) == len(lines) == 2
+    for band, line in zip(bands, lines):
+        [face], [edge] = band.get_facecolor(), band.get_edgecolor()
+        assert face[3] <= 0.1  # faint enough for the band beneath to show through
+        assert tuple(edge) == to_rgba(line.get_color()) and band.get_linewidth()[0] > 0
+
+
+@pytest.mark.parametrize("unit_interval", [True, False])
+def test_the_y_limits_hold_every_band_and_every_point(unit_interval):
+    # Three seeds whose t interval reaches past the seeds themselves, and past 1 at latent 8.
+    values = _seeds({2: [0.50, 0.60, 0.55], 8: [0.90, 0.99, 0.95]})
+    ax = metric_vs_latent(values, "accuracy", "t", unit_interval=unit_interval).get_axes()[0]
+    low, high = ax.get_ylim()
+    [band] = _bands(ax)
+    bounds = band.get_paths()[0].vertices[:, 1]
+    assert bounds.max() > 1.0  # the band the test is about
+    assert low <= bounds.min() and bounds.max() <= high
+    assert low <= values["value"].min() and values["value"].max() <= high
+
+
+# -- titles ------------------------------------------------------------------------------------
+def _title_box(fig):
+    """The suptitle's bounding box in the figure drawn with Agg, and the figure's."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return fig._suptitle.get_window_extent(canvas.get_renderer()), fig.bbox
+
+
+def _maps(name):
+    """The arrays the t-SNE analysis saves for representation `name` (100 points, 10 labels)."""
+    y = np.repeat(np.arange(10), 10)
+    return {"indices": np.arange(100), "y": y, "map": np.random.default_rng(0).normal(size=(100, 2)) + y[:, None]}
+
+
+def _denoised(name):
+    """The arrays the denoising analysis saves: 6 images of 8 x 8, 2 kinds x 2 levels."""
+    clean = np.random.default_rng(0).random((6, 64))
+    stack = np.broadcast_to(clean, (2, 2, 6, 64))
+    return {"indices": np.arange(6), "kinds": np.array(["gaussian", "masking"]), "levels": np.array([0.1, 0.5]),
+            "clean": clean, "image_shape": np.array([8, 8]), "noisy": stack * 0.5, "output": stack * 0.9}
+
+
+def _figure(fake_tables, kind):
+    """A figure of `kind`, with its real title: t-SNE maps in 3 columns, image rows, metrics."""
+    values, metric, reference = values_of(fake_tables, "knn_accuracy")
+    if kind in ("tsne", "denoising"):
+        return ANALYSES[kind].figures[kind].draw(fake_tables, "digits", _maps if kind == "tsne" else _denoised)
+    return metric_figure(values, "digits", metric, kind=kind, reference=reference)
+
+
+@pytest.mark.parametrize("kind", ["tsne", "denoising", "lines", "heatmap"])
+def test_the_title_lies_inside_the_figure(fake_tables, kind):
+    title, figure = _title_box(_figure(fake_tables, kind))
+    assert figure.x0 <= title.x0 and title.x1 <= figure.x1 and figure.y0 <= title.y0 and title.y1 <= figure.y1
+
+
+def test_the_tsne_title_lists_each_row_in_the_order_drawn(fake_tables):
+    fig = _figure(fake_tables, "tsne")
+    panels = [ax for ax in fig.get_axes() if ax.get_title()]
+    rows = {}  # top row first, each left to right
+    for ax in sorted(panels, key=lambda ax: (-ax.get_position().y0, ax.get_position().x0)):
+        rows.setdefault(round(ax.get_position().y0, 3), []).append(ax.get_title().split("\n")[0])
+    top, bottom = rows.values()
+    # Drawn: the chosen autoencoders by latent size, raw pixels; PCA of each size beneath.
+    assert [name.split("_")[1] for name in top[:-1]] == ["latent2", "latent8"] and top[-1] == "raw pixels"
+    assert bottom == ["PCA 2", "PCA 8"]
+    title = fig._suptitle.get_text()
+    said = dict(part.split(" row: ") for part in title.split("; ")[1:])
+    assert said == {"top": "the autoencoder of latent size 2, 8 with the lowest validation loss, then raw pixels",
+                    "bottom": "PCA of size 2, 8"}
+
+
+@pytest.mark.parametrize("best_is_plain", [False, True])
+def test_the_denoising_title_lists_each_row_under_a_noisy_input_in_the_order_drawn(fake_tables, best_is_plain):
+    import re
+
+    tables = dict(fake_tables)
+    if best_is_plain:  # the denoising autoencoders far worse on validation: the best is a plain one
+        table = tables["denoising"].copy()
+        table.loc[(table["split"] == "val") & (table["noise"] > 0), "psnr"] -= 50
+        tables["denoising"] = table
+    fig = ANALYSES["denoising"].figures["denoising"].draw(tables, "digits", _denoised)
+    labels = [ax.get_ylabel().split("\n")[0] for ax in fig.get_axes()[::6]]
+    first = labels.index("noisy: gaussian 0.5")
+    block = labels[first:labels.index("noisy: masking 0.5")]
+    assert len(labels) == 1 + 2 * len(block) and len(block) == (3 if best_is_plain else 4)
+    title = fig._suptitle.get_text()
+    said = title.split("then for each test noise: ")[1].split("\n")[0].split(", ")
+    assert len(said) == len(block) and said[0] == "the noisy input"
+    for label, words in zip(block[1:], said[1:]):
+        if label.startswith("PCA"):
+            assert words == label
+        else:  # an autoencoder, named by its training noise
+            noise = float(re.search(r"_noise([0-9.]+)_seed", label).group(1))
+            assert words.endswith("(trained without noise)" if noise == 0 else f"(training noise {noise:g})")
+    named = " ".join(said)
+    assert ("denoising autoencoder" in named) != best_is_plain and ("plain" in named) != best_is_plain

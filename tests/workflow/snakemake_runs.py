@@ -18,10 +18,10 @@ class Run:
         self.configfile = root / "config.yaml"
         self.configfile.write_text(yaml.safe_dump(config))
 
-    def run(self, *args, check=True, env=None):
+    def run(self, *args, check=True, env=None, timeout=600):
         command = [sys.executable, "-m", "snakemake", "-s", os.path.join(REPO, "Snakefile"),
                    "-d", str(self.workdir), "--configfile", str(self.configfile), *args]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600,
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                                 env={**os.environ, **(env or {})})
         if check:
             assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]

@@ -10,6 +10,16 @@
 report: "../report/workflow.rst"
 
 
+# The front page's example command (workflow.rst sees nothing but the config): a file of this
+# study, rebuilt by name with this study's own --configfile and --config, so that it runs as shown.
+config["report_example"] = rebuild_command(
+    (documents(next(iter(ANALYSES)), DATASETS[0]) or [f"{R}/tables/{next(iter(ANALYSES))}.csv"])[0],
+    workflow.config_settings.configfiles,
+    workflow.config_settings.config_args,
+    os.getcwd(),
+)
+
+
 TABLES = expand(f"{R}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"]) + expand(
     f"{R}/tables/{{table}}_{{file}}", table=list(ANALYSES), file=["configurations.csv", "configurations.md", "pivots.md"]
 )
@@ -195,13 +205,13 @@ rule metric_figure:
             caption="../report/metric_figure.rst",
             category=lambda wildcards: METRICS[wildcards.metric][0].category,
             subcategory="{dataset}",
-            labels=metric_labels(""),
+            labels=metric_labels,
         ),
     log:
         f"{R}/logs/figures/{{dataset}}_{{metric}}_{{kind}}.log",
     wildcard_constraints:
         metric="|".join(METRICS),
-        kind="vs_latent|heatmap",
+        kind="|".join(METRIC_FIGURE_KINDS),
     params:
         analysis=lambda wildcards: METRICS[wildcards.metric][0].name,
         label=lambda wildcards: METRICS[wildcards.metric][1].label,

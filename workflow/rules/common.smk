@@ -18,6 +18,7 @@ from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
 from study.provenance import lock_differences
 from study.registry import EXTENSIONS_VARIABLE, load_extensions
+from study.report import rebuild_command
 from study.representations import REGEX as REPRESENTATION_REGEX, pca_name
 from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
 from study.variants import AEVariant, ae_variants, classifier_variants
@@ -214,9 +215,14 @@ def figure_tables(figure):
     return [analysis.name, *declared.tables]
 
 
-def metric_labels(suffix):
-    """The report labels of a metric's figure (a function of its wildcards)."""
-    return lambda wildcards: {
+# How the report names each {kind} of rule metric_figure.
+METRIC_FIGURE_KINDS = {"vs_latent": "against the latent size", "heatmap": "heatmap"}
+
+
+def metric_labels(wildcards):
+    """The report labels of a metric's figure: the metric and the kind of figure, since the
+    report lists under one entry (and shows one of) the files whose labels are equal."""
+    return {
         "dataset": wildcards.dataset,
-        "figure": METRICS[wildcards.metric][1].label + suffix,
+        "figure": f"{METRICS[wildcards.metric][1].label}, {METRIC_FIGURE_KINDS[wildcards.kind]}",
     }
