@@ -34,10 +34,15 @@ class ConfigError(ValueError):
 
 
 def read_yaml(path):
-    """A YAML file as Python values; a syntax error is a ConfigError naming the file and line."""
+    """A YAML file as Python values; a missing file, or a syntax error, is a ConfigError naming
+    the file (and the line)."""
     try:
         with open(path) as f:
             return yaml.safe_load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -289,30 +294,40 @@ def _range(schema):
     return f"{'<=' if high[0] == ']' else '<'} {high[1]}"
 
 
-
 def main(argv=None):
     """``python -m study.config [STUDY.yaml ...]``: check study configs before any run.
 
     Snakemake reads a ``--configfile`` itself, and a YAML syntax error there is reported without
     the file's name or the line; this reads each file as the workflow would (merged over the
-    repository's config.yaml) and names the file, the line, or the key of every problem.
+    repository's config.yaml) and names the file, the line, or the key of every problem. Returns
+    the exit status: 0 if every file is valid, 2 otherwise.
     """
+    import argparse
     import sys
     from pathlib import Path
 
+    from study.registry import load_extensions
+
     repository = Path(__file__).resolve().parents[1]
+    parser = argparse.ArgumentParser(
+        prog="python -m study.config",
+        description="Check study configs as the workflow reads them: each merged over the "
+                    "repository's config.yaml and validated against the schema, every problem "
+                    "named by its file and line or its key.",
+        epilog="Exit status: 0 if every file is valid, 2 otherwise.")
+    parser.add_argument("configs", nargs="*", metavar="STUDY.yaml",
+                        help="a study config (default: the repository's config.yaml)")
+    args = parser.parse_args(argv)
     defaults = read_yaml(repository / "config.yaml")
     schema = load_schema(repository / "workflow" / "schemas" / "config.schema.yaml")
     status = 0
-    for path in (sys.argv[1:] if argv is None else argv) or [repository / "config.yaml"]:
+    for path in args.configs or [repository / "config.yaml"]:
         try:
-            from study.registry import load_extensions
-
             study = read_yaml(path)
             load_extensions(merge(defaults, study or {}).get("extensions", []))
             validate_config(study, schema, source=str(path), defaults=defaults)
             print(f"{path}: valid")
-        except (ConfigError, ValueError) as error:
+        except ValueError as error:  # ConfigError is one
             print(error, file=sys.stderr)
             status = 2
     return status
