@@ -134,11 +134,11 @@ def _against_the_data(config):
     for name in config["datasets"]:
         dataset = DATASETS[name]
         sizes = dataset.sizes(config["data"][name], config["splits"])
-        n_features, k = math.prod(dataset.image_shape), dataset.n_classes
+        k = dataset.n_classes
         for i, latent_dim in enumerate(config["grid"]["latent_dim"]):
-            if latent_dim > n_features:
-                yield (f"grid.latent_dim[{i}] = {latent_dim}: above the {n_features} features of {name} "
-                       f"(PCA of that size cannot exist, and a code that wide compresses nothing)")
+            problem = latent_dim_problem(latent_dim, name)
+            if problem:
+                yield f"grid.latent_dim[{i}] = {latent_dim}: {problem}"
         if sizes["train"] < 5 * k or sizes["val"] < k:
             yield (f"splits.validation_fraction = {config['splits']['validation_fraction']}: leaves "
                    f"{name} with {sizes['train']} training and {sizes['val']} validation images for {k} "
@@ -158,6 +158,30 @@ def _against_the_data(config):
         if classification and classification["knn_k"] > sizes["train"]:
             yield (f"analysis.classification.knn_k = {classification['knn_k']}: above the "
                    f"{sizes['train']} training images of {name}")
+
+
+def latent_dim_problem(latent_dim, name):
+    """Why a code (or PCA) of `latent_dim` units is refused on the registered dataset `name`,
+    or None."""
+    from study.datasets import DATASETS
+
+    n_features = math.prod(DATASETS[name].image_shape)
+    if latent_dim > n_features:
+        return (f"above the {n_features} features of {name} (PCA of that size cannot exist, and a "
+                f"code that wide compresses nothing)")
+    return None
+
+
+def item_problems(schema, key, value):
+    """Why `value` may not be an entry of the list at config key `key` (e.g. ``"grid.noise"``)
+    of `schema` (as from :func:`load_schema`): a list of reasons such as ``"must be in [0, 1]"``,
+    empty if it may."""
+    node = schema
+    for part in key.split("."):
+        node = node["properties"][part]
+    # The entries' schema as a root of its own, with the $defs its $refs name.
+    items = {"$defs": schema.get("$defs", {}), **node["items"]}
+    return [_reason(error) for error in jsonschema.Draft202012Validator(items).iter_errors(value)]
 
 
 def _non_finite(value, path=()):
@@ -241,32 +265,37 @@ def _as_number(value, integer):
 def _describe(error):
     """One line for a jsonschema error: ``key.path[i] = value: what is wrong``."""
     path = _key_path(error.absolute_path)
-    where = f"{path} = {_show(error.instance)}" if path else _show(error.instance)
-    schema, kind = error.schema, error.validator
-    if kind == "additionalProperties":
-        allowed = ", ".join(schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(schema.get("properties", {})))
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return "; ".join(
             f"{_key_path([*error.absolute_path, key])}: unknown key (allowed: {allowed})"
             for key in unknown
         )
+    if error.validator == "required":
+        return f"{path or '(top level)'}: {error.message}"
+    where = f"{path} = {_show(error.instance)}" if path else _show(error.instance)
+    return f"{where}: {_reason(error)}"
+
+
+def _reason(error):
+    """What is wrong with the value of a jsonschema error, e.g. ``must be in [0, 1]``."""
+    schema, kind = error.schema, error.validator
     if kind == "type":
         expected = schema["type"]
         expected = [expected] if isinstance(expected, str) else expected
-        return f"{where}: must be {' or '.join(_TYPE_NAMES.get(t, t) for t in expected)}"
+        return f"must be {' or '.join(_TYPE_NAMES.get(t, t) for t in expected)}"
     if kind == "enum":
-        return f"{where}: must be one of {', '.join(map(str, schema['enum']))}"
+        return f"must be one of {', '.join(map(str, schema['enum']))}"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{where}: must be {_range(schema)}"
+        return f"must be {_range(schema)}"
     if kind == "minItems":
         if schema["minItems"] == 1:
-            return f"{where}: must not be empty"
-        return f"{where}: must have at least {schema['minItems']} entries"
+            return "must not be empty"
+        return f"must have at least {schema['minItems']} entries"
     if kind == "uniqueItems":
-        return f"{where}: has duplicate entries"
-    if kind == "required":
-        return f"{path or '(top level)'}: {error.message}"
-    return f"{where}: {error.message}"
+        return "has duplicate entries"
+    return error.message
 
 
 def _key_path(parts):
