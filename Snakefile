@@ -19,11 +19,13 @@ gc.set_threshold(100_000, 50, 100)
 include: "workflow/rules/common.smk"
 
 
-# Names a registry or the grid holds, so that no path is read two ways.
+# One path segment each, so that no path is read two ways; what a name says (a registered
+# dataset, analysis, representation) is checked by the rules' input functions, which name what is
+# wrong where a constraint would only leave "No rule to produce" the file (common.smk).
 wildcard_constraints:
-    dataset="|".join(REGISTERED_DATASETS),
-    representation=REPRESENTATION_REGEX,
-    analysis="|".join(ANALYSES),
+    dataset=PATH_SEGMENT,
+    representation=PATH_SEGMENT,
+    analysis=PATH_SEGMENT,
 
 
 include: "workflow/rules/data.smk"

@@ -34,10 +34,15 @@ class ConfigError(ValueError):
 
 
 def read_yaml(path):
-    """A YAML file as Python values; a syntax error is a ConfigError naming the file and line."""
+    """A YAML file as Python values; a missing file, or a syntax error, is a ConfigError naming
+    the file (and the line)."""
     try:
         with open(path) as f:
             return yaml.safe_load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -129,11 +134,11 @@ def _against_the_data(config):
     for name in config["datasets"]:
         dataset = DATASETS[name]
         sizes = dataset.sizes(config["data"][name], config["splits"])
-        n_features, k = math.prod(dataset.image_shape), dataset.n_classes
+        k = dataset.n_classes
         for i, latent_dim in enumerate(config["grid"]["latent_dim"]):
-            if latent_dim > n_features:
-                yield (f"grid.latent_dim[{i}] = {latent_dim}: above the {n_features} features of {name} "
-                       f"(PCA of that size cannot exist, and a code that wide compresses nothing)")
+            problem = latent_dim_problem(latent_dim, name)
+            if problem:
+                yield f"grid.latent_dim[{i}] = {latent_dim}: {problem}"
         if sizes["train"] < 5 * k or sizes["val"] < k:
             yield (f"splits.validation_fraction = {config['splits']['validation_fraction']}: leaves "
                    f"{name} with {sizes['train']} training and {sizes['val']} validation images for {k} "
@@ -153,6 +158,30 @@ def _against_the_data(config):
         if classification and classification["knn_k"] > sizes["train"]:
             yield (f"analysis.classification.knn_k = {classification['knn_k']}: above the "
                    f"{sizes['train']} training images of {name}")
+
+
+def latent_dim_problem(latent_dim, name):
+    """Why a code (or PCA) of `latent_dim` units is refused on the registered dataset `name`,
+    or None."""
+    from study.datasets import DATASETS
+
+    n_features = math.prod(DATASETS[name].image_shape)
+    if latent_dim > n_features:
+        return (f"above the {n_features} features of {name} (PCA of that size cannot exist, and a "
+                f"code that wide compresses nothing)")
+    return None
+
+
+def item_problems(schema, key, value):
+    """Why `value` may not be an entry of the list at config key `key` (e.g. ``"grid.noise"``)
+    of `schema` (as from :func:`load_schema`): a list of reasons such as ``"must be in [0, 1]"``,
+    empty if it may."""
+    node = schema
+    for part in key.split("."):
+        node = node["properties"][part]
+    # The entries' schema as a root of its own, with the $defs its $refs name.
+    items = {"$defs": schema.get("$defs", {}), **node["items"]}
+    return [_reason(error) for error in jsonschema.Draft202012Validator(items).iter_errors(value)]
 
 
 def _non_finite(value, path=()):
@@ -236,32 +265,37 @@ def _as_number(value, integer):
 def _describe(error):
     """One line for a jsonschema error: ``key.path[i] = value: what is wrong``."""
     path = _key_path(error.absolute_path)
-    where = f"{path} = {_show(error.instance)}" if path else _show(error.instance)
-    schema, kind = error.schema, error.validator
-    if kind == "additionalProperties":
-        allowed = ", ".join(schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(schema.get("properties", {})))
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return "; ".join(
             f"{_key_path([*error.absolute_path, key])}: unknown key (allowed: {allowed})"
             for key in unknown
         )
+    if error.validator == "required":
+        return f"{path or '(top level)'}: {error.message}"
+    where = f"{path} = {_show(error.instance)}" if path else _show(error.instance)
+    return f"{where}: {_reason(error)}"
+
+
+def _reason(error):
+    """What is wrong with the value of a jsonschema error, e.g. ``must be in [0, 1]``."""
+    schema, kind = error.schema, error.validator
     if kind == "type":
         expected = schema["type"]
         expected = [expected] if isinstance(expected, str) else expected
-        return f"{where}: must be {' or '.join(_TYPE_NAMES.get(t, t) for t in expected)}"
+        return f"must be {' or '.join(_TYPE_NAMES.get(t, t) for t in expected)}"
     if kind == "enum":
-        return f"{where}: must be one of {', '.join(map(str, schema['enum']))}"
+        return f"must be one of {', '.join(map(str, schema['enum']))}"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{where}: must be {_range(schema)}"
+        return f"must be {_range(schema)}"
     if kind == "minItems":
         if schema["minItems"] == 1:
-            return f"{where}: must not be empty"
-        return f"{where}: must have at least {schema['minItems']} entries"
+            return "must not be empty"
+        return f"must have at least {schema['minItems']} entries"
     if kind == "uniqueItems":
-        return f"{where}: has duplicate entries"
-    if kind == "required":
-        return f"{path or '(top level)'}: {error.message}"
-    return f"{where}: {error.message}"
+        return "has duplicate entries"
+    return error.message
 
 
 def _key_path(parts):
@@ -289,30 +323,40 @@ def _range(schema):
     return f"{'<=' if high[0] == ']' else '<'} {high[1]}"
 
 
-
 def main(argv=None):
     """``python -m study.config [STUDY.yaml ...]``: check study configs before any run.
 
     Snakemake reads a ``--configfile`` itself, and a YAML syntax error there is reported without
     the file's name or the line; this reads each file as the workflow would (merged over the
-    repository's config.yaml) and names the file, the line, or the key of every problem.
+    repository's config.yaml) and names the file, the line, or the key of every problem. Returns
+    the exit status: 0 if every file is valid, 2 otherwise.
     """
+    import argparse
     import sys
     from pathlib import Path
 
+    from study.registry import load_extensions
+
     repository = Path(__file__).resolve().parents[1]
+    parser = argparse.ArgumentParser(
+        prog="python -m study.config",
+        description="Check study configs as the workflow reads them: each merged over the "
+                    "repository's config.yaml and validated against the schema, every problem "
+                    "named by its file and line or its key.",
+        epilog="Exit status: 0 if every file is valid, 2 otherwise.")
+    parser.add_argument("configs", nargs="*", metavar="STUDY.yaml",
+                        help="a study config (default: the repository's config.yaml)")
+    args = parser.parse_args(argv)
     defaults = read_yaml(repository / "config.yaml")
     schema = load_schema(repository / "workflow" / "schemas" / "config.schema.yaml")
     status = 0
-    for path in (sys.argv[1:] if argv is None else argv) or [repository / "config.yaml"]:
+    for path in args.configs or [repository / "config.yaml"]:
         try:
-            from study.registry import load_extensions
-
             study = read_yaml(path)
             load_extensions(merge(defaults, study or {}).get("extensions", []))
             validate_config(study, schema, source=str(path), defaults=defaults)
             print(f"{path}: valid")
-        except (ConfigError, ValueError) as error:
+        except ValueError as error:  # ConfigError is one
             print(error, file=sys.stderr)
             status = 2
     return status

@@ -3,13 +3,15 @@ strings, and each bad value named by its key."""
 import copy
 import math
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
 
 from diy.noise import NOISE
 from study.analyses import ANALYSES
-from study.config import ConfigError, load_config, merge, read_yaml, validate_config
+from study.config import ConfigError, load_config, main, merge, read_yaml, validate_config
 from study.datasets import DATASETS
 from study.families import FAMILIES
 from study.settings import AE_TRAINING_KEYS
@@ -269,3 +271,36 @@ def test_a_defaults_file_missing_a_section_is_rejected(schema, defaults):
     incomplete = {key: value for key, value in defaults.items() if key != "noise_type"}
     with pytest.raises(ConfigError, match="noise_type"):
         validate_config({}, schema, defaults=incomplete)
+
+
+def test_a_missing_or_unreadable_file_is_a_config_error_naming_it(tmp_path):
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(tmp_path / 'nope.yaml'))}: no such file$"):
+        read_yaml(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match=rf"^{re.escape(str(tmp_path))}: cannot be read \(Is a directory\)$"):
+        read_yaml(tmp_path)
+
+
+def test_the_command_line_has_a_usage_and_names_what_is_wrong(tmp_path, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m study.config [-h] [STUDY.yaml ...]")
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("datasets: [digits]\n")
+    bad.write_text("grid:\n  noise: [2]\n")
+    assert main([str(good)]) == 0
+    assert capsys.readouterr().out == f"{good}: valid\n"
+    # Every file is checked, each problem named; one bad file fails the whole.
+    assert main([str(good), str(tmp_path / "missing.yaml"), str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == f"{good}: valid\n"
+    assert captured.err == f"{tmp_path / 'missing.yaml'}: no such file\n{bad}: grid.noise[0] = 2: must be in [0, 1]\n"
+
+
+def test_python_m_study_config_runs(repo_root):
+    done = subprocess.run([sys.executable, "-m", "study.config", "--help"], cwd=repo_root, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and "usage: python -m study.config" in done.stdout, done.stderr
+    done = subprocess.run([sys.executable, "-m", "study.config", "no-such-study.yaml"], cwd=repo_root,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr == "no-such-study.yaml: no such file\n"

@@ -70,6 +70,31 @@ def test_bad_configfile_fails_naming_the_key(snakemake, repo_config):
     assert "config: training.lr = nan: must be a finite number" in result.stdout + result.stderr
 
 
+R = "results/digits"
+
+
+@pytest.mark.parametrize("target, message", [
+    (f"{R}/repr/mlp_latent8_tanh_noise2_seed0/model.npz",
+     f"noise 2 in {R}/repr/mlp_latent8_tanh_noise2_seed0/: must be in [0, 1] (config key grid.noise's schema)"),
+    (f"{R}/kmeans/mlp_latent8_gelu_noise0_seed0.json",
+     f"activation 'gelu' in {R}/kmeans/mlp_latent8_gelu_noise0_seed0.json: must be one of tanh, relu, sigmoid"),
+    (f"{R}/clf/hidden64_relu_dropout1_seed0/metrics.json", "dropout 1 in "),
+    (f"{R}/tsnee/pixels.json", f"analysis 'tsnee' in {R}/tsnee/pixels.json: must be one of "),
+    ("results/cifar/kmeans/pixels.json", "dataset 'cifar' in results/cifar/kmeans/pixels.json: must be one of "),
+    ("results/mnist/repr/pca8/codes.npz", "dataset 'mnist' in results/mnist/repr/pca8/: not one of this study's"),
+])
+def test_a_target_outside_the_schema_fails_before_any_job_naming_the_part(snakemake, target, message):
+    result = snakemake("-n", target, config={"datasets": ["digits"]})  # -n first: --configfile takes what follows
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+    assert "Job stats" not in result.stdout + result.stderr
+
+
+def test_a_target_in_the_schema_but_outside_the_grid_is_planned(snakemake):
+    result = _ok(snakemake("-n", f"{R}/dec/mlp_latent3_sigmoid_noise0.1_seed7.json", config={"datasets": ["digits"]}))
+    assert "wildcards: dataset=digits, variant=mlp_latent3_sigmoid_noise0.1_seed7" in result.stdout
+
+
 def test_command_line_override_of_one_list(snakemake):
     # YAML reads 1e-3 as a string: it must be accepted as the number.
     out = _ok(snakemake("-n", "--config", "datasets=[digits]", "training={lr: 1e-3}")).stdout

@@ -146,6 +146,11 @@ rule summary:
 
 
 # -- figures --------------------------------------------------------------------------
+# {dataset}_{figure}.png: the dataset's name must be one of the study's, or a name with an
+# underscore would split two ways.
+FIGURE_DATASET = "|".join(DATASETS)
+
+
 rule learning_curves_figure:
     input:
         lambda wildcards: expand(
@@ -163,6 +168,8 @@ rule learning_curves_figure:
         ),
     log:
         f"{R}/logs/figures/{{dataset}}_learning_curves.log",
+    wildcard_constraints:
+        dataset=FIGURE_DATASET,
     params:
         variants=lambda wildcards: trained(AE_VARIANTS, wildcards.dataset),
     conda:
@@ -188,6 +195,8 @@ rule classifier_curves_figure:
         ),
     log:
         f"{R}/logs/figures/{{dataset}}_classifier_curves.log",
+    wildcard_constraints:
+        dataset=FIGURE_DATASET,
     params:
         variants=lambda wildcards: trained(CLASSIFIER_VARIANTS, wildcards.dataset),
     conda:
@@ -210,6 +219,7 @@ rule metric_figure:
     log:
         f"{R}/logs/figures/{{dataset}}_{{metric}}_{{kind}}.log",
     wildcard_constraints:
+        dataset=FIGURE_DATASET,
         metric="|".join(METRICS),
         kind="|".join(METRIC_FIGURE_KINDS),
     params:
@@ -237,6 +247,7 @@ rule analysis_figure:
     log:
         f"{R}/logs/figures/{{dataset}}_{{figure}}.log",
     wildcard_constraints:
+        dataset=FIGURE_DATASET,
         figure="|".join(FIGURES) or "(?!)",
     params:
         analysis=lambda wildcards: FIGURES[wildcards.figure][0].name,

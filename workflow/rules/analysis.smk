@@ -14,8 +14,6 @@ rule analysis:
         f"{R}/logs/{{dataset}}/{{analysis}}/{{representation}}.log",
     benchmark:
         f"{R}/benchmarks/{{dataset}}/{{analysis}}/{{representation}}.tsv"
-    wildcard_constraints:
-        representation="|".join([REPRESENTATION_REGEX, *OWN_BASELINES]),
     params:
         settings=analysis_settings,
     threads: analysis_threads

@@ -12,6 +12,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.settings.types import DeploymentMethod
 
+from study import targets
 from study.analyses import ANALYSES as REGISTERED_ANALYSES
 from study.config import load_schema, merge, read_yaml, validate_config
 from study.datasets import DATASETS as REGISTERED_DATASETS
@@ -19,7 +20,7 @@ from study.failures import read_failures
 from study.provenance import lock_differences
 from study.registry import EXTENSIONS_VARIABLE, load_extensions
 from study.report import rebuild_command
-from study.representations import REGEX as REPRESENTATION_REGEX, pca_name
+from study.representations import pca_name
 from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
 from study.variants import AEVariant, ae_variants, classifier_variants
 
@@ -27,9 +28,9 @@ try:
     # config.yaml holds every default; a --configfile or --config is merged over it.
     _defaults = read_yaml(workflow.source_path("../../config.yaml"))
     load_extensions(merge(_defaults, config).get("extensions", []))
-    _validated = validate_config(
-        config, load_schema(workflow.source_path("../schemas/config.schema.yaml")), defaults=_defaults
-    )
+    # With the registries' sections; the names in a target are checked against it too.
+    SCHEMA = load_schema(workflow.source_path("../schemas/config.schema.yaml"))
+    _validated = validate_config(config, SCHEMA, defaults=_defaults)
     # Variant names for paths; built here so that grid values sharing a name also stop the
     # run before any job.
     AE_VARIANTS = [variant.name for variant in ae_variants(_validated)]
@@ -95,11 +96,26 @@ def dataset_memory(wildcards):
     return memory_mb(DATA_MB[wildcards.dataset])
 
 
+# -- the names in a target (study.targets) ----------------------------------------------------
+# The rules' input functions, which Snakemake calls for each job as it builds the DAG (before any
+# job runs, dry run included), check the names a job's wildcards were read from: those of the
+# config's grid at the cost of a set lookup, any other one against the schema and the
+# registries, so that a target outside them stops with a message naming the part (an
+# exception there is Snakemake's InputFunctionException, which prints it). The paths' wildcard
+# constraints (Snakefile) give only the names' shape: one a constraint refused would be
+# reported only as "No rule to produce" the file.
+PATH_SEGMENT = "[^/]+"
+AE_GRID = set(AE_VARIANTS)
+CLASSIFIER_GRID = set(CLASSIFIER_VARIANTS)
+
+
 # -- data (data.smk) ---------------------------------------------------------------------
 RAW_FILES = sorted({file for entry in REGISTERED_DATASETS.values() for file in entry.files})
 
 
 def raw_files(wildcards):
+    # Any registered dataset: data/ is shared by the studies, a file depends only on its settings.
+    targets.dataset(wildcards.dataset, config, f"data/{wildcards.dataset}.npz", studied=False)
     return expand(
         "data/{dataset}/raw/{file}",
         dataset=wildcards.dataset,
@@ -119,6 +135,36 @@ def download_settings(wildcards):
 
 
 # -- representations (representations.smk) ------------------------------------------------
+@of_wildcards
+def autoencoder_data(wildcards):
+    """data/{dataset}.npz, once the variant named is one that study.targets allows."""
+    if wildcards.variant not in AE_GRID or wildcards.dataset not in DATASETS:
+        targets.autoencoder(wildcards.variant, wildcards.dataset, config, SCHEMA,
+                            f"{R}/{wildcards.dataset}/repr/{wildcards.variant}/")
+    return f"data/{wildcards.dataset}.npz"
+
+
+@of_wildcards
+def classifier_data(wildcards):
+    if wildcards.variant not in CLASSIFIER_GRID or wildcards.dataset not in DATASETS:
+        targets.classifier(wildcards.variant, wildcards.dataset, config, SCHEMA,
+                           f"{R}/{wildcards.dataset}/clf/{wildcards.variant}/")
+    return f"data/{wildcards.dataset}.npz"
+
+
+def pixels_data(wildcards):
+    if wildcards.dataset not in DATASETS:
+        targets.dataset(wildcards.dataset, config, f"{R}/{wildcards.dataset}/repr/pixels/")
+    return f"data/{wildcards.dataset}.npz"
+
+
+def pca_data(wildcards):
+    if pca_name(wildcards.latent_dim) not in PCA or wildcards.dataset not in DATASETS:
+        targets.pca(int(wildcards.latent_dim), wildcards.dataset, config, SCHEMA,
+                    f"{R}/{wildcards.dataset}/repr/pca{wildcards.latent_dim}/")
+    return f"data/{wildcards.dataset}.npz"
+
+
 def training_runtime(section):
     """A job's runtime (minutes) from its epochs and the dataset file's size."""
     return of_wildcards(lambda wildcards: runtime_minutes(
@@ -145,15 +191,14 @@ def autoencoder_training(wildcards):
 
 
 # -- analyses (analysis.smk) ---------------------------------------------------------------
-OWN_BASELINES = sorted({name for a in ANALYSES.values() for name in a.own_baselines})
+def baseline_names(analysis):
+    """An analysis' baselines by name: PCA of each latent size of the grid, pixels, its own."""
+    return [name for baseline in ANALYSES[analysis].baselines for name in (PCA if baseline == "pca" else [baseline])]
 
 
 def representations(analysis, dataset):
     """The names an analysis is computed for: every trained autoencoder, then its baselines."""
-    names = trained(AE_VARIANTS, dataset)
-    for baseline in ANALYSES[analysis].baselines:
-        names += PCA if baseline == "pca" else [baseline]
-    return names
+    return trained(AE_VARIANTS, dataset) + baseline_names(analysis)
 
 
 def documents(analysis, dataset, ext="json"):
@@ -165,21 +210,31 @@ def documents(analysis, dataset, ext="json"):
     )
 
 
+# The names each analysis of the study is computed for over the grid (failed variants included):
+# the analysis jobs of the default target need no further check.
+IN_GRID = {name: {*AE_VARIANTS, *baseline_names(name)} for name in ANALYSES}
+
+
 @of_wildcards
 def analysis_input(wildcards):
-    return ANALYSES[wildcards.analysis].inputs(R, wildcards.dataset, wildcards.representation)
+    """Also for a registered analysis the config does not run, asked for by its path."""
+    dataset, analysis, representation = wildcards.dataset, wildcards.analysis, wildcards.representation
+    if representation not in IN_GRID.get(analysis, ()) or dataset not in DATASETS:
+        targets.representation(analysis, representation, dataset, config, SCHEMA,
+                               f"{R}/{dataset}/{analysis}/{representation}.json")
+    return REGISTERED_ANALYSES[analysis].inputs(R, dataset, representation)
 
 
 @of_wildcards
 def analysis_settings(wildcards):
     """As JSON text, which the job's command passes on (sorted keys: Snakemake compares params
     by their text, and a changed value reruns exactly the analysis it belongs to)."""
-    return json.dumps(ANALYSES[wildcards.analysis].settings(config), sort_keys=True)
+    return json.dumps(REGISTERED_ANALYSES[wildcards.analysis].settings(config), sort_keys=True)
 
 
 @of_wildcards
 def analysis_threads(wildcards):
-    return ANALYSES[wildcards.analysis].threads(wildcards.representation)
+    return REGISTERED_ANALYSES[wildcards.analysis].threads(wildcards.representation)
 
 
 # The interpreter of a job's command: the one Snakemake picks for a script: directive (the conda

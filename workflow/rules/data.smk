@@ -15,6 +15,7 @@ rule download:
     log:
         "logs/data/{dataset}/{file}.log",
     wildcard_constraints:
+        dataset="|".join(REGISTERED_DATASETS),
         file="|".join(RAW_FILES) or "(?!)",
     params:
         settings=download_settings,

@@ -23,7 +23,7 @@ ALL_TARGETS.extend(
 # re-run bit-identical whatever --cores is (--set-threads changes the last bits).
 rule train_autoencoder:
     input:
-        "data/{dataset}.npz",
+        autoencoder_data,
     output:
         model=f"{R}/{{dataset}}/repr/{{variant}}/model.npz",
         history=f"{R}/{{dataset}}/repr/{{variant}}/history.csv",
@@ -52,7 +52,7 @@ rule train_autoencoder:
 
 rule pixels:
     input:
-        "data/{dataset}.npz",
+        pixels_data,
     output:
         codes=f"{R}/{{dataset}}/repr/pixels/codes.npz",
     log:
@@ -68,7 +68,7 @@ rule pixels:
 # Fitted once per dataset and size, read by every analysis of PCA.
 rule pca:
     input:
-        "data/{dataset}.npz",
+        pca_data,
     output:
         model=f"{R}/{{dataset}}/repr/pca{{latent_dim}}/model.npz",
         codes=f"{R}/{{dataset}}/repr/pca{{latent_dim}}/codes.npz",
@@ -90,7 +90,7 @@ rule pca:
 
 rule train_classifier:
     input:
-        "data/{dataset}.npz",
+        classifier_data,
     output:
         model=f"{R}/{{dataset}}/clf/{{variant}}/model.npz",
         history=f"{R}/{{dataset}}/clf/{{variant}}/history.csv",

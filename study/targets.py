@@ -1,0 +1,126 @@
+"""The names in a requested path, checked before any job runs.
+
+Snakemake reads a target's path into a rule's wildcards by their shape alone (a variant name's
+regex, one path segment for a dataset, an analysis or a representation); what each name says is
+checked here, against the config's schema, the registries and the config, by the input
+functions of the rules (workflow/rules/common.smk), which Snakemake calls while it builds the
+DAG. So ``results/digits/repr/mlp_latent8_tanh_noise2_seed0/model.npz`` stops the run with
+``noise 2 in results/digits/repr/mlp_latent8_tanh_noise2_seed0/: must be in [0, 1] (config key
+grid.noise's schema)`` instead of training. A value the schema allows but the config's grid does
+not list is accepted: that is how one target outside the grid is built.
+
+Each function raises :class:`TargetError`, one line per problem, each naming the part, the
+path (`target`) and the config key whose schema refuses it.
+"""
+import re
+
+from study.config import item_problems, latent_dim_problem
+from study.representations import PCA_REGEX
+from study.variants import AE_VARIANT_REGEX, AEVariant, ClassifierVariant, format_number
+
+
+class TargetError(ValueError):
+    """A name in a requested path that no config could ask for."""
+
+
+def dataset(name, config, target, studied=True):
+    """Refuse `name` unless it is a registered dataset and, if `studied`, one of the config's
+    ``datasets`` (the per-dataset settings are checked for those only)."""
+    from study.datasets import DATASETS
+
+    if name not in DATASETS:
+        raise TargetError(f"dataset {name!r} in {target}: must be one of {', '.join(DATASETS)} "
+                          f"(the registered datasets, study/datasets/)")
+    if studied and name not in config["datasets"]:
+        raise TargetError(f"dataset {name!r} in {target}: not one of this study's datasets "
+                          f"({', '.join(config['datasets'])}); add it to the config key datasets")
+
+
+def autoencoder(name, dataset_name, config, schema, target):
+    """The :class:`AEVariant` named `name`, once every part of it is one the config's schema
+    allows on `dataset_name`."""
+    dataset(dataset_name, config, target)
+    variant = _parse(AEVariant, name, target)
+    problems = _parts(schema, "grid", target, [
+        ("family", variant.family), ("latent_dim", variant.latent_dim),
+        ("activation", variant.activation), ("noise", variant.noise), ("seed", variant.seed)])
+    problem = latent_dim_problem(variant.latent_dim, dataset_name)
+    if problem and not any(line.startswith("latent_dim ") for line in problems):
+        problems.append(f"latent_dim {variant.latent_dim} in {target}: {problem}")
+    _raise(problems)
+    return variant
+
+
+def classifier(name, dataset_name, config, schema, target):
+    """The :class:`ClassifierVariant` named `name`, once every part of it is one the config's
+    schema allows."""
+    dataset(dataset_name, config, target)
+    variant = _parse(ClassifierVariant, name, target)
+    _raise(_parts(schema, "classifiers", target, [
+        ("hidden", list(variant.hidden)), ("activation", variant.activation),
+        ("dropout", variant.dropout), ("seed", variant.seed)]))
+    return variant
+
+
+def pca(latent_dim, dataset_name, config, schema, target):
+    """Refuse PCA of `latent_dim` components unless the schema allows that latent size on
+    `dataset_name`."""
+    dataset(dataset_name, config, target)
+    problems = _parts(schema, "grid", target, [("latent_dim", latent_dim)])
+    problem = latent_dim_problem(latent_dim, dataset_name) if not problems else None
+    _raise(problems + ([f"latent_dim {latent_dim} in {target}: {problem}"] if problem else []))
+
+
+def analysis(name, target):
+    """The registered analysis `name` (one the config's ``analyses`` may list)."""
+    from study.analyses import ANALYSES
+
+    if name not in ANALYSES:
+        raise TargetError(f"analysis {name!r} in {target}: must be one of {', '.join(ANALYSES)} "
+                          f"(config key analyses's schema)")
+    return ANALYSES[name]
+
+
+def representation(analysis_name, name, dataset_name, config, schema, target):
+    """Refuse the analysis `analysis_name` of representation `name` on `dataset_name` unless
+    each is one the config could ask for; returns the :class:`~study.analyses.Analysis`."""
+    entry = analysis(analysis_name, target)
+    dataset(dataset_name, config, target)
+    if re.fullmatch(AE_VARIANT_REGEX, name):
+        autoencoder(name, dataset_name, config, schema, target)
+    elif re.fullmatch(PCA_REGEX, name) and "pca" in entry.baselines:
+        pca(int(name[3:]), dataset_name, config, schema, target)
+    elif name not in entry.baselines or name == "pca":
+        names = [f"{b}{{k}}" if b == "pca" else b for b in entry.baselines]
+        raise TargetError(
+            f"representation {name!r} in {target}: {analysis_name} is computed for the autoencoder "
+            f"variants (like mlp_latent16_tanh_noise0.25_seed0)"
+            + (f" and {', '.join(names)}" if names else "") + " only")
+    return entry
+
+
+def _parse(kind, name, target):
+    try:
+        return kind.parse(name)
+    except ValueError as error:
+        raise TargetError(f"{target}: {error}") from None
+
+
+def _parts(schema, section, target, parts):
+    """One line for each (key, value) of `parts` that the schema's ``{section}.{key}`` refuses."""
+    return [f"{key} {_shown(value)} in {target}: {reason} (config key {section}.{key}'s schema)"
+            for key, value in parts for reason in item_problems(schema, f"{section}.{key}", value)]
+
+
+def _shown(value):
+    """As the name writes it: ``'gelu'``, ``2``, ``0.25``, ``512-256``."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list):
+        return "-".join(map(str, value))
+    return format_number(value)
+
+
+def _raise(problems):
+    if problems:
+        raise TargetError("\n".join(problems))

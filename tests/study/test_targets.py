@@ -1,0 +1,102 @@
+"""The names in a requested path, checked against the schema, the registries and the config."""
+import re
+
+import pytest
+
+from study import targets
+from study.config import item_problems, validate_config
+from study.targets import TargetError
+from study.variants import AEVariant, ClassifierVariant, ae_variants
+
+T = "results/digits/repr/x/"
+
+
+@pytest.fixture(scope="module")
+def config(schema, defaults):
+    """A digits study whose grid leaves out much of what the schema allows."""
+    return validate_config({"datasets": ["digits"], "grid": {"latent_dim": [2], "activation": ["tanh"],
+                                                           "noise": [0.0], "seed": [0]}},
+                           schema, defaults=defaults)
+
+
+def test_item_problems_are_the_schema_reasons_of_one_list_entry(schema):
+    assert item_problems(schema, "grid.noise", 0.5) == []
+    assert item_problems(schema, "grid.noise", 2.0) == ["must be in [0, 1]"]
+    assert item_problems(schema, "classifiers.dropout", 1.0) == ["must be in [0, 1)"]
+    # Through the schema's $defs: the activations are an enum defined once.
+    assert item_problems(schema, "grid.activation", "gelu") == ["must be one of tanh, relu, sigmoid"]
+    assert item_problems(schema, "classifiers.hidden", [64, 0]) == ["must be >= 1"]
+
+
+def test_a_variant_outside_the_grid_but_in_the_schema_is_allowed(config, schema):
+    name = "mlp_latent16_relu_noise0.5_seed7"
+    assert name not in [variant.name for variant in ae_variants(config)]
+    assert targets.autoencoder(name, "digits", config, schema, T) == AEVariant.parse(name)
+    assert targets.classifier("hidden32-16_sigmoid_dropout0.5_seed3", "digits", config, schema, T) == \
+        ClassifierVariant((32, 16), "sigmoid", 0.5, 3)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("mlp_latent8_tanh_noise2_seed0", f"noise 2 in {T}: must be in [0, 1] (config key grid.noise's schema)"),
+    ("mlp_latent8_gelu_noise0_seed0",
+     f"activation 'gelu' in {T}: must be one of tanh, relu, sigmoid (config key grid.activation's schema)"),
+    ("vae_latent8_tanh_noise0_seed0", f"family 'vae' in {T}: must be one of "),
+    ("mlp_latent8_tanh_noise0_seed1000000",
+     f"seed 1000000 in {T}: must be in [0, 999999] (config key grid.seed's schema)"),
+    ("mlp_latent65_tanh_noise0_seed0", f"latent_dim 65 in {T}: above the 64 features of digits"),
+    ("mlp_latent8_tanh_noise0.50_seed0", f"{T}: 'mlp_latent8_tanh_noise0.50_seed0' is not in canonical form"),
+    ("mlp_latent8_tanh_seed0", f"{T}: 'mlp_latent8_tanh_seed0' is not an autoencoder variant name"),
+])
+def test_an_autoencoder_outside_the_schema_is_refused_naming_the_part(config, schema, name, message):
+    with pytest.raises(TargetError) as error:
+        targets.autoencoder(name, "digits", config, schema, T)
+    assert str(error.value).startswith(message)
+
+
+def test_every_bad_part_is_one_line(config, schema):
+    with pytest.raises(TargetError) as error:
+        targets.autoencoder("mlp_latent8_gelu_noise3_seed0", "digits", config, schema, T)
+    assert [line.split(" in ")[0] for line in str(error.value).splitlines()] == ["activation 'gelu'", "noise 3"]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("hidden64_gelu_dropout0_seed0", f"activation 'gelu' in {T}: must be one of tanh, relu, sigmoid "
+                                     "(config key classifiers.activation's schema)"),
+    ("hidden64_relu_dropout1_seed0", f"dropout 1 in {T}: must be in [0, 1) (config key classifiers.dropout's schema)"),
+])
+def test_a_classifier_outside_the_schema_is_refused_naming_the_part(config, schema, name, message):
+    with pytest.raises(TargetError, match=f"^{re.escape(message)}$"):
+        targets.classifier(name, "digits", config, schema, T)
+
+
+def test_datasets_must_be_registered_and_for_results_studied(config):
+    targets.dataset("digits", config, T)
+    targets.dataset("mnist", config, "data/mnist.npz", studied=False)  # data/ is shared
+    with pytest.raises(TargetError, match=r"^dataset 'cifar' in data/cifar.npz: must be one of digits, mnist"):
+        targets.dataset("cifar", config, "data/cifar.npz", studied=False)
+    with pytest.raises(TargetError, match=r"^dataset 'mnist' in .*: not one of this study's datasets \(digits\); "
+                                          r"add it to the config key datasets$"):
+        targets.dataset("mnist", config, T)
+
+
+def test_an_analysis_of_a_representation_is_checked_part_by_part(config, schema):
+    target = "results/digits/kmeans/x.json"
+    # Registered analyses, PCA of any allowed size, an analysis' own baseline: allowed.
+    assert targets.representation("kmeans", "pca16", "digits", config, schema, target).name == "kmeans"
+    assert targets.representation("dec", "mlp_latent4_relu_noise0_seed1", "digits", config, schema, target).name == "dec"
+    targets.representation("denoising", "noisy", "digits", config, schema, target)
+    refused = {
+        ("tsnee", "pixels"): "analysis 'tsnee' in results/digits/kmeans/x.json: must be one of ",
+        ("kmeans", "noisy"): "representation 'noisy' in results/digits/kmeans/x.json: kmeans is computed for "
+                             "the autoencoder variants (like mlp_latent16_tanh_noise0.25_seed0) and pixels, pca{k} only",
+        ("reconstruction", "pixels"): "representation 'pixels' in ",  # no model to reconstruct with
+        ("kmeans", "pca"): "representation 'pca' in ",
+        ("kmeans", "pca100"): "latent_dim 100 in results/digits/kmeans/x.json: above the 64 features of digits",
+        ("kmeans", "mlp_latent8_tanh_noise2_seed0"): "noise 2 in results/digits/kmeans/x.json: must be in [0, 1]",
+    }
+    for (analysis, name), message in refused.items():
+        with pytest.raises(TargetError) as error:
+            targets.representation(analysis, name, "digits", config, schema, target)
+        assert str(error.value).startswith(message), (analysis, name, str(error.value))
+    with pytest.raises(TargetError, match="^dataset 'cifar' in"):
+        targets.representation("kmeans", "pixels", "cifar", config, schema, target)
