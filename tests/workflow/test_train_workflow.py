@@ -163,7 +163,7 @@ def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
         QUICK,
         {**QUICK, "grid": {**QUICK["grid"], "latent_dim": [2, 8, 4]}},
         {**QUICK, "noise_type": "masking"},
-        {**QUICK, "training": {**QUICK["training"], "epochs": {"digits": 10, "mnist": 3}},
+        {**QUICK, "training": {**QUICK["training"], "epochs": {"digits": QUICK["training"]["epochs"], "mnist": 3}},
          "families": {"mlp": {"hidden": {"digits": [48], "mnist": [32]}}}},
         {**QUICK, "training": {**QUICK["training"], "lr": 0.002}},
         {**QUICK, "training": {**QUICK["training"], "loss": "bce"}},
@@ -181,7 +181,7 @@ def test_changing_one_value_reruns_only_what_it_affects(digits_run, schema):
     assert counts == {"train_autoencoder": 4}
     assert all("_noise0.25_" in path for path in planned_outputs(output, "train_autoencoder"))
 
-    # MNIST's epochs (digits' stay 10) and architecture: nothing on digits.
+    # MNIST's epochs (digits' stay the same) and architecture: nothing on digits.
     assert other_dataset[0] == {}
     # A training value: every autoencoder, no classifier.
     assert training[0] == {"train_autoencoder": 8}
