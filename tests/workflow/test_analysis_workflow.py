@@ -173,6 +173,29 @@ def test_changing_an_analysis_setting_reruns_that_analysis_only(study):
     assert counts["table"] == 1 and counts["summary"] == 1
 
 
+def test_a_deleted_result_is_rebuilt_by_a_plain_run(study):
+    study.run("--cores", "2")  # the default target: the figures TARGETS leaves out too
+    tables = sorted(study.path(f"{R}/tables").glob("*.[cm][sd]*"))  # .csv and .md
+    before = {path.name: path.read_text() for path in tables}
+    variant = study.path(f"{R}/digits/repr/{VARIANTS[1]}")
+    for path in variant.iterdir():
+        path.unlink()
+    variant.rmdir()
+    study.path(f"{R}/digits/kmeans/pca2.json").unlink()
+    dry = study.run("-n")
+    output = dry.stdout + dry.stderr
+    assert "4 files the tables and figures were built from are missing" in output
+    assert f"{R}/digits/kmeans/pca2.json" in output and f"{R}/digits/repr/{VARIANTS[1]}/model.npz" in output
+    counts = job_counts(output)
+    # The variant and its analyses, the deleted analysis, and what reads them; nothing else trains.
+    assert counts["train_autoencoder"] == 1 and counts["analysis"] == len(ANALYSES) + 1
+    assert not {"train_classifier", "pca", "pixels"} & set(counts)
+    study.run("--cores", "2")
+    assert study.path(f"{R}/digits/kmeans/pca2.json").exists() and (variant / "codes.npz").exists()
+    assert {path.name: path.read_text() for path in tables} == before  # retrained bit for bit
+    assert "Nothing to be done" in study.run("-n").stdout
+
+
 def test_report_builds(study):
     study.run("--report", "report.html", *TARGETS)
     report = study.path("report.html")

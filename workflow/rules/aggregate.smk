@@ -33,7 +33,24 @@ FIGURE_FILES = (
     + expand(f"{R}/figures/{{dataset}}_{{metric}}_heatmap.png", dataset=DATASETS, metric=HEATMAP_METRICS)
 )
 AGGREGATES = TABLES + [f"{R}/tables/summary.md", f"{R}/tables/summary.html"] + FIGURE_FILES
-ALL_TARGETS.extend(AGGREGATES)
+
+
+# A file deleted since the aggregates were built from it (the way to have one result computed
+# again): Snakemake runs the job that makes a missing file only if a job reading it must run,
+# and a table newer than its inputs need not, so the run would end "Nothing to be done" with the
+# results incomplete. The default target names such files itself; only once an aggregate exists
+# (before, every table is to be built and reaches every missing file: naming them all would slow
+# a large grid's plan), and in Snakemake's main process (not in a cluster job's).
+REBUILT = (
+    [path for path in intermediates() if not os.path.exists(path)]
+    if workflow.is_main_process and any(os.path.exists(path) for path in AGGREGATES)
+    else []
+)
+if REBUILT:
+    shown = ", ".join(REBUILT[:5]) + (f" and {len(REBUILT) - 5} more" if len(REBUILT) > 5 else "")
+    logger.warning(f"{len(REBUILT)} files the tables and figures were built from are missing; "
+                   f"the default target rebuilds them, and what reads them: {shown}")
+ALL_TARGETS.extend(AGGREGATES + REBUILT)
 
 
 localrules:
@@ -43,7 +60,7 @@ localrules:
 # Everything below, and what it needs (training and analyses included, if missing).
 rule aggregate:
     input:
-        AGGREGATES,
+        AGGREGATES + REBUILT,
 
 
 # -- tables ---------------------------------------------------------------------------
