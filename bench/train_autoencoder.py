@@ -18,7 +18,15 @@ GEMM-bound limit::
 The matmul is timed before and after training and the faster is kept, so a busy
 machine lowers the fraction rather than flattering it.
 
-    python bench/train_autoencoder.py [--loss logits|bce] [--seconds 5] [--threads 1 2] [--profile]
+``--objectives`` also trains the same model under other objectives and prints each one's
+samples/s as a share of the plain autoencoder's (measured in the same run, one after the
+other): ``vae`` (``build_vae``: the code layer gives 2 x 16 means and log-variances, then
+``GaussianSample``), ``l1`` (``L1Penalty`` on the code), ``kl_sparsity`` (a sigmoid code
+and ``KLSparsity``), ``k_sparse`` (``KSparse``, k = 4) and ``contractive`` (the code layer a
+``Contractive`` TanH layer).
+
+    python bench/train_autoencoder.py [--loss logits|bce] [--seconds 5] [--threads 1 2]
+                                      [--objectives plain vae l1 ...] [--profile]
 """
 import argparse
 import cProfile
@@ -66,11 +74,35 @@ def fit_rate(model, loss, X, seconds, batch):
     return len(X) / float(np.median(history["seconds"])), epochs
 
 
-def train_rate(seconds, loss_name):
-    """Samples/s of ``diy.fit`` on the reference model."""
+def build(objective, output_activation, rng):
+    """The reference model trained under `objective` (see the module docstring)."""
+    if objective == "vae":
+        model = diy.build_vae(SIZES, "tanh", rng=rng)
+        if output_activation == "sigmoid":
+            model.decoder.append(diy.Sigmoid())
+        return model
+    latent = {"kl_sparsity": "sigmoid", "k_sparse": "linear"}.get(objective, "tanh")
+    model = diy.AutoEncoder.build(SIZES, "tanh", output_activation, latent_activation=latent, rng=rng)
+    encoder = model.encoder.modules
+    if objective == "l1":
+        encoder.append(diy.L1Penalty(1e-3))
+    elif objective == "kl_sparsity":
+        encoder.append(diy.KLSparsity(0.05, 0.1))
+    elif objective == "k_sparse":
+        encoder.append(diy.KSparse(4))
+    elif objective == "contractive":
+        encoder[-2:] = [diy.Contractive(encoder[-2], encoder[-1], 0.1)]
+    return model
+
+
+OBJECTIVES = ["plain", "vae", "l1", "kl_sparsity", "k_sparse", "contractive"]
+
+
+def train_rate(seconds, loss_name, objective="plain"):
+    """Samples/s of ``diy.fit`` on the reference model under `objective`."""
     rng = np.random.default_rng(0)
     output_activation, make_loss = LOSSES[loss_name]
-    model = diy.AutoEncoder.build(SIZES, "tanh", output_activation, rng=rng, dtype=np.float32)
+    model = build(objective, output_activation, rng)
     X = rng.random((BATCH * 40, SIZES[0]), dtype=np.float32)
     return fit_rate(model, make_loss(), X, seconds, BATCH)
 
@@ -81,6 +113,8 @@ def main():
                         help="linear output + BCEWithLogitsLoss, or Sigmoid + BCELoss")
     parser.add_argument("--seconds", type=float, default=5.0, help="training time measured per thread count")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="BLAS thread counts")
+    parser.add_argument("--objectives", nargs="+", choices=OBJECTIVES, default=["plain"],
+                        help="objectives to train (the first thread count only), each against plain")
     parser.add_argument("--profile", action="store_true",
                         help="also print where the time goes (with the first thread count)")
     args = parser.parse_args()
@@ -104,6 +138,16 @@ def main():
               f"limit {limit:,.0f} samples/s")
         print(f"             measured {rate:,.0f} samples/s (median of {epochs} epochs of {BATCH * 40} samples), "
               f"{rate / limit:.1%} of the limit")
+
+    others = [objective for objective in args.objectives if objective != "plain"]
+    if others:
+        with threadpool_limits(args.threads[0]):
+            plain, _ = train_rate(args.seconds, args.loss)
+            print(f"threads {args.threads[0]}    objective     samples/s  of plain")
+            print(f"             {'plain':<12} {plain:>10,.0f}  100.0%")
+            for objective in others:
+                rate, _ = train_rate(args.seconds, args.loss, objective)
+                print(f"             {objective:<12} {rate:>10,.0f}  {rate / plain:6.1%}")
 
     if args.profile:
         profiler = cProfile.Profile()

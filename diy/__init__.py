@@ -41,9 +41,20 @@ from .autoencoder import AutoEncoder
 from .classifier import MLPClassifier
 from .serialization import load, save
 
+# -- objectives beyond reconstruction: penalties, VAEs and their likelihood (objectives section) --
+from .objective import objective_terms
+from .gaussian_sample import GaussianSample
+from .l1_penalty import L1Penalty
+from .kl_sparsity import KLSparsity
+from .k_sparse import KSparse
+from .contractive import Contractive
+from .vae import build_vae
+from .likelihood import vae_log_likelihood
+
 # -- deep embedded clustering: k-means, the clustering layer, KL, DEC/IDEC (clustering section) --
 from .kmeans import kmeans
 from .assignment import clustering_accuracy, linear_sum_assignment, matched_correctly
 from .clustering_layer import ClusteringLayer
+from .clustering_penalty import ClusteringPenalty
 from .kl_div_loss import KLDivLoss
 from .dec import DECResult, fit_dec, target_distribution

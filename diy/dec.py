@@ -8,12 +8,13 @@ import numpy as np
 from .assignment import clustering_accuracy
 from .bce_loss import BCELoss
 from .clustering_layer import ClusteringLayer
+from .clustering_penalty import ClusteringPenalty
 from .kl_div_loss import KLDivLoss
 from .kmeans import kmeans
 from .optim import SGD
 from .random import as_generator
 from .sequential import Sequential
-from .train import TrainingDiverged, predict
+from .train import fit, predict
 
 
 def target_distribution(Q):
@@ -78,11 +79,13 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
        as in the authors' code), or after ``max_iter`` batches (then Q is refreshed
        once more, so the result describes the final model).
     3. Each batch minimises KL(P || Q) (``KLDivLoss``), by mini-batches drawn from a
-       fresh permutation of the samples at every epoch, in train mode. IDEC minimises
-       ``L_r + gamma * KL(P || Q)`` (Guo et al. 2017, eq. 5, gamma = 0.1: gamma weighs the
-       clustering loss), with L_r = ``reconstruction_loss(X, decoder(encoder(X)))``; the
-       encoder receives the sum of both deltas, so the reconstruction keeps the code
-       from distorting the data's local structure.
+       fresh permutation of the samples at every epoch, in train mode: ``diy.fit`` with
+       an epoch of ``update_interval`` batches, the target refreshed at each epoch's end.
+       IDEC minimises ``L_r + gamma * KL(P || Q)`` (Guo et al. 2017, eq. 5, gamma = 0.1:
+       gamma weighs the clustering loss), with L_r = ``reconstruction_loss(X,
+       decoder(encoder(X)))`` the loss and the clustering term a ``ClusteringPenalty`` on
+       the code; the encoder receives the sum of both deltas, so the reconstruction keeps
+       the code from distorting the data's local structure.
 
     The labels ``y_monitor`` only score the records; they never enter training. The
     encoder (and decoder) are trained in place: pass copies (``copy.deepcopy``) to keep
@@ -99,15 +102,15 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
         Maps (batch, latent_dim) -> (batch, d): given, the training is IDEC's.
     alpha : float
         Degrees of freedom of the Student's t (``ClusteringLayer``).
-    gamma : float
+    gamma : float > 0
         IDEC: weight of the clustering loss against the reconstruction loss.
     reconstruction_loss : Loss, optional
         IDEC: compares X with the decoder's output. ``BCELoss()`` by default, for a
         decoder ending in a Sigmoid and data in [0, 1]; ``BCEWithLogitsLoss()`` for the
         same data and a decoder ending in a Linear, ``MSELoss()`` for unbounded data.
     optimizer : callable ``(Module) -> Optimizer``, optional
-        Builds the optimizer of the model (and, for IDEC, another of the decoder).
-        By default DEC's ``SGD(module, lr=0.01, momentum=0.9)``.
+        Builds the optimizer of the network trained (encoder, centroids and, for IDEC,
+        decoder). By default DEC's ``SGD(module, lr=0.01, momentum=0.9)``.
     update_interval : int
         Batches between two refreshes of P (140 in the authors' code for MNIST, 30 for USPS).
     tol : float
@@ -138,90 +141,62 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
                          f"got {update_interval}, {batch_size}, {max_iter}")
     if y_monitor is not None and len(y_monitor) != len(X):
         raise ValueError(f"fit_dec: X has {len(X)} samples but y_monitor has {len(y_monitor)}")
+    if decoder is not None and not gamma > 0:
+        raise ValueError(f"fit_dec: IDEC needs gamma > 0 (gamma = 0 is the autoencoder alone), got {gamma!r}")
     make_optimizer = optimizer or (lambda module: SGD(module, lr=0.01, momentum=0.9))
     if decoder is not None and reconstruction_loss is None:
         reconstruction_loss = BCELoss()
-    kmeans_rng, shuffle_rng = as_generator(rng).spawn(2)
+    rng = as_generator(rng)
+    # The batch order comes from fit's first stream, rng's second spawned child: the same
+    # stream whether or not the training loop is fit's.
+    kmeans_rng, = rng.spawn(1)
 
     encoder.eval()
     Z = predict(encoder, X)
-    centroids, last_labels, _ = kmeans(Z, n_clusters, n_init=n_init, rng=kmeans_rng)
+    centroids, labels, _ = kmeans(Z, n_clusters, n_init=n_init, rng=kmeans_rng)
     layer = ClusteringLayer(n_clusters, Z.shape[1], alpha, centroids=centroids, dtype=Z.dtype)
     model = Sequential(encoder, layer)
-    trained = [model] if decoder is None else [model, decoder]
-    optimizers = [make_optimizer(module) for module in trained]
-    kl = KLDivLoss()
-    name = "DEC" if decoder is None else "IDEC"
-    n_batches = math.ceil(len(X) / batch_size)
-    batches = _batches(len(X), batch_size, shuffle_rng)
     history = []
-    kl_total = reconstruction_total = 0.0
-    seen = 0  # samples trained on since the last refresh
+    state = {"labels": labels, "converged": False}
 
-    step = 0
-    while True:
-        if step % update_interval == 0 or step == max_iter:
-            model.eval()
-            Q = predict(model, X)
-            labels = Q.argmax(axis=1)
-            record = {
-                "step": step,
-                "loss": kl_total / seen if seen else None,
-                "reconstruction": reconstruction_total / seen if seen and decoder is not None else None,
-                "changed": float(np.mean(labels != last_labels)),
-                "accuracy": None if y_monitor is None else clustering_accuracy(y_monitor, labels),
-            }
-            history.append(record)
-            if callback is not None:
-                callback(record)
-            last_labels = labels
-            converged = step > 0 and record["changed"] < tol
-            if converged or step == max_iter:
-                break
-            P = target_distribution(Q)
-            for module in trained:
-                module.train()
-            kl_total = reconstruction_total = 0.0
-            seen = 0
+    def refresh(step, loss, reconstruction):
+        """Q on the whole of X (eval mode), its record, and the new target P in place."""
+        model.eval()
+        Q = predict(model, X)
+        labels = Q.argmax(axis=1)
+        record = {
+            "step": step, "loss": loss, "reconstruction": reconstruction,
+            "changed": float(np.mean(labels != state["labels"])),
+            "accuracy": None if y_monitor is None else clustering_accuracy(y_monitor, labels),
+        }
+        history.append(record)
+        if callback is not None:
+            callback(record)
+        state.update(labels=labels, Q=Q, converged=step > 0 and record["changed"] < tol)
+        P[...] = target_distribution(Q)
+        return state["converged"]
 
-        epoch, batch, index = next(batches)
-        x, p = X[index], P[index]
-        for module in trained:
-            module.zero_grad()
-        z = encoder.forward(x)
-        q = layer.forward(z)
-        kl_value = float(kl.forward(p, q).mean())
-        dq = kl.backward(p, q)
-        reconstruction_value = 0.0
-        if decoder is not None:
-            dq *= gamma
-            x_hat = decoder.forward(z)
-            reconstruction_value = float(reconstruction_loss.forward(x, x_hat).mean())
-        if not math.isfinite(kl_value + reconstruction_value):
-            raise TrainingDiverged(name, epoch, batch, n_batches, kl_value + reconstruction_value)
-        dz = layer.backward(z, dq)
-        if decoder is not None:
-            dz += decoder.backward(z, reconstruction_loss.backward(x, x_hat))
-        encoder.backward_update_gradient(x, dz)
-        for opt in optimizers:
-            opt.step()
-        kl_total += kl_value * len(index)
-        reconstruction_total += reconstruction_value * len(index)
-        seen += len(index)
-        step += 1
+    P = np.empty((len(X), n_clusters), dtype=Z.dtype)
+    refresh(0, None, None)
+    if decoder is None:
+        # DEC: KL(P || Q) is the loss of the encoder followed by the clustering layer.
+        net, loss, targets, penalty_targets = model, KLDivLoss(), P, None
+    else:
+        # IDEC: the reconstruction is the loss, gamma KL(P || Q) a penalty on the code.
+        clustering = ClusteringPenalty(layer, gamma)
+        net, loss, targets = Sequential(encoder, clustering, decoder), reconstruction_loss, None
+        penalty_targets = {clustering: P}
 
-    for module in trained:
-        module.eval()
-    return DECResult(labels=labels, Q=Q, history=history, model=model, converged=converged)
+    def epoch_end(record):
+        step = min(record["epoch"] * update_interval, max_iter)
+        if decoder is None:
+            return refresh(step, record["train_loss"], None)
+        return refresh(step, record["train_clustering"] / gamma, record["train_output"])
 
-
-def _batches(n, batch_size, rng):
-    """Yield ``(epoch, batch, indices)`` for ever, epoch and batch counted from 1, a fresh
-    permutation of range(n) per epoch; an epoch's last batch holds the remainder."""
-    n_batches = math.ceil(n / batch_size)
-    epoch = 0
-    while True:
-        epoch += 1
-        order = rng.permutation(n)
-        for batch in range(n_batches):
-            yield epoch, batch + 1, order[batch * batch_size:(batch + 1) * batch_size]
+    if max_iter > 0:
+        fit(net, loss, make_optimizer(net), X, targets, epochs=math.ceil(max_iter / update_interval),
+            batch_size=batch_size, rng=rng, callback=epoch_end, name="DEC" if decoder is None else "IDEC",
+            steps_per_epoch=update_interval, max_steps=max_iter, penalty_targets=penalty_targets)
+    net.eval()
+    return DECResult(labels=state["labels"], Q=state["Q"], history=history, model=model,
+                     converged=state["converged"])

@@ -18,16 +18,19 @@ import numpy as np
 from .random import as_generator
 
 
-def check_gradient(module, X, *, eps=1e-6, rng=0):
-    """Check a module's gradients with respect to its input and each parameter.
+def check_gradient(module, X, *, eps=1e-6, rng=0, loss=None, y=None):
+    """Check a module's gradients with respect to its input and each parameter, of the whole
+    objective: the output's term and every penalty of the module's tree (``diy.objective``).
 
     The check runs on a float64 deep copy of ``module``, so the caller's module (its
     parameters, gradients, dtype and random state) and ``X`` are left untouched.
-    The differentiated scalar is f = sum(forward(X) * R), with R a fixed standard
+    Without ``loss``, the output's term is sum(forward(X) * R), with R a fixed standard
     normal array of the output's shape: then dL/doutput = R, and every output
-    contributes. The analytic gradients are ``backward_delta(X, R)`` for the input
-    and what ``backward_update_gradient(X, R)`` accumulates after ``zero_grad()`` for
-    each parameter.
+    contributes. With ``loss``, it is ``loss.forward(y, forward(X)).mean()`` and
+    dL/doutput is ``loss.backward``. The differentiated scalar f adds the mean of each
+    penalty. The analytic gradients are ``backward_delta(X, dL/doutput)`` for the input
+    and what ``backward_update_gradient(X, dL/doutput)`` accumulates after ``zero_grad()``
+    for each parameter.
 
     A stochastic module (Dropout in train mode) is checked for one fixed draw: the
     state of every ``np.random.Generator`` held by the module or its children is
@@ -44,6 +47,8 @@ def check_gradient(module, X, *, eps=1e-6, rng=0):
         Finite-difference step.
     rng : np.random.Generator, int or None
         Source of the projection R.
+    loss : Loss, optional
+        The loss of the output, with targets ``y`` (converted to float64 if floating).
 
     Returns
     -------
@@ -61,14 +66,24 @@ def check_gradient(module, X, *, eps=1e-6, rng=0):
             generator.bit_generator.state = state
         return net.forward(X)
 
-    R = as_generator(rng).standard_normal(forward().shape)
+    output = forward()
+    if loss is None:
+        R = as_generator(rng).standard_normal(output.shape)
+        delta = R
+    else:
+        y = np.asarray(y)
+        y = y.astype(np.float64) if np.issubdtype(y.dtype, np.floating) else y
+        delta = loss.backward(y, output)
 
     def f():
-        return np.vdot(forward(), R)
+        output = forward()
+        value = np.vdot(output, R) if loss is None else loss.forward(y, output).mean()
+        return value + sum(term.mean() for _, term in net.penalties())
 
+    forward()
     net.zero_grad()
-    net.backward_update_gradient(X, R)
-    analytic = {"input": net.backward_delta(X, R)}
+    net.backward_update_gradient(X, delta)
+    analytic = {"input": net.backward_delta(X, delta)}
     analytic.update((name, gradient.copy()) for name, _, gradient in net.parameters())
     numerical = {"input": _numerical_gradient(f, X, eps)}
     for name, parameter, _ in net.parameters():

@@ -12,6 +12,12 @@ two, as in Lua Torch `nn`:
 last ``forward(input)`` cached, so they must follow a forward on the same input.
 Everything that only walks the parameters (``zero_grad``, ``update_parameters``,
 ``parameters``, ``astype``, ``train``/``eval``) is written once, here.
+
+A module may add a *penalty* to the objective (Torch's ``nn.L1Penalty``; a VAE's KL term): it
+computes the term's value per sample in ``forward`` (``penalty()`` returns it) and adds the
+gradient of its batch mean to what its backward methods compute. The objective trained is then
+``loss(y, net(x)).mean() + sum of every penalty's mean``; ``penalties()`` walks the tree for
+them as ``parameters()`` walks it for parameters (``diy.objective``).
 """
 import numpy as np
 
@@ -37,6 +43,8 @@ class Module:
     #: Class name -> Module subclass, filled by ``__init_subclass__``; a name defined by two
     #: different classes maps to None (ambiguous: neither can be saved or loaded by it).
     registry = {}
+    #: What a module adding a penalty calls its term (a history column: ``train_kl``).
+    penalty_name = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -102,6 +110,31 @@ class Module:
 
     def _named_children(self):
         return [(str(i), child) for i, child in enumerate(self.children())]
+
+    def penalty(self):
+        """This module's own term of the objective at the last forward, per sample, (batch,),
+        or None for a module that adds none (the default)."""
+        return None
+
+    def penalties(self):
+        """Yield ``(name, term)`` for every module of the tree whose ``penalty()`` is not None.
+
+        ``term`` is the per-sample value (batch,) of the last forward. ``name`` is the module's
+        ``penalty_name`` ("kl", "l1", ...), prefixed by the module's dotted path when two
+        modules of the tree have the same one.
+        """
+        found = [(path, module) for path, module in self._named_modules("") if module.penalty() is not None]
+        counts = {}
+        for _, module in found:
+            counts[module.penalty_name] = counts.get(module.penalty_name, 0) + 1
+        for path, module in found:
+            unique = counts[module.penalty_name] == 1
+            yield (module.penalty_name if unique else f"{path}{module.penalty_name}"), module.penalty()
+
+    def _named_modules(self, prefix):
+        yield prefix, self
+        for key, child in self._named_children():
+            yield from child._named_modules(f"{prefix}{key}.")
 
     def zero_grad(self):
         """Set every accumulated gradient to zero, in place."""

@@ -35,6 +35,18 @@ def salt_and_pepper(X, fraction, rng):
     return out
 
 
+def binarize(X, rng):
+    """Each pixel drawn as Bernoulli(X): 1 with probability X, else 0 (X's dtype).
+
+    Drawn afresh for every batch this is *dynamic binarization* (Salakhutdinov & Murray
+    2008), how binary likelihoods are usually measured on MNIST's grey pixels.
+    """
+    X = _floating(X)
+    out = rng.random(X.shape, dtype=X.dtype)
+    np.less(out, X, out=out)
+    return out
+
+
 NOISE = {"gaussian": gaussian, "masking": masking, "salt_and_pepper": salt_and_pepper}
 
 

@@ -1,4 +1,5 @@
 """`Optim`: one training step of a network and a loss, in the form of the seed project."""
+from ..objective import objective_terms
 from .sgd import SGD
 
 
@@ -15,7 +16,8 @@ class Optim:
     net : Module
         The network.
     loss : Loss
-        The criterion; the quantity minimised is ``loss(y, net(x)).mean()``.
+        The criterion; the quantity minimised is ``loss(y, net(x)).mean()`` plus the mean of
+        every penalty of ``net``'s modules (``diy.objective``).
     eps : float, optional
         Step size of the plain gradient step.
     optimizer : Optimizer, optional
@@ -28,16 +30,20 @@ class Optim:
         self.net = net
         self.loss = loss
         self.optimizer = SGD(net, eps) if optimizer is None else optimizer
+        self.terms = {}
 
     def compute_gradient(self, batch_x, batch_y):
         """Zero the gradients, then forward, loss and backward on one batch.
 
-        Leaves dL/dp in the network's gradient buffers and returns the batch mean
-        loss as a float, without updating anything.
+        Leaves dL/dp in the network's gradient buffers and returns the batch's objective as
+        a float (the mean loss, plus the penalties' means), without updating anything. Each
+        term's batch mean is left in ``terms`` (name -> float, ``"output"`` the loss's).
         """
         self.net.zero_grad()
         output = self.net.forward(batch_x)
-        value = float(self.loss.forward(batch_y, output).mean())
+        terms = objective_terms(self.net, self.loss, batch_y, output)
+        self.terms = {name: float(term.mean()) for name, term in terms.items()}
+        value = sum(self.terms.values())
         delta = self.loss.backward(batch_y, output)
         self.net.backward_update_gradient(batch_x, delta)
         return value
