@@ -14,9 +14,10 @@ from study.statistics import aggregate_over_seeds, factor_effects, format_interv
 from study.tables import COLUMNS, markdown_table, metric_values
 
 #: The columns naming a configuration, in the aggregated tables.
-CONFIGURATION = ["dataset", "configuration", "method", "family", "latent_dim", "activation", "noise"]
-#: The grid's factors whose effect is shown, averaged over the others.
-FACTORS = ["activation", "noise", "latent_dim", "family"]
+CONFIGURATION = ["dataset", "configuration", "method", "family", "latent_dim", "activation", "noise", "objective"]
+#: The grid's factors whose effect is shown, averaged over the others (``objective`` only when
+#: objectives differ beyond family and noise: a VAE's beta).
+FACTORS = ["activation", "noise", "latent_dim", "family", "objective"]
 _SEED = re.compile(r"_seed[0-9]+$")
 
 
@@ -55,8 +56,8 @@ def configuration_values(values, confidence=0.95):
 
 def pivots(values, metric, confidence=0.95):
     """``[(heading, DataFrame)]``: per dataset, family and activation, the metric's mean over
-    seeds and its interval at each latent size (rows) and training noise (columns), PCA of
-    each size in the last column. Cells are text (:func:`study.statistics.format_interval`)."""
+    seeds and its interval at each latent size (rows) and training noise (columns; a family
+    without that axis: its own, e.g. a VAE's beta), PCA of each size in the last column. Cells are text (:func:`study.statistics.format_interval`)."""
     by_configuration = configuration_values(values, confidence)
     cell = lambda row: format_interval(row["mean"], row["low"], row["high"], metric.number_kind)
     blocks = []
@@ -64,9 +65,11 @@ def pivots(values, metric, confidence=0.95):
         pca = {int(row["latent_dim"]): cell(row) for _, row in rows[rows["method"] == "pca"].iterrows()}
         ae = rows[rows["method"] == "autoencoder"]
         for (family, activation), block in ae.groupby(["family", "activation"], sort=False):
+            # Columns: the training noise, or the family's other axis (a VAE's beta).
+            by_noise = block["objective"].nunique() <= block["noise"].nunique()
             wide = block.assign(cell=block.apply(cell, axis=1)).pivot(
-                index="latent_dim", columns="noise", values="cell").sort_index()
-            wide.columns = [f"noise {noise:g}" for noise in wide.columns]
+                index="latent_dim", columns="noise" if by_noise else "objective", values="cell").sort_index()
+            wide.columns = [f"noise {c:g}" if by_noise else c.removeprefix(f"{family} ") for c in wide.columns]
             wide = wide.reset_index().rename(columns={"latent_dim": "latent"})
             wide["PCA"] = [pca.get(int(size), "") for size in wide["latent"]]
             blocks.append((f"{dataset}, {family}, {activation}", wide))
@@ -83,6 +86,8 @@ def factors(values, metric, confidence=0.95):
     for factor in FACTORS:
         if ae[factor].nunique() < 2:
             continue
+        if factor == "objective" and ae[factor].nunique() <= len(set(zip(ae["family"], ae["noise"]))):
+            continue  # the family and noise factors already tell the objectives apart
         effects = factor_effects(ae, factor, "value", ["dataset"], confidence)
         parts.append(pd.DataFrame({
             "dataset": effects["dataset"], "factor": factor, "level": effects[factor].astype(str),

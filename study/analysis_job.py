@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from study.analyses import ANALYSES, Source
-from study.data.dataset import load_dataset
+from study.data.dataset import binarized, load_dataset
 from study.logs import log_to
 from study.registry import EXTENSIONS_VARIABLE, load_extensions
 from study.representations import check_codes_match, describe, load_model, read_codes
@@ -62,6 +62,9 @@ def main(args):
     analysis, name = ANALYSES[args.analysis], args.representation
     inputs = named_inputs(analysis, name, args.inputs)
     data = load_dataset(inputs["data"])
+    settings = dict(args.settings)
+    if settings.pop("binarize", "none") == "dynamic":
+        data = binarized(data)
     head = describe(name)
     source = Source(name, head["method"], head["latent_dim"])
     if "model" in inputs:
@@ -69,7 +72,7 @@ def main(args):
     if "codes" in inputs:
         source.codes = read_codes(inputs["codes"], data, head["latent_dim"])
         check_codes_match(inputs["codes"], source.codes, data, source.model)
-    rows, arrays = analysis.evaluate(data, source, args.settings)
+    rows, arrays = analysis.evaluate(data, source, settings)
     write_npz(args.arrays, arrays)
     write_json(args.json, document(analysis.name, args.dataset, name, args.settings, rows))
 

@@ -37,9 +37,14 @@ def write_history(path, history, columns):
     """Write ``history`` (a ``diy.train.History`` or a list of dicts) as CSV with `columns`.
 
     ``val_accuracy`` is read from a record's ``val_metric`` (as ``diy.train.fit`` names it)
-    unless the record has it. A missing or None value gets an empty cell.
+    unless the record has it. A missing or None value gets an empty cell. The terms of a
+    penalised objective that ``fit`` records beside the totals (``train_output``,
+    ``train_kl``, ``val_kl``...) get their columns too, before the last of `columns`.
     """
     records = history.records if hasattr(history, "records") else history
+    terms = [key for key in (records[0] if records else {})
+             if key.startswith(("train_", "val_")) and key not in columns and key not in _SOURCES.values()]
+    columns = (*columns[:-1], *terms, columns[-1]) if terms else columns
     with open(path, "w", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(columns)

@@ -53,22 +53,29 @@ def load_schema(path):
     """The schema file (YAML) with the sections of every registered dataset, model family and
     analysis filled in from the registries."""
     from study.analyses import ANALYSES
-    from study.datasets import DATASETS
+    from study.datasets import DATASETS, READ_SCHEMA
     from study.families import FAMILIES
 
     schema = read_yaml(path)
     properties = schema["properties"]
     schema["$defs"]["dataset"]["enum"] = list(DATASETS)
     properties["grid"]["properties"]["family"]["items"]["enum"] = list(FAMILIES)
+    for axis in {axis.name: axis for family in FAMILIES.values() for axis in family.axes}.values():
+        properties["grid"]["properties"].setdefault(axis.name, {
+            "description": axis.description, "type": "array", "minItems": 1, "uniqueItems": True,
+            "items": axis.items})
     properties["analyses"]["items"]["enum"] = list(ANALYSES)
     for key, registry in (("data", DATASETS), ("families", FAMILIES), ("analysis", ANALYSES)):
         properties[key].setdefault("properties", {}).update(
-            {name: _section(entry.schema) for name, entry in registry.items()})
+            {name: _section(entry.schema, READ_SCHEMA if key == "data" else {})
+             for name, entry in registry.items()})
     return schema
 
 
-def _section(properties):
-    return {"type": "object", "additionalProperties": False, "properties": properties,
+def _section(properties, optional=None):
+    """A registered entry's config section: its own `properties`, all required, and the
+    `optional` ones every entry of its kind may set (a dataset's ``binarize``)."""
+    return {"type": "object", "additionalProperties": False, "properties": {**properties, **(optional or {})},
             "required": list(properties)}
 
 
@@ -116,12 +123,25 @@ def validate_config(config, schema, source="config", defaults=None):
     problems = [f"{source}: {_describe(e)}" for e in errors]
     problems += [f"{source}: {problem}" for problem in _non_finite(normalised)]
     if not problems:
+        problems += [f"{source}: {problem}" for problem in _family_axes(normalised)]
+    if not problems:
         problems += [f"{source}: {problem}" for problem in _per_dataset(normalised)]
     if not problems:
         problems += [f"{source}: {problem}" for problem in _against_the_data(normalised)]
     if problems:
         raise ConfigError("\n".join(problems))
     return normalised
+
+
+def _family_axes(config):
+    """A grid key missing for an axis that one of the grid's families varies."""
+    from study.families import FAMILIES
+
+    grid = config["grid"]
+    for family in grid["family"]:
+        for axis in FAMILIES[family].axes:
+            if axis.name not in grid:
+                yield f"grid.{axis.name}: missing; the {family} family varies it ({axis.description})"
 
 
 def _against_the_data(config):

@@ -185,7 +185,9 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     ae = values[values["method"] == "autoencoder"]
     pca = values[values["method"] == "pca"].sort_values("latent_dim")
     reference = values[values["method"] == reference]["value"]
-    families = list(dict.fromkeys(ae["family"]))
+    # One line style per family, or per objective when the study compares objectives.
+    kind = "objective" if _objectives_vary(ae) else "family"
+    families = list(dict.fromkeys(ae[kind]))
     noises = sorted(ae["noise"].dropna().unique())
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in values["latent_dim"].dropna().unique())
@@ -193,13 +195,14 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     drawn = [values["value"].to_numpy(float)]  # every y drawn, for the unit interval's limits
     for ax, noise in zip(axes[0], noises):
         for family, activation in itertools.product(families, activations):
-            rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation) & (ae["family"] == family)]
+            rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation) & (ae[kind] == family)]
             if rows.empty:
                 continue
             stats = seed_intervals(rows, "latent_dim", confidence)
             x = stats.index.astype(int)
             colour = _colour(activation, activations)
-            name = f"{family} AE, {activation}" if len(families) > 1 else f"AE, {activation}"
+            name = (f"{family}, {activation}" if kind == "objective" else
+                    f"{family} AE, {activation}" if len(families) > 1 else f"AE, {activation}")
             ax.plot(x, stats["mean"], marker="o", color=colour, label=name,
                     ls=FAMILY_STYLES[families.index(family) % len(FAMILY_STYLES)])
             if stats["low"].notna().any():
@@ -226,6 +229,12 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     return fig
 
 
+def _objectives_vary(ae):
+    """Whether the autoencoders differ in objective beyond family and training noise (a VAE's
+    beta, a sparse AE's sparsity): then lines and heatmap columns are objectives."""
+    return "objective" in ae and ae["objective"].nunique() > len(set(zip(ae["family"], ae["noise"])))
+
+
 def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
     """The autoencoders' metric over latent size (rows) x training noise (columns), one
     panel per activation, mean over seeds, each cell annotated; a shared colour scale whose
@@ -235,8 +244,10 @@ def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
     ae = values[values["method"] == "autoencoder"]
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in ae["latent_dim"].unique())
-    noises = sorted(ae["noise"].unique())
-    cells = seed_intervals(ae.assign(cell=list(zip(ae["activation"], ae["latent_dim"].astype(int), ae["noise"]))),
+    # Columns: the training noise, or the objective when the study compares objectives.
+    column = "objective" if _objectives_vary(ae) else "noise"
+    noises = list(dict.fromkeys(ae[column])) if column == "objective" else sorted(ae["noise"].unique())
+    cells = seed_intervals(ae.assign(cell=list(zip(ae["activation"], ae["latent_dim"].astype(int), ae[column]))),
                            "cell", confidence)
     means = cells["mean"]
     best = cells.iloc[cells.index.get_loc(means.idxmax() if higher_is_better else means.idxmin())]
@@ -261,9 +272,10 @@ def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
                 bright = (value > middle) == higher_is_better
                 ax.text(j, i, format_value(value, 3), ha="center", va="center", fontsize=8,
                         color="k" if bright else "w")
-        ax.set_xticks(range(len(noises)), [format_value(n) for n in noises])
+        ax.set_xticks(range(len(noises)), [format_value(n) for n in noises],
+                      rotation=45 if column == "objective" else 0, ha="right" if column == "objective" else "center")
         ax.set_yticks(range(len(sizes)), [str(s) for s in sizes])
-        ax.set(xlabel="training noise", ylabel="latent size", title=activation)
+        ax.set(xlabel="training noise" if column == "noise" else "objective", ylabel="latent size", title=activation)
     if image is not None:
         fig.colorbar(image, ax=axes[0].tolist(), label=label, shrink=0.9)
     fig.suptitle(title, wrap=True)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from study.aggregates import configuration_of, configuration_values
 from study.analyses import ANALYSES, Metric
+from study.families import FAMILIES
 from study.statistics import Comparison, claim, format_interval, format_number, holm, paired_comparison, t_interval
 from study.tables import format_value, html_page, html_table, markdown_table, metric_values
 
@@ -178,6 +179,38 @@ def versus_family(table, metric, dataset):
                                                                seed_values(table, metric, dataset, reference[0].name))
 
 
+#: The metrics on which the objectives are compared: (analysis, metric name).
+OBJECTIVE_METRICS = [("kmeans", "kmeans_accuracy"), ("classification", "knn_accuracy"),
+                     ("denoising", "denoising_psnr"), ("reconstruction", "reconstruction_error")]
+
+
+def compares_objectives(table):
+    """Whether the table's autoencoders include a family of an objective of its own (one with
+    an axis other than the training noise: vae, sparse, contractive); only then does the
+    summary compare objectives, instead of families."""
+    families = table.loc[table["method"] == "autoencoder", "family"].dropna().unique()
+    return any(axis.name != "noise" for family in families if family in FAMILIES
+               for axis in FAMILIES[family].axes)
+
+
+def versus_objective(table, metric, dataset):
+    """For each latent size and objective (``AEVariant.objective``: ``mlp noise0``, ``vae
+    beta4``, in the table's order): ``(latent_dim, objective, validation row, test row,
+    Comparison or None)``, the objective's configuration of that size chosen on validation
+    (over activation), paired by seed against the first objective's (None for the first)."""
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
+    objectives = list(dict.fromkeys(ae["objective"].dropna()))
+    for latent_dim in sorted({int(d) for d in ae["latent_dim"].dropna()}):
+        picks = [(objective, chosen_on_validation(table, metric, dataset, latent_dim=latent_dim,
+                                                  objective=objective)) for objective in objectives]
+        picks = [(objective, picked) for objective, picked in picks if picked is not None]
+        for i, (objective, (validation, test)) in enumerate(picks):
+            reference = picks[0][1][0].name
+            comparison = None if i == 0 else paired_by_seed(seed_values(table, metric, dataset, validation.name),
+                                                            seed_values(table, metric, dataset, reference))
+            yield latent_dim, objective, validation, test, comparison
+
+
 #: Clustering analyses compared with k-means on the same codes: analysis -> its accuracy metric.
 CLUSTERINGS = {"dec": "dec_accuracy", "idec": "idec_accuracy", "manifold": "manifold_accuracy"}
 
@@ -247,7 +280,7 @@ class Tested(NamedTuple):
 
 
 #: The order of the claims of one dataset, by section.
-CLAIM_ORDER = ("pca", "family", "activation", "clustering", "noise")
+CLAIM_ORDER = ("pca", "family", "objective", "activation", "clustering", "noise")
 
 
 def paired_tests(tables, datasets):
@@ -274,11 +307,24 @@ def _dataset_tests(tables, dataset):
                    "autoencoder (chosen on val)": validation.name, "AE test": _interval(test, metric),
                    "PCA test": format_number(pca, metric.number_kind)}
             yield Tested("pca", dataset, row, validation.name, f"PCA {latent_dim}", metric, metric.label, c, on_kmeans)
-        for latent_dim, reference, other, c in versus_family(table, metric, dataset):
+        for latent_dim, reference, other, c in ([] if compares_objectives(table) else
+                                                versus_family(table, metric, dataset)):
             row = {"dataset": dataset, "latent": latent_dim, "metric": metric.versus_pca,
                    "reference (chosen on val)": reference[0].name, "reference test": _interval(reference[1], metric),
                    "other family (chosen on val)": other[0].name, "other test": _interval(other[1], metric)}
             yield Tested("family", dataset, row, other[0].name, reference[0].name, metric, metric.label, c, on_kmeans)
+    for analysis, name in OBJECTIVE_METRICS:
+        if analysis in tables and compares_objectives(tables[analysis]):
+            metric = ANALYSES[analysis].metrics[name]
+            reference = {}
+            for latent_dim, objective, validation, test, c in versus_objective(tables[analysis], metric, dataset):
+                if c is None:
+                    reference = {"reference (chosen on val)": validation.name, "reference test": _interval(test, metric)}
+                    continue
+                row = {"dataset": dataset, "latent": latent_dim, "metric": metric.label, "objective": objective,
+                       "configuration (chosen on val)": validation.name, "test": _interval(test, metric), **reference}
+                yield Tested("objective", dataset, row, validation.name, reference["reference (chosen on val)"],
+                             metric, metric.label, c, True)
     if "kmeans" in tables:
         yield from _factor_tests(tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"], dataset,
                                  "activation")
@@ -342,6 +388,15 @@ def versus_family_table(tested):
         "other family (chosen on val)", "other test"])
 
 
+def versus_objective_table(tested):
+    """Per dataset, metric of :data:`OBJECTIVE_METRICS`, latent size and objective after the
+    first: :func:`versus_objective`'s choice and its test mean, the first objective's, and their
+    paired difference (empty unless the study compares objectives)."""
+    return _comparison_table(tested, "objective", "objective - reference", [
+        "dataset", "latent", "metric", "objective", "configuration (chosen on val)", "test",
+        "reference (chosen on val)", "reference test"])
+
+
 def versus_kmeans_table(tested):
     """Per dataset, clustering analysis of :data:`CLUSTERINGS` the study ran and latent size:
     :func:`versus_kmeans`' choice, its test accuracy, k-means' on the same codes and their
@@ -380,6 +435,17 @@ FAMILIES_SECTION = (
     "one family.")
 
 
+OBJECTIVES_SECTION = (
+    "Objectives at each latent size",
+    "For each latent size, metric and objective (a family and its setting: `mlp noise0` the plain "
+    "autoencoder, `mlp noise0.5` a denoising one, `vae beta1` the VAE, `vae beta4` a beta-VAE, "
+    "`sparse sparsity1`, `contractive contraction1`), the objective's configuration chosen on "
+    "validation, its test mean over seeds [interval], against the first objective's (the "
+    "reference); `objective - reference`: the mean difference over seeds [interval], `p` its "
+    "paired t-test (`p (Holm)`: adjusted). Only when the study has a family of its own objective "
+    "(vae, sparse, contractive); it then replaces the comparison of families.")
+
+
 CLUSTERINGS_SECTION = (
     "Clustering methods against k-means on the same codes",
     "For each clustering analysis beyond k-means (DEC, IDEC, UMAP + GMM) and latent size, the "
@@ -393,6 +459,7 @@ def sections(tables, datasets, tested, classifiers=None, failed=None):
     """The summary's ``(heading, text, DataFrame)`` sections, with the comparisons `tested` by
     :func:`paired_tests`; the failed variants first, if any."""
     failures, families = failures_table(failed), versus_family_table(tested)
+    objectives = versus_objective_table(tested)
     clusterings = versus_kmeans_table(tested)
     first = [("Variants whose training failed",
               "Left out of every table below until a re-run trains them (`snakemake --cores all` "
@@ -412,6 +479,7 @@ def sections(tables, datasets, tested, classifiers=None, failed=None):
          "over every test of the dataset (see below).",
          versus_pca_table(tested)),
         *([FAMILIES_SECTION + (families,)] if len(families) else []),
+        *([OBJECTIVES_SECTION + (objectives,)] if len(objectives) else []),
         *([CLUSTERINGS_SECTION + (clusterings,)] if len(clusterings) else []),
         ("Effect of training noise on denoising",
          "PSNR in dB (higher is better) of the test images corrupted by each test noise, against "

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 
 from diy.atomic import write_text
-from study.variants import ClassifierVariant
+from study.variants import AEVariant, ClassifierVariant
 
-COLUMNS = ["dataset", "representation", "method", "family", "latent_dim", "activation", "noise", "seed"]
+COLUMNS = ["dataset", "representation", "method", "family", "latent_dim", "activation", "noise",
+           "objective", "seed"]
 CLASSIFIER_COLUMNS = ["dataset", "variant", "hidden", "activation", "dropout", "seed",
                       "test_accuracy", "val_accuracy", "epochs_trained", "seconds"]
 
@@ -22,16 +23,27 @@ CLASSIFIER_COLUMNS = ["dataset", "variant", "hidden", "activation", "dropout", "
 def analysis_table(documents):
     """One analysis' documents (:mod:`study.results` layout), in order -> DataFrame.
 
-    Columns: COLUMNS, then the row keys in their first-seen order.
+    Columns: COLUMNS, then the row keys in their first-seen order. ``objective`` is read from
+    the representation's name (:func:`objective_of`), so documents written before it existed
+    have it too.
     """
     records = []
     for document in documents:
         head = {column: document.get(column) for column in COLUMNS}
+        head["objective"] = objective_of(document["representation"], document.get("method"))
         records.extend({**head, **row} for row in document["rows"])
     columns = list(COLUMNS)
     for record in records:
         columns.extend(key for key in record if key not in columns)
     return _typed(pd.DataFrame.from_records(records, columns=columns))
+
+
+def objective_of(representation, method):
+    """An autoencoder's family and axis values (``mlp noise0.25``, ``vae beta4``:
+    ``AEVariant.objective``); a PCA, pixels or baseline row's method."""
+    if method != "autoencoder":
+        return method
+    return AEVariant.parse(representation).objective
 
 
 def classifiers_table(entries):

@@ -16,7 +16,7 @@ import re
 
 from study.config import item_problems, latent_dim_problem
 from study.representations import PCA_REGEX
-from study.variants import AE_VARIANT_REGEX, AEVariant, ClassifierVariant, format_number
+from study.variants import AE_VARIANT_REGEX, AEVariant, ClassifierVariant, family_axes, format_number
 
 
 class TargetError(ValueError):
@@ -42,8 +42,8 @@ def autoencoder(name, dataset_name, config, schema, target):
     dataset(dataset_name, config, target)
     variant = _parse(AEVariant, name, target)
     problems = _parts(schema, "grid", target, [
-        ("family", variant.family), ("latent_dim", variant.latent_dim),
-        ("activation", variant.activation), ("noise", variant.noise), ("seed", variant.seed)])
+        ("family", variant.family), ("latent_dim", variant.latent_dim), ("activation", variant.activation),
+        *((axis, variant.setting(axis)) for axis in family_axes(variant.family)), ("seed", variant.seed)])
     problem = latent_dim_problem(variant.latent_dim, dataset_name)
     if problem and not any(line.startswith("latent_dim ") for line in problems):
         problems.append(f"latent_dim {variant.latent_dim} in {target}: {problem}")

@@ -29,10 +29,11 @@ import numpy as np
 
 from diy.bce_with_logits_loss import BCEWithLogitsLoss
 from diy.mse_loss import MSELoss
-from diy.noise import corrupt
+from diy.noise import binarize, corrupt
 from diy.optim import WarmupCosine
 from diy.sigmoid import Sigmoid
 from diy.train import fit
+from study.data.dataset import binarized
 from study.degenerate import check_codes, check_weights
 from study.families import FAMILIES
 from study.representations import encode_splits
@@ -82,6 +83,9 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
         ``max_train_samples``, ``loss``, ``optimizer`` and ``momentum`` (the workflow leaves
         them out of a job's params at their ``study.settings.LEGACY_DEFAULTS``: bce, adam, 0.9;
         the config's ``training`` section).
+        ``binarize: dynamic`` (a dataset's config key, which the workflow adds here) trains on
+        Bernoulli draws of the grey training images, each batch afresh, and validates and
+        encodes the splits binarized once (``study.data.dataset.binarized``).
     noise_type : str
         A key of ``diy.noise.NOISE``; used only if ``variant.noise > 0``.
     name : str, optional
@@ -108,7 +112,9 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
     """
     name = variant.name if name is None else name
     dtype = np.dtype(training["dtype"])
-    X_train = training_subset(data["X_train"], training.get("max_train_samples"))
+    dynamic = training.get("binarize", "none") == "dynamic"
+    grey_train, data = data["X_train"], binarized(data) if dynamic else data
+    X_train = training_subset(grey_train, training.get("max_train_samples"))
     X_train = X_train.astype(dtype, copy=False)
     X_val = data["X_val"].astype(dtype, copy=False)
     init_rng, train_rng = seed_streams(variant.seed)
@@ -132,7 +138,7 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
         epochs=training["epochs"], batch_size=training["batch_size"], rng=train_rng,
         X_val=X_val, patience=training["patience"], input_transform=transform,
         callback=epoch_logger(name, training["epochs"]), name=name,
-        scheduler=schedule(optimizer, training, len(X_train)),
+        scheduler=schedule(optimizer, training, len(X_train)), resample=binarize if dynamic else None,
     )
     kept = history.best_epoch or len(history)
     log.info("%s: %d epochs in %.1f s (%.0f samples/s); kept the weights of epoch %d, validation loss %.4f%s",

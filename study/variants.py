@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 _NUMBER = r"[0-9][0-9.e+-]*"
 
-#: Regex matching an autoencoder variant name (for Snakemake's ``wildcard_constraints``).
-AE_VARIANT_REGEX = rf"[a-z][a-z0-9]*_latent[1-9][0-9]*_[a-z][a-z0-9_]*?_noise{_NUMBER}_seed[0-9]+"
+#: Regex matching an autoencoder variant name (for Snakemake's ``wildcard_constraints``): the
+#: family, latent size and activation, then one ``_{axis}{value}`` per axis of the family.
+AE_VARIANT_REGEX = rf"[a-z][a-z0-9]*_latent[1-9][0-9]*_[a-z][a-z0-9_]*?(?:_[a-z]+{_NUMBER})+_seed[0-9]+"
 #: Regex matching a classifier variant name.
 CLASSIFIER_VARIANT_REGEX = (
     rf"hidden[1-9][0-9]*(-[1-9][0-9]*)*_[a-z][a-z0-9_]*?_dropout{_NUMBER}_seed[0-9]+"
@@ -37,48 +38,82 @@ def _integer(name, value, minimum):
     return int(value)
 
 
+def family_axes(family):
+    """The names of the axes `family` declares (``study.families``), in name order; a family
+    not registered (yet) has the training noise only."""
+    from study.families import FAMILIES
+
+    entry = FAMILIES.get(family)
+    return tuple(axis.name for axis in entry.axes) if entry is not None else ("noise",)
+
+
 @dataclass(frozen=True)
 class AEVariant:
-    """One autoencoder of the grid: model family, latent size, activation, input-noise level
-    and seed."""
+    """One autoencoder of the grid: model family, latent size, activation, the values of the
+    family's axes and seed.
+
+    ``noise`` is the input-noise level of a denoising autoencoder (0 for a family without the
+    noise axis); ``settings`` holds the values of the family's other axes as ``(name, value)``
+    pairs, e.g. ``(("beta", 4.0),)`` for a beta-VAE (:meth:`setting` reads one).
+    """
 
     family: str
     latent_dim: int
     activation: str
-    noise: float
-    seed: int
+    noise: float = 0.0
+    seed: int = 0
+    settings: tuple = ()
 
     def __post_init__(self):
         object.__setattr__(self, "latent_dim", _integer("latent_dim", self.latent_dim, 1))
         # Rounded as in the name, so that parsing a name gives back an equal variant.
         object.__setattr__(self, "noise", float(format_number(self.noise)))
         object.__setattr__(self, "seed", _integer("seed", self.seed, 0))
+        settings = dict(self.settings)
+        axes = [axis for axis in family_axes(self.family) if axis != "noise"]
+        if sorted(settings) != sorted(axes):
+            raise ValueError(f"a {self.family} variant has the settings {axes}, got {sorted(settings)}")
+        if self.noise and "noise" not in family_axes(self.family):
+            raise ValueError(f"the {self.family} family has no noise axis, got noise {self.noise}")
+        object.__setattr__(self, "settings", tuple((axis, float(format_number(settings[axis]))) for axis in axes))
+
+    def setting(self, axis):
+        """The value of the family's axis `axis` (``"noise"`` included)."""
+        return self.noise if axis == "noise" else dict(self.settings)[axis]
 
     @property
     def name(self):
-        """E.g. ``mlp_latent16_tanh_noise0.25_seed0``."""
-        return (
-            f"{self.family}_latent{self.latent_dim}_{self.activation}"
-            f"_noise{format_number(self.noise)}_seed{self.seed}"
-        )
+        """E.g. ``mlp_latent16_tanh_noise0.25_seed0``, ``vae_latent16_relu_beta4_seed0``."""
+        axes = "".join(f"_{axis}{format_number(self.setting(axis))}" for axis in family_axes(self.family))
+        return f"{self.family}_latent{self.latent_dim}_{self.activation}{axes}_seed{self.seed}"
 
     @property
     def configuration(self):
         """The name without the seed: what several training seeds of one variant share."""
         return self.name.rsplit("_seed", 1)[0]
 
+    @property
+    def objective(self):
+        """The family and its axes' values, without latent size and activation, e.g.
+        ``mlp noise0.25``, ``vae beta4``: what the objectives study compares."""
+        return " ".join([self.family] + [f"{axis}{format_number(self.setting(axis))}"
+                                         for axis in family_axes(self.family)])
+
     @classmethod
     def parse(cls, name):
         """The variant named `name`; ValueError unless `name` is exactly a variant's name."""
-        match = re.fullmatch(
-            rf"([a-z][a-z0-9]*)_latent([0-9]+)_([a-z][a-z0-9_]*?)_noise({_NUMBER})_seed([0-9]+)", name
-        )
+        family = re.match(r"([a-z][a-z0-9]*)_latent", name)
+        axes = family_axes(family.group(1)) if family else ("noise",)
+        parts = "".join(rf"_{axis}({_NUMBER})" for axis in axes)
+        match = re.fullmatch(rf"([a-z][a-z0-9]*)_latent([0-9]+)_([a-z][a-z0-9_]*?){parts}_seed([0-9]+)", name)
         if not match:
-            raise ValueError(
-                f"{name!r} is not an autoencoder variant name like mlp_latent16_tanh_noise0.25_seed0"
-            )
-        family, latent_dim, activation, noise, seed = match.groups()
-        return _canonical(cls(family, int(latent_dim), activation, float(noise), int(seed)), name)
+            shape = "".join(f"_{axis}VALUE" for axis in axes)
+            raise ValueError(f"{name!r} is not an autoencoder variant name like "
+                             f"mlp_latent16_tanh_noise0.25_seed0 (family_latentN_activation{shape}_seedN)")
+        family, latent_dim, activation, *values, seed = match.groups()
+        values = dict(zip(axes, map(float, values)))
+        noise = values.pop("noise", 0.0)
+        return _canonical(cls(family, int(latent_dim), activation, noise, int(seed), tuple(values.items())), name)
 
 
 @dataclass(frozen=True)
@@ -131,16 +166,21 @@ def ae_variants(config):
 
     Returns
     -------
-    list of AEVariant, one per element of family x latent_dim x activation x noise x seed.
+    list of AEVariant: for each family, one per element of latent_dim x activation x (each
+    of the family's axes, ``grid.{axis}``) x seed.
     """
     grid = config["grid"]
-    _check_names_differ("grid.noise", grid["noise"])
-    return [
-        AEVariant(*values)
-        for values in itertools.product(
-            grid["family"], grid["latent_dim"], grid["activation"], grid["noise"], grid["seed"]
-        )
-    ]
+    variants = []
+    for family in grid["family"]:
+        axes = family_axes(family)
+        for axis in axes:
+            _check_names_differ(f"grid.{axis}", grid[axis])
+        for latent_dim, activation, *values, seed in itertools.product(
+                grid["latent_dim"], grid["activation"], *(grid[axis] for axis in axes), grid["seed"]):
+            values = dict(zip(axes, values))
+            noise = values.pop("noise", 0.0)
+            variants.append(AEVariant(family, latent_dim, activation, noise, seed, tuple(values.items())))
+    return variants
 
 
 def classifier_variants(config):

@@ -26,6 +26,24 @@ SPLITS = ("train", "val", "test")
 KEYS = tuple(f"{a}_{s}" for s in SPLITS for a in ("X", "y")) + ("image_shape",)
 
 
+#: The seed from which ``binarized`` draws every split's binary images.
+BINARIZATION_SEED = 0
+
+
+def binarized(data):
+    """`data` with each split's images drawn once as Bernoulli(pixel), from BINARIZATION_SEED
+    (an independent stream per split), so every job of a study sees the same binary images.
+
+    With ``binarize: dynamic`` (a dataset's config key) validation, codes and analyses read
+    these; training draws each batch afresh from the grey training images instead
+    (``diy.noise.binarize``), as Salakhutdinov & Murray's dynamic binarization does.
+    """
+    from diy.noise import binarize
+
+    streams = np.random.default_rng(BINARIZATION_SEED).spawn(len(SPLITS))
+    return {**data, **{f"X_{split}": binarize(data[f"X_{split}"], rng) for split, rng in zip(SPLITS, streams)}}
+
+
 def check_dataset(data, source="dataset", n_classes=None):
     """Raise ValueError, naming `source` and the key, unless `data` has the layout above.
 

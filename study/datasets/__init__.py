@@ -44,11 +44,20 @@ class Dataset:
 #: Keys of a dataset's section that say where its files come from, not what they hold:
 #: changing them does not rebuild the dataset.
 DOWNLOAD_KEYS = ("mirrors", "timeout", "retries")
+#: Keys of every dataset's section that change how the file is read, not what it holds
+#: (``binarize``: study.data.dataset.binarized), so not the file either.
+READ_KEYS = ("binarize",)
+#: Their schema, added to every registered dataset's section (study.config.load_schema).
+READ_SCHEMA = {"binarize": {
+    "type": "string", "enum": ["none", "dynamic"],
+    "description": "none: grey pixels | dynamic: each training batch drawn as Bernoulli(pixel), the "
+                   "splits binarized once from a fixed seed for validation, codes and analyses "
+                   "(how published VAE likelihoods on MNIST are measured)."}}
 
 
 def build_settings(section):
     """The part of a dataset's config section that its content depends on."""
-    return {key: value for key, value in sorted(section.items()) if key not in DOWNLOAD_KEYS}
+    return {key: value for key, value in sorted(section.items()) if key not in DOWNLOAD_KEYS + READ_KEYS}
 
 
 #: name -> Dataset, every module of this package.

@@ -13,6 +13,26 @@ from study.registry import discover
 
 
 @dataclass(frozen=True)
+class Axis:
+    """A setting of a family that a study varies: a grid key (``grid.{name}``), a part of
+    each variant's name (``_{name}{value}``) and a column of the tables.
+
+    name : str, lower-case letters (``noise``, ``beta``).
+    description : str, what a value means (the grid key's schema description).
+    items : dict, the JSON Schema of one value (a number).
+    """
+
+    name: str
+    description: str
+    items: dict
+
+
+#: The training noise of a denoising autoencoder: the axis of the mlp and conv families.
+NOISE = Axis("noise", "Input-noise level of a denoising AE (sigma or fraction, see noise_type); "
+             "0 = plain AE.", {"type": "number", "minimum": 0, "maximum": 1})
+
+
+@dataclass(frozen=True)
 class Family:
     """One family of autoencoders.
 
@@ -23,11 +43,14 @@ class Family:
         and codes to the pixels' logits (batch, n_features): no final sigmoid (training folds
         it into its loss, then appends it).
     schema : dict, the JSON Schema ``properties`` of ``families.{name}``.
+    axes : tuple of Axis, the settings the grid varies for this family, in the order of the
+        variant's name (``vae_latent16_relu_beta4_seed0``); a variant holds one value of each.
     """
 
     name: str
     build: Callable
     schema: dict = field(default_factory=dict)
+    axes: tuple = (NOISE,)
 
 
 #: name -> Family, every module of this package.

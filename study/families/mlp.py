@@ -25,15 +25,20 @@ def build(image_shape, variant, settings, rng, dtype):
     )
 
 
-FAMILY = Family("mlp", build, schema={
-    "hidden": {
+def hidden_schema():
+    """The schema of a fully connected family's ``hidden``: its encoder's hidden sizes."""
+    return {
         "description": "Encoder hidden sizes (the decoder mirrors them): one list for every "
                        "dataset, or one per dataset.",
         "type": ["array", "object"],
         "items": {"type": "integer", "minimum": 1},
         "propertyNames": {"$ref": "#/$defs/dataset"},
         "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 1}},
-    },
+    }
+
+
+FAMILY = Family("mlp", build, schema={
+    "hidden": hidden_schema(),
     "latent_activation": {"type": "string", "enum": ACTIVATIONS,
                           "description": "Activation of the code layer."},
     "init": {"type": "string", "enum": INITS,

@@ -180,6 +180,21 @@ def test_rejects_bad_arguments():
         run(encoder, X, update_interval=0)
     with pytest.raises(ValueError, match="y_monitor has 3"):
         run(encoder, X, y_monitor=y[:3])
+    decoder = diy.Sequential(diy.Linear(3, 8, rng=9), diy.Sigmoid())
+    for gamma in (0.0, -0.1):  # gamma = 0 would train the autoencoder alone
+        with pytest.raises(ValueError, match="IDEC needs gamma > 0"):
+            run(encoder, special.expit(X), decoder=decoder, gamma=gamma)
+
+
+@pytest.mark.parametrize("max_iter, steps", [(8, [0, 4, 8]), (10, [0, 4, 8, 10])])
+def test_idec_refreshes_every_update_interval_up_to_max_iter(max_iter, steps):
+    """IDEC's refreshes are fit's epochs of update_interval batches, the last one cut at max_iter."""
+    X, y, encoder = small_problem()
+    decoder = diy.Sequential(diy.Linear(3, 8, rng=9), diy.Sigmoid())
+    result = run(encoder, special.expit(X), decoder=decoder, max_iter=max_iter, tol=0)
+    assert [r["step"] for r in result.history] == steps and not result.converged
+    assert result.history[0]["loss"] is None and result.history[0]["reconstruction"] is None
+    assert all(r["loss"] > 0 and r["reconstruction"] > 0 for r in result.history[1:])
 
 
 # -- better clusters than k-means ----------------------------------------------------------
@@ -203,3 +218,11 @@ def test_dec_and_idec_improve_on_k_means_of_the_pretrained_codes_on_digits():
     assert idec.history[-1]["accuracy"] >= k_means - 0.01
     # IDEC's point: the code keeps reconstructing the data.
     assert idec.history[-1]["reconstruction"] <= 1.05 * reconstruction
+
+
+def test_idec_needs_a_positive_gamma():
+    # gamma = 0 would be the autoencoder alone, and the history's KL is read off the weighted term.
+    X, _, encoder = small_problem()
+    decoder = diy.Sequential(diy.Linear(3, 8, rng=3))
+    with pytest.raises(ValueError, match="gamma > 0"):
+        run(encoder, X, decoder=decoder, gamma=0.0, max_iter=4, reconstruction_loss=diy.MSELoss())

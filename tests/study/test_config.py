@@ -12,7 +12,7 @@ import yaml
 from diy.noise import NOISE
 from study.analyses import ANALYSES
 from study.config import ConfigError, load_config, main, merge, read_yaml, validate_config
-from study.datasets import DATASETS
+from study.datasets import DATASETS, READ_SCHEMA
 from study.families import FAMILIES
 from study.settings import AE_TRAINING_KEYS
 
@@ -62,7 +62,9 @@ def test_load_schema_adds_the_registries(schema):
     for key, registry in (("data", DATASETS), ("families", FAMILIES), ("analysis", ANALYSES)):
         sections = schema["properties"][key]["properties"]
         for name, entry in registry.items():
-            assert sections[name]["properties"] == entry.schema
+            # Every dataset's section also has the keys of how its file is read (binarize).
+            own = {**entry.schema, **(READ_SCHEMA if key == "data" else {})}
+            assert sections[name]["properties"] == own
             assert sections[name]["required"] == list(entry.schema)
             assert sections[name]["additionalProperties"] is False
     assert set(schema["properties"]["analysis"]["properties"]) == set(ANALYSES) | {"seed", "examples", "bootstrap"}
@@ -98,7 +100,7 @@ def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
                              schema, defaults=defaults)
     assert config["analysis"]["bootstrap"] == {"resamples": 200, "confidence": 0.95}
     assert config["training"]["lr"] == 0.01 and config["training"]["schedule"] == "cosine"
-    assert config["data"]["digits"] == {"test_fraction": 0.2}
+    assert config["data"]["digits"] == {"test_fraction": 0.2, "binarize": "none"}
 
 
 def test_epochs_once_or_per_dataset(schema, defaults):

@@ -11,7 +11,7 @@ from study.results import document
 from study.statistics import claim, format_interval, format_number, holm, paired_comparison, t_interval
 from study.summary import (best_variants_table, chosen_on_validation, claims, model_free, noise_effect_table,
                            paired_tests,
-                           versus_family_table, versus_kmeans_table,
+                           versus_family_table, versus_kmeans_table, versus_objective_table,
                            summary_html, summary_markdown, versus_pca_table)
 from study.tables import analysis_table, classifiers_table, metric_values
 
@@ -305,6 +305,13 @@ def _with_conv(table, gain):
     return pd.concat([table, conv], ignore_index=True)
 
 
+def _assert_gain_of_the_copies(row, column):
+    """The row's difference and p are those of copies 0.2 and 0.201 better on the two seeds."""
+    difference = paired_comparison([0.2, 0.201], [0.0, 0.0])
+    assert row[column] == format_interval(difference.difference, difference.low, difference.high, "accuracy")
+    assert row["p"] == f"{difference.p_value:.3f}"
+
+
 def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_tables):
     tables = {"kmeans": _with_conv(fake_tables["kmeans"], 0.2)}
     table = versus_family_table(paired_tests(tables, ["digits"]))
@@ -313,10 +320,7 @@ def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_ta
     # Each family's own validation choice (ReLU, noise 0.5 score best on validation), paired by seed.
     assert accuracy.loc[8, "reference (chosen on val)"] == "mlp_latent8_relu_noise0.5"
     assert accuracy.loc[8, "other family (chosen on val)"] == "conv_latent8_relu_noise0.5"
-    difference = paired_comparison([0.2, 0.201], [0.0, 0.0])
-    assert accuracy.loc[8, "other - reference"] == format_interval(
-        difference.difference, difference.low, difference.high, "accuracy")
-    assert accuracy.loc[8, "p"] == f"{difference.p_value:.3f}"
+    _assert_gain_of_the_copies(accuracy.loc[8], "other - reference")
     family_claim = lambda s: "conv_latent" in s and " mlp_latent" in s
     sentences = [s for s in claims(paired_tests(tables, ["digits"])) if family_claim(s)]
     assert len(sentences) == 2 and all(" beats mlp_latent" in s for s in sentences)
@@ -328,6 +332,38 @@ def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_ta
     assert versus_family_table(paired_tests(fake_tables, ["digits"])).empty
     assert "Model families" not in summary_markdown(fake_tables, ["digits"])
     assert "## Model families at each latent size" in summary_markdown(tables, ["digits"])
+
+
+def _with_vae(table, gain):
+    """A fake table with a VAE objective: every MLP autoencoder row of noise 0 again as a
+    ``vae`` of beta 4, its accuracy higher by ``gain + 0.001 * seed`` on both splits."""
+    vae = table[(table["family"] == "mlp") & (table["noise"] == 0)].copy()
+    vae["representation"] = (vae["representation"].str.replace("mlp_", "vae_", n=1)
+                             .str.replace("_noise0_", "_beta4_", n=1))
+    vae["family"], vae["objective"] = "vae", "vae beta4"
+    vae["accuracy"] += gain + 0.001 * vae["seed"].astype(float)
+    return pd.concat([table, vae], ignore_index=True)
+
+
+def test_objectives_are_compared_with_the_first_at_each_latent_size(fake_tables):
+    tables = {"kmeans": _with_vae(fake_tables["kmeans"], 0.2)}
+    tested = paired_tests(tables, ["digits"])
+    table = versus_objective_table(tested)
+    accuracy = table[table["metric"] == "k-means accuracy"]
+    # Each objective of the fake grid after the first (mlp noise0): mlp noise0.5 and vae beta4.
+    assert sorted(set(accuracy["objective"])) == ["mlp noise0.5", "vae beta4"]
+    vae = accuracy[accuracy["objective"] == "vae beta4"].set_index("latent")
+    assert list(vae.index) == [2, 8]
+    assert vae.loc[8, "configuration (chosen on val)"] == "vae_latent8_relu_beta4"
+    # The reference is the mlp noise-0 configuration chosen on validation (ReLU scores best there).
+    assert vae.loc[8, "reference (chosen on val)"] == "mlp_latent8_relu_noise0"
+    _assert_gain_of_the_copies(vae.loc[8], "objective - reference")
+    # Objectives replace the comparison of families, and get a section of their own.
+    assert versus_family_table(tested).empty
+    markdown = summary_markdown(tables, ["digits"])
+    assert "## Objectives at each latent size" in markdown and "Model families" not in markdown
+    # A study of one objective family (mlp only) has no such section.
+    assert versus_objective_table(paired_tests(fake_tables, ["digits"])).empty
 
 
 def _manifold_of(kmeans, gain):

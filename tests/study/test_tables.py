@@ -71,7 +71,7 @@ def test_table_columns_and_one_row_per_representation(fake_tables, fake_grid, an
 def test_autoencoder_row_holds_the_variant_parameters(fake_tables):
     row = fake_tables["kmeans"].iloc[0]
     assert tuple(row[COLUMNS]) == ("digits", "mlp_latent2_tanh_noise0_seed0", "autoencoder", "mlp", 2, "tanh",
-                                   0.0, 0)
+                                   0.0, "mlp noise0", 0)
     assert row["split"] == "val" and row["preprocessing"] == "none"
 
 

@@ -40,7 +40,7 @@ def test_a_variant_outside_the_grid_but_in_the_schema_is_allowed(config, schema)
     ("mlp_latent8_tanh_noise2_seed0", f"noise 2 in {T}: must be in [0, 1] (config key grid.noise's schema)"),
     ("mlp_latent8_gelu_noise0_seed0",
      f"activation 'gelu' in {T}: must be one of tanh, relu, sigmoid (config key grid.activation's schema)"),
-    ("vae_latent8_tanh_noise0_seed0", f"family 'vae' in {T}: must be one of "),
+    ("gan_latent8_tanh_noise0_seed0", f"family 'gan' in {T}: must be one of "),
     ("mlp_latent8_tanh_noise0_seed1000000",
      f"seed 1000000 in {T}: must be in [0, 999999] (config key grid.seed's schema)"),
     ("mlp_latent65_tanh_noise0_seed0", f"latent_dim 65 in {T}: above the 64 features of digits"),

@@ -315,3 +315,15 @@ def test_divergence_names_the_variant_and_the_epoch(digits):
                                                r"at epoch 1, batch \d+/\d+: loss = nan"):
         _train(digits, AEVariant("mlp", 2, "relu", 0.0, 0), training=training,
                name="digits/mlp_latent2_relu_noise0_seed0")
+
+
+def test_dynamic_binarization_trains_on_draws_and_encodes_the_binarized_splits(digits):
+    from study.data.dataset import binarized
+
+    model, history, codes = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0),
+                                   training={**TRAINING, "binarize": "dynamic"})
+    once = binarized(digits)
+    np.testing.assert_allclose(codes["Z_val"], model.encode(once["X_val"]), rtol=1e-6)
+    assert not np.allclose(codes["Z_val"], model.encode(digits["X_val"]))
+    plain, _, _ = _train(digits, AEVariant("mlp", 8, "tanh", 0.0, 0))
+    assert not np.array_equal(plain.encoder[0]._parameters["W"], model.encoder[0]._parameters["W"])

@@ -187,8 +187,15 @@ def variant_noise_type(wildcards):
 
 
 @of_wildcards
+def binarize_params(dataset):
+    """``{"binarize": "dynamic"}`` for a dataset whose images are binarized, else nothing: a
+    grey dataset's jobs keep the params they had before the key existed."""
+    binarize = config["data"][dataset].get("binarize", "none")
+    return {} if binarize == "none" else {"binarize": binarize}
+
+
 def autoencoder_training(wildcards):
-    return training_params(config["training"], wildcards.dataset)
+    return {**training_params(config["training"], wildcards.dataset), **binarize_params(wildcards.dataset)}
 
 
 # -- analyses (analysis.smk) ---------------------------------------------------------------
@@ -230,7 +237,8 @@ def analysis_input(wildcards):
 def analysis_settings(wildcards):
     """As JSON text, which the job's command passes on (sorted keys: Snakemake compares params
     by their text, and a changed value reruns exactly the analysis it belongs to)."""
-    return json.dumps(REGISTERED_ANALYSES[wildcards.analysis].settings(config), sort_keys=True)
+    settings = REGISTERED_ANALYSES[wildcards.analysis].settings(config)
+    return json.dumps({**settings, **binarize_params(wildcards.dataset)}, sort_keys=True)
 
 
 @of_wildcards

@@ -46,3 +46,22 @@ def test_missing_and_extra_keys():
     data["labels"] = data["y_train"]
     with pytest.raises(ValueError, match=r"missing keys \['y_val'\], unexpected keys \['labels'\]"):
         check_dataset(data)
+
+
+def test_binarized_splits_are_binary_repeatable_and_follow_the_pixels():
+    from study.data.dataset import SPLITS, binarized
+
+    # Columns of grey values 0, 0.1, 0.5, 0.9 and 1 (the first never drawn as 1, the last always).
+    grey = {f"X_{split}": np.tile(np.array([0, 0.1, 0.5, 0.9, 1], dtype=np.float32), (2000, 1))
+            for split in SPLITS}
+    data = {**grey, "image_shape": np.array([5])}
+    once, again = binarized(data), binarized(data)
+    for split in SPLITS:
+        X = once[f"X_{split}"]
+        assert X.dtype == np.float32 and set(np.unique(X)) <= {0.0, 1.0}
+        np.testing.assert_array_equal(X, again[f"X_{split}"])
+        # Each pixel is 1 with probability its grey value: 2,000 draws put the mean within 0.05.
+        np.testing.assert_allclose(X.mean(axis=0), grey[f"X_{split}"].mean(axis=0), atol=0.05)
+        assert not X[:, 0].any() and X[:, 4].all()
+    assert not np.array_equal(once["X_train"], once["X_val"])  # a stream per split
+    assert data["X_train"] is grey["X_train"]  # the input is left as it was

@@ -92,7 +92,7 @@ def test_register_fetch_and_build(tmp_path, repo_root, registered, mirror, array
     assert registered.files == expected and registered.schema == DOWNLOAD_SCHEMA
     # The config may now study it, its section checked like any other.
     schema = load_schema(repo_root / "workflow" / "schemas" / "config.schema.yaml")
-    assert set(schema["properties"]["data"]["properties"][NAME]["properties"]) == {"mirrors", "timeout", "retries"}
+    assert set(schema["properties"]["data"]["properties"][NAME]["properties"]) == {"mirrors", "timeout", "retries", "binarize"}
     # (config.yaml's settings per dataset name digits and mnist only: a study of it gives its own,
     # here digits' for every such setting of config.yaml, whichever families it configures)
     own = merge(digits_values_for(NAME, defaults), {
