@@ -128,7 +128,8 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         binarization: ``diy.noise.binarize``). Validation data is used as given.
     penalty_targets : dict Module -> ndarray of shape (n, ...), optional
         Per-sample targets of penalty modules: before each training batch,
-        ``module.target`` is set to the batch's rows (IDEC's clustering term).
+        ``module.target`` is set to the batch's rows (IDEC's clustering term), and after
+        each epoch's training to None, so validation and prediction run without it.
 
     Returns
     -------
@@ -144,8 +145,9 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)}")
     if (patience is not None or metric is not None) and X_val is None:
         raise ValueError("fit: patience and metric need validation data (X_val)")
-    if batch_size < 1 or (steps_per_epoch is not None and steps_per_epoch < 1):
-        raise ValueError(f"fit: batch_size and steps_per_epoch must be >= 1, got {batch_size}, {steps_per_epoch}")
+    if batch_size < 1 or any(value is not None and value < 1 for value in (steps_per_epoch, max_steps)):
+        raise ValueError(f"fit: batch_size, steps_per_epoch and max_steps must be >= 1, got {batch_size}, "
+                         f"{steps_per_epoch}, {max_steps}")
     if scheduler is not None and scheduler.optimizer is not optimizer:
         raise ValueError("fit: the scheduler must drive the optimizer given to fit")
     penalty_targets = penalty_targets or {}
@@ -185,6 +187,9 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
             for term, term_value in trainer.terms.items():
                 term_totals[term] = term_totals.get(term, 0.0) + term_value * len(index)
         steps += epoch_batches
+        # The targets were the last batch's: validation and prediction run without them.
+        for module in penalty_targets:
+            module.target = None
 
         record = {"epoch": epoch, "train_loss": total / seen, "val_loss": None, "val_metric": None}
         # Each term its own column beside the total, once the objective has more than one.

@@ -244,3 +244,24 @@ def test_resample_draws_each_batch_afresh_as_input_and_target():
     assert all(set(np.unique(b)) == {0.0, 1.0} for b in batches)
     assert not np.array_equal(batches[0], batches[1])  # a new draw each epoch
     np.testing.assert_array_equal(X, 0.5)  # the data itself is left grey
+
+
+def test_penalty_targets_are_cleared_for_validation_and_prediction():
+    from diy import ClusteringLayer, ClusteringPenalty
+    from diy.train import predict
+
+    rng = np.random.default_rng(0)
+    X, P = rng.uniform(size=(30, 6)), rng.dirichlet(np.ones(3), size=30)
+    penalty = ClusteringPenalty(ClusteringLayer(3, 4, rng=0, dtype=np.float64), 0.4)
+    net = Sequential(Linear(6, 4, rng=0, dtype=np.float64), penalty, Linear(4, 6, rng=1, dtype=np.float64))
+    history = fit(net, BCEWithLogitsLoss(), Adam(net), X, epochs=2, batch_size=8, rng=0, X_val=X[:10],
+                  penalty_targets={penalty: P})
+    assert penalty.target is None and history.records[0]["train_clustering"] > 0
+    assert "val_clustering" not in history.records[0]  # no targets for validation: no term
+    assert predict(net, X).shape == (30, 6)
+
+
+def test_max_steps_below_one_is_refused():
+    net = Linear(2, 1, rng=0, dtype=np.float64)
+    with pytest.raises(ValueError, match="max_steps"):
+        fit(net, BCEWithLogitsLoss(), Adam(net), np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, max_steps=0)

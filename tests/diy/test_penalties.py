@@ -91,7 +91,8 @@ CASES = {
         lambda activation=activation: Contractive.build(4, 3, activation, 0.5, rng=0, dtype=np.float64),
         lambda: normal((BATCH, 4)),
         lambda activation=activation: Sequential(
-            linear(4, 6, 0), TanH(), Contractive.build(6, 3, activation, 0.5, rng=1, dtype=np.float64), linear(3, 5, 2)),
+            linear(4, 6, 0), TanH(), Contractive.build(6, 3, activation, 0.5, rng=1, dtype=np.float64),
+            linear(3, 5, 2)),
         lambda: normal((BATCH, 4)),
     ) for activation in ("sigmoid", "tanh")},
     **{f"ClusteringPenalty({'target' if target else 'no target'})": (
