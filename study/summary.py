@@ -346,6 +346,11 @@ def _factor_tests(table, metric, dataset, factor, against=None):
     """Claims comparing the levels of `factor` pairwise (or each with `against`), each level's
     autoencoders averaged within a seed, then paired by seed."""
     values = metric_values(table, metric)
+    families = [name for name, entry in FAMILIES.items() if factor in [axis.name for axis in entry.axes]]
+    if families:
+        # A family's axis (noise: mlp and conv): the other families' rows are at none of its levels.
+        values = values[values["family"].isin(families) | (values["method"] != "autoencoder")]
+        table = table[table["family"].isin(families) | (table["method"] != "autoencoder")]
     levels = list(dict.fromkeys(values.loc[(values["dataset"] == dataset)
                                            & (values["method"] == "autoencoder"), factor].dropna()))
     if against is not None:
