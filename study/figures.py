@@ -185,26 +185,30 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     ae = values[values["method"] == "autoencoder"]
     pca = values[values["method"] == "pca"].sort_values("latent_dim")
     reference = values[values["method"] == reference]["value"]
-    # One line style per family, or per objective when the study compares objectives.
+    # One line style per family; when the study compares objectives, one panel and one colour
+    # per objective (its noise is part of it), the line style for the activation.
     kind = "objective" if _objectives_vary(ae) else "family"
     families = list(dict.fromkeys(ae[kind]))
-    noises = sorted(ae["noise"].dropna().unique())
+    noises = [None] if kind == "objective" else sorted(ae["noise"].dropna().unique())
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in values["latent_dim"].dropna().unique())
     fig, axes = _panels(1, max(len(noises), 1), width=3.8, height=3.2, sharey=True)
     drawn = [values["value"].to_numpy(float)]  # every y drawn, for the unit interval's limits
     for ax, noise in zip(axes[0], noises):
         for family, activation in itertools.product(families, activations):
-            rows = ae[(ae["noise"] == noise) & (ae["activation"] == activation) & (ae[kind] == family)]
+            rows = ae[((ae["noise"] == noise) | (noise is None)) & (ae["activation"] == activation)
+                      & (ae[kind] == family)]
             if rows.empty:
                 continue
             stats = seed_intervals(rows, "latent_dim", confidence)
             x = stats.index.astype(int)
-            colour = _colour(activation, activations)
-            name = (f"{family}, {activation}" if kind == "objective" else
-                    f"{family} AE, {activation}" if len(families) > 1 else f"AE, {activation}")
-            ax.plot(x, stats["mean"], marker="o", color=colour, label=name,
-                    ls=FAMILY_STYLES[families.index(family) % len(FAMILY_STYLES)])
+            if kind == "objective":
+                colour = OTHER_COLOURS[families.index(family) % len(OTHER_COLOURS)]
+                style, name = FAMILY_STYLES[activations.index(activation) % len(FAMILY_STYLES)], f"{family}, {activation}"
+            else:
+                colour, style = _colour(activation, activations), FAMILY_STYLES[families.index(family) % len(FAMILY_STYLES)]
+                name = f"{family} AE, {activation}" if len(families) > 1 else f"AE, {activation}"
+            ax.plot(x, stats["mean"], marker="o", color=colour, label=name, ls=style)
             if stats["low"].notna().any():
                 ax.fill_between(x, stats["low"], stats["high"], facecolor=to_rgba(colour, BAND_ALPHA),
                                 edgecolor=colour, lw=0.8)
@@ -218,7 +222,7 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
         ax.set_xscale("log", base=2)
         ax.set_xticks(sizes, [str(s) for s in sizes])
         ax.minorticks_off()
-        ax.set(xlabel="latent size", title=f"training noise {format_value(noise)}")
+        ax.set(xlabel="latent size", title="every objective" if noise is None else f"training noise {format_value(noise)}")
         ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel(label)
     # Beside the panels, where it hides no band or point.
