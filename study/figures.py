@@ -234,9 +234,10 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
 
 
 def _objectives_vary(ae):
-    """Whether the autoencoders differ in objective beyond family and training noise (a VAE's
-    beta, a sparse AE's sparsity): then lines and heatmap columns are objectives."""
-    return "objective" in ae and ae["objective"].nunique() > len(set(zip(ae["family"], ae["noise"])))
+    """Whether the autoencoders differ in objective beyond the training noise (two families, a
+    VAE's beta): then lines and heatmap columns are objectives, so that no cell or line mixes
+    two of them."""
+    return "objective" in ae and ae["objective"].nunique() > ae["noise"].nunique()
 
 
 def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):

@@ -333,3 +333,21 @@ def test_the_denoising_title_lists_each_row_under_a_noisy_input_in_the_order_dra
             assert words.endswith("(trained without noise)" if noise == 0 else f"(training noise {noise:g})")
     named = " ".join(said)
     assert ("denoising autoencoder" in named) != best_is_plain and ("plain" in named) != best_is_plain
+
+
+def test_objectives_get_their_own_columns_lines_and_colours():
+    # Two objectives at noise 0 (an AE and a VAE of beta 4) and a denoising AE: family and noise
+    # cannot tell the first two apart, so the heatmap's columns and the lines are objectives.
+    rows = [("mlp", "mlp noise0", 0.0), ("mlp", "mlp noise0.5", 0.5), ("vae", "vae beta4", 0.0)]
+    values = pd.concat([_seeds({2: [0.5 + i / 10] * 2, 8: [0.6 + i / 10] * 2}).assign(family=f, objective=o, noise=n)
+                        for i, (f, o, n) in enumerate(rows)])
+    fig = heatmaps(values, "accuracy", "t")
+    ax = fig.get_axes()[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["mlp noise0", "mlp noise0.5", "vae beta4"]
+    assert ax.get_xlabel() == "objective" and len(ax.texts) == 6
+    fig = metric_vs_latent(values, "accuracy", "t")
+    panels = [ax for ax in fig.get_axes() if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["every objective"]
+    lines = [line for line in panels[0].get_lines() if line.get_label().endswith(", tanh")]
+    assert [line.get_label() for line in lines] == ["mlp noise0, tanh", "mlp noise0.5, tanh", "vae beta4, tanh"]
+    assert len({line.get_color() for line in lines}) == 3
