@@ -65,7 +65,8 @@ def run(data, source, settings):
               "reconstruction": X_hat[index]}
     row = reconstruction_metrics(data["X_test"], X_hat)
     if is_vae(source.model):
-        X = data["X_test"].astype(source.model.encoder[0]._parameters["W"].dtype, copy=False)
+        _, weights, _ = next(source.model.parameters())
+        X = data["X_test"].astype(weights.dtype, copy=False)
         estimates = vae_log_likelihood(source.model, X, samples=LIKELIHOOD_SAMPLES, rng=0)
         row.update(elbo=float(estimates["elbo"].mean()), log_likelihood=float(estimates["log_likelihood"].mean()),
                    likelihood_samples=LIKELIHOOD_SAMPLES)

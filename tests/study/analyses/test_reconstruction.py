@@ -93,3 +93,30 @@ def test_the_representatives_are_chosen_on_the_validation_split_s_bce(fake_table
     swapped = table.assign(split=table["split"].map({"val": "test", "test": "val"}))
     assert chosen_on_validation({"reconstruction": swapped}, "digits") == {2: "mlp_latent2_tanh_noise0_seed0",
                                                                            8: "mlp_latent8_tanh_noise0_seed0"}
+
+
+def test_a_vae_row_adds_its_elbo_and_importance_sampled_log_likelihood(digits):
+    from diy.bce_with_logits_loss import BCEWithLogitsLoss
+    from diy.likelihood import vae_log_likelihood
+    from diy.optim import Adam
+    from diy.sigmoid import Sigmoid
+    from diy.train import fit
+    from diy.vae import build_vae
+    from study.analyses.reconstruction import LIKELIHOOD_SAMPLES
+
+    model = build_vae([64, 16, 4], "tanh", rng=0)
+    fit(model, BCEWithLogitsLoss(), Adam(model, lr=1e-2), digits["X_train"], epochs=5, rng=0)
+    model.decoder.append(Sigmoid())  # as training leaves a study model
+    source = Source("vae_latent4_tanh_beta1_seed0", "autoencoder", 4)
+    source.model = model
+    rows, _ = run(digits, source, {"n_examples": 2})
+    row = rows[0]
+    assert row["likelihood_samples"] == LIKELIHOOD_SAMPLES >= 200
+    expected = vae_log_likelihood(model, digits["X_test"], samples=LIKELIHOOD_SAMPLES, rng=0)
+    assert row["elbo"] == pytest.approx(expected["elbo"].mean())
+    assert row["log_likelihood"] == pytest.approx(expected["log_likelihood"].mean())
+    # 200 importance samples tighten the bound by far more than their noise (nats per image).
+    assert row["elbo"] < row["log_likelihood"] < 0
+    # A model without a GaussianSample (PCA's projection) has none.
+    rows, _ = run(digits, Source("pca4", "pca", 4, model=pca_representation(digits, 4, seed=0)[0]), {"n_examples": 2})
+    assert "log_likelihood" not in rows[0]
