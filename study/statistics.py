@@ -70,6 +70,13 @@ class Comparison(NamedTuple):
         """Two pairs at least: one difference has no spread to test it against."""
         return self.n >= 2
 
+    @property
+    def holds(self):
+        """Whether a claim holds: its p (the adjusted one, once adjusted) under 1 - confidence
+        and its interval clear of zero."""
+        p = self.p_value if math.isnan(self.adjusted_p) else self.adjusted_p
+        return p < 1 - self.confidence and not self.low <= 0 <= self.high
+
 
 def paired_comparison(a, b, test="t", confidence=0.95):
     """a, b : array-like of shape (n,), a[i] and b[i] from the same seed and test set.
@@ -170,7 +177,7 @@ def claim(label_a, label_b, metric_label, comparison, higher_is_better=True, dec
     details = f"({details}, n = {c.n} seeds)"
     alpha = 1 - c.confidence
     crosses_zero = c.low <= 0 <= c.high
-    if p < alpha and not crosses_zero:
+    if c.holds:
         a_wins = (c.difference > 0) == higher_is_better
         winner, loser = (label_a, label_b) if a_wins else (label_b, label_a)
         low, high = sorted((abs(c.low), abs(c.high)))

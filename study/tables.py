@@ -72,8 +72,13 @@ def _typed(table):
 
 
 def read_table(path):
-    """A table written by :func:`write_csv` back as a typed DataFrame."""
-    return _typed(pd.read_csv(path, keep_default_na=False, na_values=[""]))
+    """A table written by :func:`write_csv` back as a typed DataFrame. An analysis table
+    written before the ``objective`` column existed gets it, read from the names."""
+    table = _typed(pd.read_csv(path, keep_default_na=False, na_values=[""]))
+    if "representation" in table and "method" in table and "objective" not in table:
+        table.insert(table.columns.get_loc("noise") + 1, "objective",
+                     [objective_of(r, m) for r, m in zip(table["representation"], table["method"])])
+    return table
 
 
 def write_csv(table, path):

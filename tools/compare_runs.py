@@ -23,12 +23,6 @@ def read_tables(root):
     return {name: read_table(tables / f"{name}.csv") for name in ANALYSES if (tables / f"{name}.csv").exists()}
 
 
-def holds(tested):
-    """Whether a test's claim holds: its adjusted p under 1 - confidence and its interval clear of zero."""
-    c = tested.comparison
-    return c.adjusted_p < 1 - c.confidence and not c.low <= 0 <= c.high
-
-
 def describe(tested):
     """A test's name: its dataset, section, row keys or its two sides, and metric."""
     where = ", ".join(f"{value}" for key, value in tested.row.items()
@@ -54,7 +48,7 @@ def compare(tests_a, tests_b, labels):
             c = t.comparison
             cells.append(f"{t.a}: {format_interval(c.difference, c.low, c.high, t.metric.number_kind)}, "
                          f"p (Holm) {c.adjusted_p:.3f}")
-        verdict = {(True, True): "in both", (False, False): "in neither"}.get((holds(a), holds(b)), "in one")
+        verdict = {(True, True): "in both", (False, False): "in neither"}.get((a.comparison.holds, b.comparison.holds), "in one")
         if verdict == "in both":
             both.append(describe(a))
         lines.append(f"| {describe(a)} | {cells[0]} | {cells[1]} | {verdict} |")

@@ -270,3 +270,11 @@ def test_factor_effects_average_over_the_other_factors_within_each_seed_first():
 ])
 def test_format_interval(numbers, kind, text):
     assert format_interval(*numbers, kind) == text
+
+
+def test_a_comparison_holds_when_its_p_and_its_interval_say_so():
+    c = paired_comparison([1.0, 1.1, 0.9, 1.05], [0.0, 0.1, -0.1, 0.0])
+    assert c.holds and c.p_value < 0.05
+    assert not c._replace(adjusted_p=0.2).holds  # the adjusted p decides once there is one
+    assert not c._replace(low=-0.1).holds  # an interval across zero never holds
+    assert not paired_comparison([1.0, -1.0, 1.1], [0.0, 0.0, 0.0]).holds

@@ -213,3 +213,11 @@ def test_value_of(fake_tables):
     assert value_of(digits, "pixels") == pytest.approx(0.6)
     assert value_of(digits, "pca", 8) == pytest.approx(0.58)
     assert np.isnan(value_of(digits, "pca", 16)) and np.isnan(value_of(digits, "noisy"))
+
+
+def test_a_table_written_before_the_objective_column_gets_it(fake_tables, tmp_path):
+    old = fake_tables["kmeans"].drop(columns="objective")
+    write_csv(old, tmp_path / "kmeans.csv")
+    table = read_table(tmp_path / "kmeans.csv")
+    assert list(table.columns) == list(fake_tables["kmeans"].columns)
+    assert table["objective"].tolist() == fake_tables["kmeans"]["objective"].tolist()
