@@ -27,6 +27,19 @@ def schema():
 
 
 @pytest.fixture(scope="session")
+def quick_study(tmp_path_factory):
+    """The quick study (workflow/configs/quick.yaml), run whole once in a temporary directory
+    and shared by the tests that read it (test_quick_study, test_report_in_browser): the
+    largest run of the workflow tests, a few minutes on 2 cores. Tests may read it and
+    dry-run commands in it, never change it."""
+    from snakemake_runs import Run
+
+    run = Run(tmp_path_factory.mktemp("quick"), yaml.safe_load((REPO / "workflow" / "configs" / "quick.yaml").read_text()))
+    run.run("--cores", "2", timeout=2400)
+    return run
+
+
+@pytest.fixture(scope="session")
 def repo_config():
     """config.yaml as written (before validation)."""
     return yaml.safe_load((REPO / "config.yaml").read_text())

@@ -11,21 +11,13 @@ a denoising PSNR below the noisy input's.
 """
 import pandas as pd
 import pytest
-import yaml
-
-from snakemake_runs import Run
 
 pytestmark = pytest.mark.slow
 
-QUICK_CONFIG = "workflow/configs/quick.yaml"
-
 
 @pytest.fixture(scope="module")
-def quick(tmp_path_factory, repo_root):
-    config = yaml.safe_load((repo_root / QUICK_CONFIG).read_text())
-    run = Run(tmp_path_factory.mktemp("quick"), config)
-    run.run("--cores", "2")
-    return run
+def quick(quick_study):
+    return quick_study
 
 
 def _chosen(quick, table, metric, latent_dim, higher_is_better=True, **where):

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from chromium import CHROMIUM, Chromium
-from snakemake_runs import REPO, Run, job_counts
+from snakemake_runs import REPO, job_counts
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="no chromium to browse the report in "
@@ -42,13 +42,10 @@ SHOWN = f"""(() => {{
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory):
-    study = Run(tmp_path_factory.mktemp("report"), QUICK)
-    # The whole quick study, the largest run of the workflow tests: a minute on 2 idle cores, and
-    # time to spare for busy ones.
-    study.run("--cores", "2", timeout=2400)
-    study.run("--report", f"{R}/report.html")
-    return study
+def study(quick_study):
+    # The whole quick study (shared with test_quick_study), then its report.
+    quick_study.run("--report", f"{R}/report.html")
+    return quick_study
 
 
 @pytest.fixture(scope="module")
