@@ -80,8 +80,7 @@ def check_gradient(module, X, *, eps=1e-6, rng=0, loss=None, y=None):
         value = np.vdot(output, R) if loss is None else loss.forward(y, output).mean()
         return value + sum(term.mean() for _, term in net.penalties())
 
-    forward()
-    net.zero_grad()
+    net.zero_grad()  # the caches are those of `output`'s forward
     net.backward_update_gradient(X, delta)
     analytic = {"input": net.backward_delta(X, delta)}
     analytic.update((name, gradient.copy()) for name, _, gradient in net.parameters())

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 
 from study.statistics import aggregate_over_seeds, factor_effects, format_interval, t_interval
-from study.tables import COLUMNS, markdown_table, metric_values
+from study.tables import COLUMNS, markdown_table, metric_values, objectives_vary
 
 #: The columns naming a configuration, in the aggregated tables.
 CONFIGURATION = ["dataset", "configuration", "method", "family", "latent_dim", "activation", "noise", "objective"]
@@ -66,7 +66,7 @@ def pivots(values, metric, confidence=0.95):
         ae = rows[rows["method"] == "autoencoder"]
         for (family, activation), block in ae.groupby(["family", "activation"], sort=False):
             # Columns: the training noise, or the family's other axis (a VAE's beta).
-            by_noise = block["objective"].nunique() <= block["noise"].nunique()
+            by_noise = not objectives_vary(block)
             wide = block.assign(cell=block.apply(cell, axis=1)).pivot(
                 index="latent_dim", columns="noise" if by_noise else "objective", values="cell").sort_index()
             wide.columns = [f"noise {c:g}" if by_noise else c.removeprefix(f"{family} ") for c in wide.columns]

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from diy.atomic import atomic_path
-from study.tables import format_value
+from study.tables import format_value, objectives_vary
 
 #: Line colours of the activations, fixed so that every figure uses the same.
 ACTIVATION_COLOURS = {"tanh": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:green"}
@@ -187,7 +187,7 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     reference = values[values["method"] == reference]["value"]
     # One line style per family; when the study compares objectives, one panel and one colour
     # per objective (its noise is part of it), the line style for the activation.
-    kind = "objective" if _objectives_vary(ae) else "family"
+    kind = "objective" if objectives_vary(ae) else "family"
     families = list(dict.fromkeys(ae[kind]))
     noises = [None] if kind == "objective" else sorted(ae["noise"].dropna().unique())
     activations = list(dict.fromkeys(ae["activation"]))
@@ -233,13 +233,6 @@ def metric_vs_latent(values, label, title, reference=None, reference_label="raw 
     return fig
 
 
-def _objectives_vary(ae):
-    """Whether the autoencoders differ in objective beyond the training noise (two families, a
-    VAE's beta): then lines and heatmap columns are objectives, so that no cell or line mixes
-    two of them."""
-    return "objective" in ae and ae["objective"].nunique() > ae["noise"].nunique()
-
-
 def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
     """The autoencoders' metric over latent size (rows) x training noise (columns), one
     panel per activation, mean over seeds, each cell annotated; a shared colour scale whose
@@ -250,7 +243,7 @@ def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in ae["latent_dim"].unique())
     # Columns: the training noise, or the objective when the study compares objectives.
-    column = "objective" if _objectives_vary(ae) else "noise"
+    column = "objective" if objectives_vary(ae) else "noise"
     noises = list(dict.fromkeys(ae[column])) if column == "objective" else sorted(ae["noise"].unique())
     cells = seed_intervals(ae.assign(cell=list(zip(ae["activation"], ae["latent_dim"].astype(int), ae[column]))),
                            "cell", confidence)

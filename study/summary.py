@@ -204,10 +204,12 @@ def versus_objective(table, metric, dataset):
         picks = [(objective, chosen_on_validation(table, metric, dataset, latent_dim=latent_dim,
                                                   objective=objective)) for objective in objectives]
         picks = [(objective, picked) for objective, picked in picks if picked is not None]
+        if not picks:
+            continue
+        reference = seed_values(table, metric, dataset, picks[0][1][0].name)
         for i, (objective, (validation, test)) in enumerate(picks):
-            reference = picks[0][1][0].name
             comparison = None if i == 0 else paired_by_seed(seed_values(table, metric, dataset, validation.name),
-                                                            seed_values(table, metric, dataset, reference))
+                                                            reference)
             yield latent_dim, objective, validation, test, comparison
 
 

@@ -46,6 +46,13 @@ def objective_of(representation, method):
     return AEVariant.parse(representation).objective
 
 
+def objectives_vary(ae):
+    """Whether autoencoder rows differ in objective beyond the training noise (two families, a
+    VAE's beta): then a figure's lines and columns, or a pivot's columns, are objectives, so
+    that none mixes two of them."""
+    return "objective" in ae and ae["objective"].nunique() > ae["noise"].nunique()
+
+
 def classifiers_table(entries):
     """Raw-pixel classifier variants -> DataFrame, one row per variant.
 

@@ -16,12 +16,17 @@ ACTIVATIONS = ["linear", "tanh", "relu", "sigmoid"]
 INITS = ["default", "fan_in_uniform"]
 
 
+def init_of(settings):
+    """The ``init`` of ``AutoEncoder.build`` for a family's settings: None for "default"."""
+    return None if settings.get("init", "default") == "default" else settings["init"]
+
+
 def build(image_shape, variant, settings, rng, dtype):
     """The untrained ``AutoEncoder`` of `variant` for images of `image_shape`."""
     return AutoEncoder.build(
         [math.prod(image_shape), *settings["hidden"], variant.latent_dim], variant.activation,
         "linear", latent_activation=settings["latent_activation"], rng=rng, dtype=dtype,
-        init=None if settings.get("init", "default") == "default" else settings["init"],
+        init=init_of(settings),
     )
 
 

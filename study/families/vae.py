@@ -11,7 +11,7 @@ import math
 
 from diy.vae import build_vae
 from study.families import Axis, Family
-from study.families.mlp import INITS, hidden_schema
+from study.families.mlp import INITS, hidden_schema, init_of
 
 BETA = Axis("beta", "Weight of a VAE's KL term (family vae): 1 is the VAE, above 1 a beta-VAE.",
             {"type": "number", "minimum": 0})
@@ -22,7 +22,7 @@ def build(image_shape, variant, settings, rng, dtype):
     return build_vae(
         [math.prod(image_shape), *settings["hidden"], variant.latent_dim], variant.activation,
         beta=variant.setting("beta"), rng=rng, dtype=dtype,
-        init=None if settings.get("init", "default") == "default" else settings["init"],
+        init=init_of(settings),
     )
 
 
