@@ -50,34 +50,22 @@ def _table_without_timing(path):
     return [[row[i] for i in kept] for row in rows]
 
 
-def test_the_quick_study_through_slurm_equals_a_local_run(tmp_path):
-    local, cluster = tmp_path / "local", tmp_path / "slurm"
-    local.mkdir()
+def test_the_quick_study_through_slurm_equals_a_local_run(tmp_path, quick_study):
+    # The local run is the session's quick study (tests/conftest.py): the same config, run with
+    # --cores 2 on this machine.
+    local, cluster = quick_study.workdir, tmp_path / "slurm"
     cluster.mkdir()
     # The jobs run `python -m snakemake` with this interpreter, and find the rest on the PATH
     # that sbatch exports to them.
     environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    # The local run meanwhile, in its own directory: it uses the cores while apt-get downloads and
-    # SLURM starts, and what else runs changes no result.
-    with (tmp_path / "local.log").open("w") as log:
-        local_run = subprocess.Popen([sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-                                      "--directory", str(local), "--cores", "2", "--configfile", str(QUICK)],
-                                     cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        try:
-            returncode, output = _run_through_slurm(cluster, environment)
-            assert returncode == 0, output[-5000:]
-            assert local_run.wait(timeout=600) == 0, (tmp_path / "local.log").read_text()[-5000:]
-        finally:
-            if local_run.poll() is None:
-                os.killpg(local_run.pid, signal.SIGTERM)
-                local_run.wait()
+    returncode, output = _run_through_slurm(cluster, environment)
+    assert returncode == 0, output[-5000:]
 
     # The same jobs ran; all but the local rule `all` were submitted with sbatch, each left a
     # SLURM log under .snakemake/slurm_logs/ and is one that slurmctld ran to completion.
     jobs = lambda log, prefix: Counter(re.findall(rf"^{prefix}rule (\w+):$", log, flags=re.M))
     remote, local_here = jobs(output, ""), jobs(output, "local")
-    assert remote + local_here == jobs((tmp_path / "local.log").read_text(), "local")
+    assert remote + local_here == jobs(quick_study.log, "local")
     assert local_here == Counter(["all"]) and remote.total() > 50
     submitted = dict(re.findall(r"has been submitted with SLURM jobid (\d+) \(log: (\S+)\)", output))
     states = dict(re.findall(r"^(\d+)\|([A-Z_]+)\|", output, flags=re.M))
@@ -95,5 +83,4 @@ def test_the_quick_study_through_slurm_equals_a_local_run(tmp_path):
         assert (local / model).read_bytes() == (cluster / model).read_bytes(), model
     for table in tables:
         assert _table_without_timing(local / table) == _table_without_timing(cluster / table), table
-    shutil.rmtree(local)
     shutil.rmtree(cluster)

@@ -24,19 +24,6 @@ def one_thread():
 
 
 @pytest.fixture(scope="session")
-def repo_root():
-    return REPO
-
-
-@pytest.fixture(scope="session")
-def schema():
-    """The repository's schema with the registries' sections (built before any test registers more)."""
-    from study.config import load_schema
-
-    return load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
-
-
-@pytest.fixture(scope="session")
 def defaults():
     """config.yaml as written: every default of the study."""
     from study.config import read_yaml

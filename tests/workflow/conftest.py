@@ -1,4 +1,5 @@
-"""Fixtures of the workflow tests: the repository's schema and config, and Snakemake runs.
+"""Fixtures of the workflow tests: Snakemake runs (the repository's root, schema, config and quick
+study are tests/conftest.py's).
 
 Snakemake runs in a temporary working directory (``-d``), with the repository's Snakefile,
 so nothing is written into the repository's data/, results/ or logs/.
@@ -11,38 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from study.config import load_schema
-
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def repo_root():
-    return REPO
-
-
-@pytest.fixture(scope="session")
-def schema():
-    return load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
-
-
-@pytest.fixture(scope="session")
-def quick_study(tmp_path_factory):
-    """The quick study (workflow/configs/quick.yaml), run whole once in a temporary directory
-    and shared by the tests that read it (test_quick_study, test_report_in_browser): the
-    largest run of the workflow tests, a few minutes on 2 cores. Tests may read it and
-    dry-run commands in it, never change it."""
-    from snakemake_runs import Run
-
-    run = Run(tmp_path_factory.mktemp("quick"), yaml.safe_load((REPO / "workflow" / "configs" / "quick.yaml").read_text()))
-    run.run("--cores", "2", timeout=2400)
-    return run
-
-
-@pytest.fixture(scope="session")
-def repo_config():
-    """config.yaml as written (before validation)."""
-    return yaml.safe_load((REPO / "config.yaml").read_text())
 
 
 @pytest.fixture
