@@ -1,9 +1,11 @@
-"""The README runs as written: its two commands are CI's, every Python block runs, and every
-shell command runs (the quick study for real; the long ones as dry runs of a small study, so
-that a wrong target, option or config key fails here and not for a reader)."""
+"""The README and its pages under docs/ run as written: the README's two commands are CI's,
+every Python block runs, every shell command runs (the quick study for real; the long ones as
+dry runs of a small study, so that a wrong target, option or config key fails here and not for a
+reader), and every link between the pages leads to a file and a heading that exist."""
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-README = (REPO / "README.md").read_text()
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 # The test command installs the slurm extra's lock too (the cluster test needs the plugin);
 # the study's command keeps the local install small.
 INSTALL = ("python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.lock{} "
@@ -20,11 +22,38 @@ INSTALL = ("python3 -m venv .venv && . .venv/bin/activate && pip install -r requ
 
 
 def blocks(language):
-    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+    """The code blocks of every page in `language`, in page order."""
+    return [block for page in PAGES
+            for block in re.findall(rf"^ *```{language}\n(.*?)```", page.read_text(), flags=re.S | re.M)]
+
+
+def anchor(heading):
+    """GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_the_readme_is_a_front_page_and_links_to_every_page():
+    readme = PAGES[0].read_text()
+    assert len(readme.splitlines()) < 250
+    for page in PAGES[1:]:
+        assert f"](docs/{page.name})" in readme, f"the README does not link to docs/{page.name}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_every_link_leads_to_a_file_and_heading(page):
+    for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+        if target.startswith(("http://", "https://")):
+            continue
+        path, _, fragment = target.partition("#")
+        linked = (page.parent / path).resolve() if path else page
+        assert linked.exists(), f"{page.name}: {target} names no file"
+        if fragment:
+            headings = re.findall(r"^#+ (.*)$", linked.read_text(), flags=re.M)
+            assert fragment in {anchor(heading) for heading in headings}, f"{page.name}: no heading #{fragment}"
 
 
 def commands():
-    """Every shell command of the README (one per line, comments dropped)."""
+    """Every shell command of the README and its pages (one per line, comments dropped)."""
     lines = [line.split("  #")[0].strip() for block in blocks("sh") for line in block.splitlines()]
     return [line for line in lines if line]
 
@@ -60,15 +89,18 @@ def _snakemake(line, workdir, config):
 
 
 @pytest.mark.slow
-def test_every_snakemake_command_runs(tmp_path):
+def test_every_snakemake_command_runs(tmp_path, quick_study):
     # A small study under the default results/ directory, for the commands that do not name a
     # study config of their own: the same targets, seconds instead of an hour.
     small = yaml.safe_load((REPO / "workflow" / "configs" / "quick.yaml").read_text())
     small.pop("results")
     small_config = tmp_path / "small.yaml"
     small_config.write_text(yaml.safe_dump(small))
+    # The quick study's commands run for real in a copy of the session's quick study (same
+    # config, so Snakemake finds its jobs done and runs what they add: the report), since
+    # running the study once more would take minutes.
     workdir = tmp_path / "work"
-    workdir.mkdir()
+    shutil.copytree(quick_study.workdir, workdir, symlinks=True)
     snakemake_lines = [line for line in commands() if "snakemake" in line and not line.startswith("python3")]
     assert len(snakemake_lines) >= 10
     for line in snakemake_lines:
