@@ -24,15 +24,18 @@ from study.analyses import Analysis, Metric, analysis_settings
 METHODS = ("logistic", "knn", "mlp")
 
 
-def _logistic(seed, max_iter):
+def logistic_classifier(seed, max_iter, **options):
+    """Standardisation, then multinomial logistic regression (``options``: its other settings,
+    e.g. ``C``, ``warm_start``); also the probe's linear probe."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=int(max_iter), random_state=int(seed)))
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=int(max_iter), random_state=int(seed), **options))
 
 
-def _knn(k):
+def knn_classifier(k):
+    """k-NN, Euclidean on the inputs as they are; also the probe's k-NN probe."""
     from sklearn.neighbors import KNeighborsClassifier
 
     return KNeighborsClassifier(n_neighbors=int(k))
@@ -60,9 +63,9 @@ def classify(codes, data, methods=METHODS, seed=0, knn_k=5, logistic_max_iter=10
     rows = {"val": [], "test": []}
     for method in methods:
         if method == "logistic":
-            predict = _logistic(seed, logistic_max_iter).fit(train_X, train_y).predict
+            predict = logistic_classifier(seed, logistic_max_iter).fit(train_X, train_y).predict
         elif method == "knn":
-            predict = _knn(knn_k).fit(train_X, train_y).predict
+            predict = knn_classifier(knn_k).fit(train_X, train_y).predict
         elif method == "mlp":
             predict = _fit_mlp(train_X, train_y, val_X, val_y, seed, mlp_params)
         else:

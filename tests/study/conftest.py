@@ -109,6 +109,8 @@ SMALL = {"analysis": {
                        "mlp": {"hidden": [32], "epochs": 40, "batch_size": 64, "lr": 3e-3, "patience": 5}},
     "dec": {"n_init": 2, "update_interval": 10, "max_iter": 60},
     "idec": {"n_init": 2, "update_interval": 10, "max_iter": 60},
+    "probe": {"labels_per_class": [1, 10, "all"], "draws": 3, "C": [0.1, 1.0], "logistic_max_iter": 300},
+    "retrieval": {"queries": 120, "k": [1, 5]},
 }}
 
 
@@ -193,7 +195,7 @@ FAKE_GRID = {"family": ["mlp"], "latent_dim": [2, 8], "activation": ["tanh", "re
 FAKE_KINDS, FAKE_LEVELS = ["gaussian", "masking"], [0.1, 0.5]
 FAKE_MASKS = ["lower_half", "square"]
 FAKE_ANALYSES = ("reconstruction", "kmeans", "tsne", "denoising", "classification", "inpainting", "dec", "idec",
-                 "manifold")
+                 "manifold", "probe", "retrieval")
 
 
 def _score(variant):
@@ -237,6 +239,16 @@ def _rows(analysis, name, score, error, level_bonus=0.0):
         return [{"mask": mask, "hidden_pixels": 32.0 if mask == "lower_half" else 16.0,
                  "squared_error_per_image": error * (i + 1), "psnr": 10 + 10 * score - i}
                 for i, mask in enumerate(FAKE_MASKS)]
+    if analysis == "probe":
+        # More labels, better probes; the linear probe a little ahead of the k-NN one.
+        return [{"labels_per_class": count, "probe": probe, "accuracy": score * s + d, "accuracy_std": 0.01,
+                 "accuracy_low": score * s + d - 0.02, "accuracy_high": score * s + d + 0.02,
+                 "draws": 1 if count == "all" else 3}
+                for count, s in (("1", 0.5), ("10", 0.8), ("all", 1.0)) for probe, d in (("linear", 0.02), ("knn", 0.0))]
+    if analysis == "retrieval":
+        return [{"distance": distance, "map": score * s, "map_low": score * s - 0.02, "map_high": score * s + 0.02,
+                 "precision_at_1": score, "precision_at_10": score * 0.95}
+                for distance, s in (("euclidean", 0.7), ("cosine", 0.72))]
     return [{"classifier": c, "accuracy": score + d, "accuracy_low": score + d - 0.02,
              "accuracy_high": score + d + 0.02}
             for c, d in (("logistic", 0.0), ("knn", 0.05), ("mlp", 0.1))]

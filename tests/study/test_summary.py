@@ -22,7 +22,8 @@ METRICS = [(analysis, metric) for analysis in ANALYSES.values() for metric in an
 def test_model_free_baseline_of_each_analysis():
     assert {name: model_free(analysis) for name, analysis in ANALYSES.items()} == {
         "reconstruction": None, "kmeans": "pixels", "tsne": "pixels", "denoising": "noisy",
-        "classification": "pixels", "inpainting": "mean", "dec": None, "idec": None, "manifold": "pixels"}
+        "classification": "pixels", "inpainting": "mean", "dec": None, "idec": None, "manifold": "pixels",
+        "probe": "pixels", "retrieval": "pixels"}
 
 
 # -- an independent computation of what the summary chooses and reports ------------------------

@@ -13,8 +13,8 @@ NAMES = sorted(ANALYSES)
 
 
 def test_every_module_of_the_package_is_registered_under_its_name():
-    assert NAMES == ["classification", "dec", "denoising", "idec", "inpainting", "kmeans", "manifold",
-                     "reconstruction", "tsne"]
+    assert NAMES == ["classification", "dec", "denoising", "idec", "inpainting", "kmeans", "manifold", "probe",
+                     "reconstruction", "retrieval", "tsne"]
     for name, analysis in ANALYSES.items():
         assert isinstance(analysis, Analysis) and analysis.name == name
         assert analysis.run.__module__ == f"study.analyses.{name}"

@@ -1,0 +1,131 @@
+"""Label efficiency: how well a code serves when only a few images are labelled.
+
+For each count n of ``labels_per_class`` (e.g. 1, 10, 100 and ``all``), n train images of each
+class are drawn without replacement (all of a class that has fewer), and two probes are trained
+on their codes:
+
+- ``"linear"``: classification's logistic regression (standardised codes, L2), its inverse
+  regularisation C chosen from ``C`` by accuracy on the validation split, fitted along the path
+  from the strongest regularisation with warm starts;
+- ``"knn"``: classification's k-NN with k = min(``analysis.classification.knn_k``, n), Euclidean
+  on the codes as they are (with one label per class, 1-NN: a larger k would let other classes
+  outvote the one).
+
+Each count is drawn ``draws`` times from seeded generators (draw i of every representation gets
+the same images, so representations are compared on the same labels); ``all`` is one draw, the
+whole train split, where the k-NN probe is classification's k-NN. Rows (per split, count, probe)::
+
+    {"split": "val" | "test", "labels_per_class": "1" | ... | "all", "probe": "linear" | "knn",
+     "accuracy": float, "accuracy_std": float, "accuracy_low": float, "accuracy_high": float,
+     "draws": int}
+
+``accuracy``: the mean over draws of the split's accuracy; ``accuracy_low``, ``accuracy_high``:
+its 95% t interval over draws (NaN with one draw: the spread over training seeds is the
+summary's). ``labels_per_class`` is text, so that ``all`` sits in one column with the counts.
+Arrays: ``accuracies_{split}`` (counts, 2 probes, draws), NaN past a count's draws.
+"""
+import copy
+
+import numpy as np
+
+from study.analyses import Analysis, Metric, analysis_settings
+from study.analyses.classification import knn_classifier, logistic_classifier
+
+PROBES = ("linear", "knn")
+
+
+def labelled_subset(y, per_class, rng):
+    """Sorted indices of `per_class` images of each class of labels `y` (n,), drawn without
+    replacement from `rng`; ``"all"``: every index."""
+    if per_class == "all":
+        return np.arange(len(y))
+    chosen = [rng.choice(np.flatnonzero(y == label), size=min(int(per_class), int((y == label).sum())),
+                         replace=False) for label in np.unique(y)]
+    return np.sort(np.concatenate(chosen))
+
+
+def linear_probe(Z, y, Z_val, y_val, Cs, seed, max_iter):
+    """Logistic regressions on codes `Z` (n, k), one per C from the smallest (the strongest
+    regularisation) up, each starting from the last one's weights -> (predict, chosen C), C the
+    most accurate on (`Z_val`, `y_val`) (the first of equals)."""
+    model = logistic_classifier(seed, max_iter, warm_start=True)
+    best = (-1.0, None, None)
+    for C in sorted(Cs):
+        model.set_params(logisticregression__C=float(C)).fit(Z, y)
+        accuracy = float((model.predict(Z_val) == y_val).mean())
+        if accuracy > best[0]:
+            best = (accuracy, float(C), copy.deepcopy(model))  # the next fit starts from it
+    return best[2].predict, best[1]
+
+
+def probe_accuracies(codes, data, labels_per_class, draws, Cs, knn_k, seed, max_iter):
+    """-> {split: (counts, 2 probes, draws) accuracies, NaN past a count's draws} for ``val`` and
+    ``test``, the probes trained on labelled subsets of ``codes["Z_train"]``."""
+    Z_train, y_train = codes["Z_train"], data["y_train"]
+    accuracies = {split: np.full((len(labels_per_class), len(PROBES), draws), np.nan) for split in ("val", "test")}
+    for c, per_class in enumerate(labels_per_class):
+        for draw in range(1 if per_class == "all" else draws):
+            index = labelled_subset(y_train, per_class, np.random.default_rng([int(seed), c, draw]))
+            Z, y = Z_train[index], y_train[index]
+            predict_linear, _ = linear_probe(Z, y, codes["Z_val"], data["y_val"], Cs, seed, max_iter)
+            k = int(knn_k) if per_class == "all" else min(int(knn_k), int(per_class))
+            predict_knn = knn_classifier(k).fit(Z, y).predict
+            for split in accuracies:
+                for p, predict in enumerate((predict_linear, predict_knn)):
+                    accuracies[split][c, p, draw] = (predict(codes[f"Z_{split}"]) == data[f"y_{split}"]).mean()
+    return accuracies
+
+
+def run(data, source, settings):
+    from study.statistics import t_interval
+
+    counts = settings["labels_per_class"]
+    accuracies = probe_accuracies(source.codes, data, counts, settings["draws"], settings["C"],
+                                  settings["knn_k"], settings["seed"], settings["logistic_max_iter"])
+    rows = []
+    for split, values in accuracies.items():
+        for c, per_class in enumerate(counts):
+            for p, probe in enumerate(PROBES):
+                interval = t_interval(values[c, p], confidence=settings["confidence"])
+                rows.append({"split": split, "labels_per_class": str(per_class), "probe": probe,
+                             "accuracy": interval.mean, "accuracy_std": interval.std,
+                             "accuracy_low": interval.low, "accuracy_high": interval.high, "draws": interval.n})
+    return rows, {f"accuracies_{split}": values for split, values in accuracies.items()}
+
+
+def _accuracy(probe, per_class, label, versus_pca=None):
+    return Metric("accuracy", label, where=(("probe", probe), ("labels_per_class", per_class)),
+                  versus_pca=versus_pca, unit_interval=True)
+
+
+ANALYSIS = Analysis(
+    "probe", reads="codes", run=run,
+    # One k-NN: classification's k, so that the probe at all labels is classification's k-NN.
+    settings=lambda config: analysis_settings(config, "probe", confidence=config["analysis"]["bootstrap"]["confidence"],
+                                              knn_k=config["analysis"]["classification"]["knn_k"]),
+    baselines=("pixels", "pca"), keys=("labels_per_class", "probe"),
+    metrics={
+        "probe_linear_10": _accuracy("linear", "10", "linear probe accuracy, 10 labels per class",
+                                     versus_pca="linear probe, 10 labels"),
+        "probe_knn_10": _accuracy("knn", "10", "k-NN probe accuracy, 10 labels per class"),
+        "probe_linear_1": _accuracy("linear", "1", "linear probe accuracy, 1 label per class"),
+    },
+    schema={
+        "labels_per_class": {"type": "array", "minItems": 1, "uniqueItems": True,
+                             "description": "Labelled train images per class; 'all' for the whole train split.",
+                             "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"const": "all"}]}},
+        "draws": {"type": "integer", "minimum": 1, "description": "Seeded label draws per count (all: one)."},
+        "C": {"type": "array", "minItems": 1, "items": {"type": "number", "exclusiveMinimum": 0},
+              "description": "Inverse regularisations of the linear probe, chosen on the validation split."},
+        "logistic_max_iter": {"type": "integer", "minimum": 1},
+    },
+    category="6. Classification",
+    splits_itself=True,
+    caption="""\
+Probes trained on the codes of a few labelled train images per class (``labels_per_class``; ``all``:
+the whole train split), scored on the validation and the test split: ``linear``, a logistic
+regression whose regularisation is chosen on the validation split, and ``knn``, k-NN with k at most
+the count. ``accuracy`` is the mean over ``draws`` seeded draws of the labelled images (the same
+images for every representation), ``accuracy_low``, ``accuracy_high`` its 95% t interval over the
+draws. A code that keeps the classes apart serves with few labels; raw pixels need many.""",
+)
