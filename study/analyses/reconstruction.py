@@ -19,7 +19,9 @@ The validation split's ``bce`` is the training objective measured where the figu
 representation without looking at the test split (:func:`chosen_on_validation`).
 
 Arrays: ``indices`` (m,) of the example test images, ``image_shape``, ``clean`` (m, d) and
-``reconstruction`` (m, d). Baseline: PCA of each latent size (its projection, clipped to
+``reconstruction`` (m, d); ``worst_indices`` (m,), ``worst_error`` (m,), ``worst_clean`` and
+``worst_reconstruction`` (m, d): the m test images of largest squared error, largest first.
+Baseline: PCA of each latent size (its projection, clipped to
 [0, 1], which only helps PCA).
 """
 from diy.gaussian_sample import GaussianSample
@@ -35,6 +37,16 @@ def examples(data, n_examples):
     import numpy as np
 
     return np.arange(min(int(n_examples), len(data["y_test"])))
+
+
+def worst(X, X_hat, n_examples):
+    """Indices of the `n_examples` images of largest squared error, largest first (the first
+    index of equals first), and those errors."""
+    import numpy as np
+
+    errors = ((np.asarray(X, np.float64) - X_hat) ** 2).sum(axis=1)
+    index = np.argsort(-errors, kind="stable")[:int(n_examples)]
+    return index, errors[index]
 
 
 def reconstruction_metrics(X, X_hat):
@@ -61,8 +73,10 @@ def is_vae(model):
 def run(data, source, settings):
     X_hat = reconstruct(source.model, data["X_test"])
     index = examples(data, settings["n_examples"])
+    worst_index, worst_error = worst(data["X_test"], X_hat, settings["n_worst"])
     arrays = {"indices": index, "image_shape": data["image_shape"], "clean": data["X_test"][index],
-              "reconstruction": X_hat[index]}
+              "reconstruction": X_hat[index], "worst_indices": worst_index, "worst_error": worst_error,
+              "worst_clean": data["X_test"][worst_index], "worst_reconstruction": X_hat[worst_index]}
     row = reconstruction_metrics(data["X_test"], X_hat)
     if is_vae(source.model):
         _, weights, _ = next(source.model.parameters())
@@ -108,6 +122,24 @@ def reconstructions_figure(tables, dataset, load):
                               "over the test split)")
 
 
+def worst_reconstructions_figure(tables, dataset, load):
+    """For the autoencoder of each latent size chosen on validation, its test images of largest
+    squared error and their reconstructions."""
+    from study import figures
+    from study.tables import format_value
+
+    rows, image_shape = [], None
+    for latent_dim, name in chosen_on_validation(tables, dataset).items():
+        ae = load(name)
+        image_shape = ae["image_shape"]
+        rows.append((f"AE {name}\nworst test images", ae["worst_clean"]))
+        rows.append((f"reconstructed\nerror {format_value(float(ae['worst_error'][0]), 3)} "
+                     f"to {format_value(float(ae['worst_error'][-1]), 3)}", ae["worst_reconstruction"]))
+    return figures.image_rows(rows, image_shape, f"{dataset}: the test images each latent size's autoencoder "
+                              "(lowest validation loss) reconstructs worst, and its reconstructions\n(error: "
+                              "squared error of the image, largest first)")
+
+
 METRICS = {
     "reconstruction_error": Metric("squared_error_per_image", "reconstruction squared error per image",
                                    higher_is_better=False, heatmap=True, versus_pca="squared error/image"),
@@ -117,12 +149,19 @@ METRICS = {
 
 ANALYSIS = Analysis(
     "reconstruction", reads="model", run=run,
-    settings=lambda config: {"n_examples": config["analysis"]["examples"]},
+    # n_worst: a setting of its own, so that results written before the worst images were kept
+    # are recomputed (a params change) rather than read without them.
+    settings=lambda config: {"n_examples": config["analysis"]["examples"], "n_worst": config["analysis"]["examples"]},
     baselines=("pca",), metrics=METRICS, figures={"reconstructions": Figure(reconstructions_figure, """\
 The first test images (top row) and their reconstructions: for each latent size, the autoencoder with
 the lowest validation loss (chosen without looking at the test split; its name and test squared error
 per image on the left), then PCA with as many components. Small codes keep the digit's class and rough shape; PCA's reconstructions at the same
-size are blurrier, mixtures of the principal "eigendigits".""")},
+size are blurrier, mixtures of the principal "eigendigits"."""),
+        "worst_reconstructions": Figure(worst_reconstructions_figure, """\
+For the autoencoder of each latent size with the lowest validation loss, the test images it reconstructs
+worst (largest squared error first) and, below each row, its reconstructions. Read them for what a code
+fails to keep: unusual strokes, thick or slanted digits, and images whose label a reader would doubt
+are typical; a small code gives them back as the nearest common digit.""")},
     category="2. Reconstruction",
     caption="""\
 The test images reconstructed by every autoencoder and by PCA of each latent size:

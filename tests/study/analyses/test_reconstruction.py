@@ -42,7 +42,8 @@ def test_arrays_are_the_first_test_images_and_their_reconstructions(run_analysis
                                                                      small_config, ae_name):
     _, arrays = run_analysis("reconstruction", ae_name)
     n = small_config["analysis"]["examples"]
-    assert set(arrays) == {"indices", "image_shape", "clean", "reconstruction"}
+    assert set(arrays) == {"indices", "image_shape", "clean", "reconstruction", "worst_indices", "worst_error",
+                           "worst_clean", "worst_reconstruction"}
     np.testing.assert_array_equal(arrays["indices"], np.arange(n))
     np.testing.assert_array_equal(arrays["image_shape"], [8, 8])
     np.testing.assert_array_equal(arrays["clean"], digits["X_test"][:n])
@@ -120,3 +121,18 @@ def test_a_vae_row_adds_its_elbo_and_importance_sampled_log_likelihood(digits):
     # A model without a GaussianSample (PCA's projection) has none.
     rows, _ = run(digits, Source("pca4", "pca", 4, model=pca_representation(digits, 4, seed=0)[0]), {"n_examples": 2})
     assert "log_likelihood" not in rows[0]
+
+
+def test_the_worst_reconstructions_are_the_images_of_largest_error(run_analysis, make_source, digits, ae_name):
+    from study.analyses import ANALYSES
+    from study.representations import reconstruct
+
+    _, arrays = run_analysis("reconstruction", ae_name)
+    X_hat = reconstruct(make_source(ANALYSES["reconstruction"], ae_name).model, digits["X_test"])
+    errors = ((digits["X_test"].astype(np.float64) - X_hat) ** 2).sum(axis=1)
+    m = len(arrays["worst_indices"])
+    assert m == len(arrays["indices"]) and np.all(np.diff(arrays["worst_error"]) <= 0)
+    assert set(arrays["worst_indices"]) == set(np.argsort(-errors)[:m])
+    assert arrays["worst_error"] == pytest.approx(errors[arrays["worst_indices"]])
+    assert arrays["worst_error"][-1] >= np.sort(errors)[-m]
+    assert np.array_equal(arrays["worst_clean"], digits["X_test"][arrays["worst_indices"]])
