@@ -64,7 +64,7 @@ def test_pca_error_falls_with_its_size(digits):
     errors = []
     for k in (2, 8, 32, 64):
         model, _ = pca_representation(digits, k, seed=0)
-        rows, _ = run(digits, Source(f"pca{k}", "pca", k, model=model), {"n_examples": 2})
+        rows, _ = run(digits, Source(f"pca{k}", "pca", k, model=model), {"n_examples": 2, "n_worst": 2})
         errors.append(rows[0]["squared_error_per_image"])
     assert errors == sorted(errors, reverse=True)
     assert errors[-1] == pytest.approx(0.0, abs=1e-6)
@@ -72,7 +72,7 @@ def test_pca_error_falls_with_its_size(digits):
 
 def test_same_inputs_same_numbers(digits, make_source, ae_name):
     source = make_source(ANALYSES["reconstruction"], ae_name)
-    assert run(digits, source, {"n_examples": 2})[0] == run(digits, source, {"n_examples": 2})[0]
+    assert run(digits, source, {"n_examples": 2, "n_worst": 2})[0] == run(digits, source, {"n_examples": 2, "n_worst": 2})[0]
 
 
 def test_figure_shows_the_autoencoder_chosen_on_validation_beside_pca(fake_tables):
@@ -110,7 +110,7 @@ def test_a_vae_row_adds_its_elbo_and_importance_sampled_log_likelihood(digits):
     model.decoder.append(Sigmoid())  # as training leaves a study model
     source = Source("vae_latent4_tanh_beta1_seed0", "autoencoder", 4)
     source.model = model
-    rows, _ = run(digits, source, {"n_examples": 2})
+    rows, _ = run(digits, source, {"n_examples": 2, "n_worst": 2})
     row = rows[0]
     assert row["likelihood_samples"] == LIKELIHOOD_SAMPLES >= 200
     expected = vae_log_likelihood(model, digits["X_test"], samples=LIKELIHOOD_SAMPLES, rng=0)
@@ -119,7 +119,7 @@ def test_a_vae_row_adds_its_elbo_and_importance_sampled_log_likelihood(digits):
     # 200 importance samples tighten the bound by far more than their noise (nats per image).
     assert row["elbo"] < row["log_likelihood"] < 0
     # A model without a GaussianSample (PCA's projection) has none.
-    rows, _ = run(digits, Source("pca4", "pca", 4, model=pca_representation(digits, 4, seed=0)[0]), {"n_examples": 2})
+    rows, _ = run(digits, Source("pca4", "pca", 4, model=pca_representation(digits, 4, seed=0)[0]), {"n_examples": 2, "n_worst": 2})
     assert "log_likelihood" not in rows[0]
 
 
