@@ -321,7 +321,7 @@ def metric_figure(values, dataset, metric, kind="lines", reference=None, confide
         return heatmaps(values, metric.label, f"{dataset}: {metric.label} of each autoencoder\n"
                         f"({over_seeds}; {direction} is better; red: {outlined})", metric.higher_is_better,
                         confidence)
-    label = {"pixels": "raw pixels", "noisy": "noisy input", "mean": "mean image"}.get(reference, reference)
+    label = {"pixels": "raw pixels", "noisy": "noisy input", "mean": "mean image", "blend": "pixel blend"}.get(reference, reference)
     beside = "PCA" + (f" and {label}" if (values["method"] == reference).any() else "")
     return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "
                             f"size, autoencoders ({over_seeds}) beside {beside}",

@@ -111,6 +111,7 @@ SMALL = {"analysis": {
     "idec": {"n_init": 2, "update_interval": 10, "max_iter": 60},
     "probe": {"labels_per_class": [1, 10, "all"], "draws": 3, "C": [0.1, 1.0], "logistic_max_iter": 300},
     "retrieval": {"queries": 120, "k": [1, 5]},
+    "interpolation": {"pairs": 30, "steps": 5},
 }}
 
 
@@ -195,7 +196,7 @@ FAKE_GRID = {"family": ["mlp"], "latent_dim": [2, 8], "activation": ["tanh", "re
 FAKE_KINDS, FAKE_LEVELS = ["gaussian", "masking"], [0.1, 0.5]
 FAKE_MASKS = ["lower_half", "square"]
 FAKE_ANALYSES = ("reconstruction", "kmeans", "tsne", "denoising", "classification", "inpainting", "dec", "idec",
-                 "manifold", "probe", "retrieval")
+                 "manifold", "probe", "retrieval", "interpolation")
 
 
 def _score(variant):
@@ -245,6 +246,8 @@ def _rows(analysis, name, score, error, level_bonus=0.0):
                  "accuracy_low": score * s + d - 0.02, "accuracy_high": score * s + d + 0.02,
                  "draws": 1 if count == "all" else 3}
                 for count, s in (("1", 0.5), ("10", 0.8), ("all", 1.0)) for probe, d in (("linear", 0.02), ("knn", 0.0))]
+    if analysis == "interpolation":
+        return [{"pairs": 30, "midpoint_to_train": 2 * error, "endpoint_to_train": error}]
     if analysis == "retrieval":
         return [{"distance": distance, "map": score * s, "map_low": score * s - 0.02, "map_high": score * s + 0.02,
                  "precision_at_1": score, "precision_at_10": score * 0.95}

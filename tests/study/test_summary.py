@@ -23,7 +23,7 @@ def test_model_free_baseline_of_each_analysis():
     assert {name: model_free(analysis) for name, analysis in ANALYSES.items()} == {
         "reconstruction": None, "kmeans": "pixels", "tsne": "pixels", "denoising": "noisy",
         "classification": "pixels", "inpainting": "mean", "dec": None, "idec": None, "manifold": "pixels",
-        "probe": "pixels", "retrieval": "pixels"}
+        "probe": "pixels", "retrieval": "pixels", "interpolation": "blend"}
 
 
 # -- an independent computation of what the summary chooses and reports ------------------------

@@ -1,0 +1,203 @@
+"""What the decoder does between codes: interpolations, the code plane, a VAE's prior samples.
+
+For ``pairs`` seeded pairs of test images of different labels (the same pairs for every
+representation), the codes of the two are joined by a straight line and ``steps`` points along it
+(both ends included) are decoded; the pixel-space blend of the two images is the baseline
+``blend``. Each pair's decoded midpoint is scored by its squared distance to the nearest train
+image (summed over pixels): a midpoint that looks like some real image scores low, a blur of the
+two digits high. Rows (one per split)::
+
+    {"split": "val" | "test", "pairs": int, "midpoint_to_train": float, "endpoint_to_train": float}
+
+``endpoint_to_train``: the same distance of the decoded ends (the reconstructions of the pair's
+images themselves), the floor a midpoint can be read against.
+
+Arrays (the figures', from the test split): ``image_shape``; ``paths`` (shown, steps, d), the
+decoded lines of the first ``shown`` pairs (the blend's own for ``blend``); for a code of 2
+dimensions ``plane`` (grid * grid, d), the decoder over a grid of the code plane between the 1st
+and the 99th percentile of the test codes, and ``plane_extent`` (z1 low, z1 high, z2 low, z2
+high); for a VAE ``samples`` (shown * 2, d), the decoder's means at draws from its N(0, I) prior;
+empty (0 rows, NaN extent) where they do not apply.
+"""
+import numpy as np
+
+from diy.train import predict
+from study.analyses import Analysis, Figure, Metric, analysis_settings
+
+#: Grid points per axis of the code plane (a 2-dimensional code).
+PLANE_GRID = 15
+#: Pairs and prior samples drawn in the figures.
+SHOWN = 4
+#: Queries (midpoints) compared with the train split at once: a (chunk, n_train) block.
+CHUNK = 256
+
+
+def pairs_of_different_labels(y, n_pairs, seed):
+    """(n_pairs, 2) indices of pairs of images of different labels among labels `y`, drawn from
+    `seed` (the same for every representation)."""
+    rng = np.random.default_rng(seed)
+    first = rng.choice(len(y), size=int(n_pairs), replace=len(y) < n_pairs)
+    second = np.array([rng.choice(np.flatnonzero(y != y[i])) for i in first])
+    return np.stack([first, second], axis=1)
+
+
+def distance_to_nearest(images, train):
+    """(m, d), (n, d) -> (m,) squared distance of each image to its nearest train image."""
+    images, train = np.asarray(images, np.float64), np.asarray(train, np.float64)
+    norms = (train * train).sum(axis=1)
+    out = []
+    for start in range(0, len(images), CHUNK):
+        block = images[start:start + CHUNK]
+        squared = (block * block).sum(axis=1, keepdims=True) - 2.0 * block @ train.T + norms
+        out.append(np.maximum(squared.min(axis=1), 0.0))
+    return np.concatenate(out)
+
+
+def _decode(model, Z):
+    """Codes (m, k) -> the decoder's images (m, d) in [0, 1], in the model's precision."""
+    _, weights, _ = next(model.parameters())
+    return np.clip(predict(model.decoder, np.asarray(Z, dtype=weights.dtype)), 0.0, 1.0).astype(np.float32)
+
+
+def _encode(model, X):
+    _, weights, _ = next(model.parameters())
+    return predict(model.encoder, np.asarray(X, dtype=weights.dtype))
+
+
+def lines(model, X_a, X_b, steps):
+    """Decoded straight lines between the codes of images `X_a` and `X_b` (m, d) -> (m, steps, d);
+    with no model, the pixel-space blends."""
+    t = np.linspace(0.0, 1.0, int(steps))[None, :, None]
+    if model is None:
+        return ((1 - t) * X_a[:, None] + t * X_b[:, None]).astype(np.float32)
+    Z_a, Z_b = _encode(model, X_a), _encode(model, X_b)
+    Z = (1 - t) * Z_a[:, None] + t * Z_b[:, None]
+    return _decode(model, Z.reshape(-1, Z.shape[-1])).reshape(len(X_a), int(steps), -1)
+
+
+def run(data, source, settings):
+    from study.analyses.reconstruction import is_vae
+
+    model = None if source.kind == "blend" else source.model
+    pairs = pairs_of_different_labels(data["y_test"], settings["pairs"], settings["seed"])
+    paths = lines(model, data["X_test"][pairs[:, 0]], data["X_test"][pairs[:, 1]], settings["steps"])
+    middle, ends = paths[:, (paths.shape[1] - 1) // 2], paths[:, [0, -1]].reshape(-1, paths.shape[-1])
+    row = {"pairs": len(pairs), "midpoint_to_train": float(distance_to_nearest(middle, data["X_train"]).mean()),
+           "endpoint_to_train": float(distance_to_nearest(ends, data["X_train"]).mean())}
+    # Every representation writes the same arrays, empty where they do not apply.
+    d = data["X_test"].shape[1]
+    arrays = {"image_shape": data["image_shape"], "paths": paths[:SHOWN], "plane": np.zeros((0, d), np.float32),
+              "plane_extent": np.full(4, np.nan), "samples": np.zeros((0, d), np.float32)}
+    if model is not None and source.latent_dim == 2:
+        low, high = np.percentile(_encode(model, data["X_test"]), [1, 99], axis=0)
+        z1, z2 = np.linspace(low[0], high[0], PLANE_GRID), np.linspace(high[1], low[1], PLANE_GRID)
+        arrays["plane"] = _decode(model, np.stack(np.meshgrid(z1, z2), axis=-1).reshape(-1, 2))
+        arrays["plane_extent"] = np.array([low[0], high[0], low[1], high[1]])
+    if model is not None and is_vae(model):
+        prior = np.random.default_rng(settings["seed"]).standard_normal((2 * SHOWN, source.latent_dim))
+        arrays["samples"] = _decode(model, prior)
+    return [row], arrays
+
+
+def _chosen(tables, dataset, family=None):
+    """``{latent_dim: representation}``: each latent size's autoencoder (of `family`, if given)
+    with the lowest validation reconstruction BCE (the reconstruction figures' choice)."""
+    from study.analyses.reconstruction import METRICS as RECONSTRUCTION
+    from study.tables import best_per_latent_dim, metric_values
+
+    values = metric_values(tables["reconstruction"], RECONSTRUCTION["reconstruction_bce"], split="val")
+    values = values[values["dataset"] == dataset]
+    if family is not None:
+        values = values[values["family"] == family]
+    return {k: row["representation"] for k, row in best_per_latent_dim(values, higher_is_better=False).items()}
+
+
+def interpolations_figure(tables, dataset, load):
+    """For the first pairs: the pixel blend, then each latent size's chosen autoencoder's line."""
+    from study import figures
+
+    blend, rows = load("blend"), []
+    chosen = _chosen(tables, dataset)
+    for p in range(len(blend["paths"])):
+        rows.append((f"pair {p + 1}: pixel blend", blend["paths"][p]))
+        rows += [(f"AE {name}", load(name)["paths"][p]) for name in chosen.values()]
+    return figures.image_rows(rows, blend["image_shape"], f"{dataset}: straight lines between the codes of two test "
+                              "images of different digits, decoded, beside the blend of their pixels (each latent "
+                              "size's autoencoder with the lowest validation loss)")
+
+
+def code_plane_figure(tables, dataset, load):
+    """The decoded grid of the code plane of the chosen autoencoder of latent size 2."""
+    from matplotlib.figure import Figure as MatplotlibFigure
+
+    name = _chosen(tables, dataset)[2]
+    arrays = load(name)
+    shape = tuple(int(s) for s in arrays["image_shape"])
+    tiles = arrays["plane"].reshape(PLANE_GRID, PLANE_GRID, *shape)
+    mosaic = tiles.transpose(0, 2, 1, 3).reshape(PLANE_GRID * shape[0], PLANE_GRID * shape[1])
+    fig = MatplotlibFigure(figsize=(7, 7.4), layout="constrained")
+    ax = fig.subplots()
+    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=tuple(arrays["plane_extent"]), aspect="auto")
+    ax.set_xlabel("code 1")
+    ax.set_ylabel("code 2")
+    fig.suptitle(f"{dataset}: the decoder of {name} over its code plane (1st to 99th percentile of the test codes)",
+                 wrap=True)
+    return fig
+
+
+def prior_samples_figure(tables, dataset, load):
+    """Decoded draws from the prior of each latent size's chosen VAE."""
+    from study import figures
+
+    chosen = _chosen(tables, dataset, family="vae")
+    rows = [(f"VAE {name}", load(name)["samples"]) for name in chosen.values()]
+    return figures.image_rows(rows, load(next(iter(chosen.values())))["image_shape"],
+                              f"{dataset}: decoder means at draws from N(0, I), the prior of each latent size's VAE "
+                              "with the lowest validation loss")
+
+
+def _with_latent_2(config):
+    return 2 in config["grid"]["latent_dim"]
+
+
+def _with_vae(config):
+    return "vae" in config["grid"].get("family", ["mlp"])
+
+
+METRICS = {
+    "interpolation_midpoint": Metric("midpoint_to_train", "decoded midpoint's distance to the nearest train image",
+                                     higher_is_better=False),
+}
+
+ANALYSIS = Analysis(
+    "interpolation", reads="model", run=run,
+    settings=lambda config: analysis_settings(config, "interpolation"),
+    baselines=("pca", "blend"), metrics=METRICS,
+    figures={
+        "interpolations": Figure(interpolations_figure, """\
+Straight lines between the codes of two test images of different digits, decoded (each latent size's
+autoencoder with the lowest validation loss), under the blend of the two images' pixels. A decoder that
+has learnt the digits passes through digit-like images; the blend superimposes the two.""",
+                                 tables=("reconstruction",)),
+        "code_plane": Figure(code_plane_figure, """\
+The decoder of the 2-dimensional autoencoder with the lowest validation loss, over a grid of its code
+plane between the 1st and 99th percentiles of the test codes: the classic picture of what a 2-dimensional
+code has organised, each region a digit and the borders between them blends.""",
+                             applies=_with_latent_2, tables=("reconstruction",)),
+        "prior_samples": Figure(prior_samples_figure, """\
+Decoder means at draws from N(0, I), each latent size's VAE's prior (the VAE with the lowest validation
+loss): what the VAE generates. Blurry means are usual for a Bernoulli decoder's mean.""",
+                                applies=_with_vae, tables=("reconstruction",)),
+    },
+    schema={
+        "pairs": {"type": "integer", "minimum": 1, "description": "Seeded test pairs of different labels."},
+        "steps": {"type": "integer", "minimum": 3, "description": "Decoded points per line, both ends included."},
+    },
+    category="10. Interpolation",
+    caption="""\
+Straight lines between the codes of seeded pairs of test images of different digits, decoded
+(``blend``: the pixels' blend). ``midpoint_to_train``: the decoded midpoint's squared distance to
+the nearest train image, summed over pixels, averaged over the ``pairs``; ``endpoint_to_train``: the
+same for the line's ends (the reconstructions of the two images). Lower: the decoder passes through
+images like the data's.""",
+)
