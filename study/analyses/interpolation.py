@@ -137,7 +137,10 @@ def code_plane_figure(tables, dataset, load):
     mosaic = tiles.transpose(0, 2, 1, 3).reshape(PLANE_GRID * shape[0], PLANE_GRID * shape[1])
     fig = MatplotlibFigure(figsize=(7, 7.4), layout="constrained")
     ax = fig.subplots()
-    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=tuple(arrays["plane_extent"]), aspect="auto")
+    z1_low, z1_high, z2_low, z2_high = (float(v) for v in arrays["plane_extent"])
+    # Square tiles: one code unit is as long on both axes as the grid's steps make it.
+    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=(z1_low, z1_high, z2_low, z2_high),
+              aspect=(z1_high - z1_low) / (z2_high - z2_low))
     ax.set_xlabel("code 1")
     ax.set_ylabel("code 2")
     fig.suptitle(f"{dataset}: the decoder of {name} over its code plane (1st to 99th percentile of the test codes)",
