@@ -93,9 +93,17 @@ def run(data, source, settings):
     return rows, {f"accuracies_{split}": values for split, values in accuracies.items()}
 
 
-def _accuracy(probe, per_class, label, versus_pca=None):
+def _accuracy(probe, per_class, label, versus_pca=None, lines=True):
     return Metric("accuracy", label, where=(("probe", probe), ("labels_per_class", per_class)),
-                  versus_pca=versus_pca, unit_interval=True)
+                  versus_pca=versus_pca, unit_interval=True, lines=lines)
+
+
+def _linear(per_class):
+    """The linear probe at `per_class` labels, in the summary's autoencoder-vs-PCA table (at
+    each count, so that it says where the code beats PCA's), drawn against the latent size at 10."""
+    label = "all labels" if per_class == "all" else f"{per_class} label{'s' if per_class != '1' else ''} per class"
+    return _accuracy("linear", per_class, f"linear probe accuracy, {label}",
+                     versus_pca=f"linear probe, {label.replace(' per class', '')}", lines=per_class == "10")
 
 
 ANALYSIS = Analysis(
@@ -105,10 +113,8 @@ ANALYSIS = Analysis(
                                               knn_k=config["analysis"]["classification"]["knn_k"]),
     baselines=("pixels", "pca"), keys=("labels_per_class", "probe"),
     metrics={
-        "probe_linear_10": _accuracy("linear", "10", "linear probe accuracy, 10 labels per class",
-                                     versus_pca="linear probe, 10 labels"),
+        **{f"probe_linear_{count}": _linear(count) for count in ("1", "10", "100", "all")},
         "probe_knn_10": _accuracy("knn", "10", "k-NN probe accuracy, 10 labels per class"),
-        "probe_linear_1": _accuracy("linear", "1", "linear probe accuracy, 1 label per class"),
     },
     schema={
         "labels_per_class": {"type": "array", "minItems": 1, "uniqueItems": True,

@@ -109,7 +109,7 @@ SMALL = {"analysis": {
                        "mlp": {"hidden": [32], "epochs": 40, "batch_size": 64, "lr": 3e-3, "patience": 5}},
     "dec": {"n_init": 2, "update_interval": 10, "max_iter": 60},
     "idec": {"n_init": 2, "update_interval": 10, "max_iter": 60},
-    "probe": {"labels_per_class": [1, 10, "all"], "draws": 3, "C": [0.1, 1.0], "logistic_max_iter": 300},
+    "probe": {"labels_per_class": [1, 10, 100, "all"], "draws": 2, "C": [0.1, 1.0], "logistic_max_iter": 300},
     "retrieval": {"queries": 120, "k": [1, 5]},
     "interpolation": {"pairs": 30, "steps": 5},
 }}
@@ -245,7 +245,8 @@ def _rows(analysis, name, score, error, level_bonus=0.0):
         return [{"labels_per_class": count, "probe": probe, "accuracy": score * s + d, "accuracy_std": 0.01,
                  "accuracy_low": score * s + d - 0.02, "accuracy_high": score * s + d + 0.02,
                  "draws": 1 if count == "all" else 3}
-                for count, s in (("1", 0.5), ("10", 0.8), ("all", 1.0)) for probe, d in (("linear", 0.02), ("knn", 0.0))]
+                for count, s in (("1", 0.5), ("10", 0.8), ("100", 0.9), ("all", 1.0))
+                for probe, d in (("linear", 0.02), ("knn", 0.0))]
     if analysis == "interpolation":
         return [{"pairs": 30, "midpoint_to_train": 2 * error, "endpoint_to_train": error}]
     if analysis == "retrieval":
