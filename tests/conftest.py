@@ -23,9 +23,11 @@ def schema():
 
 
 @pytest.fixture(scope="session")
-def repo_config():
-    """config.yaml as written (before validation)."""
-    return yaml.safe_load((REPO / "config.yaml").read_text())
+def defaults():
+    """config.yaml as written (before validation): every default of the study."""
+    from study.config import read_yaml
+
+    return read_yaml(REPO / "config.yaml")
 
 
 @pytest.fixture(scope="session")

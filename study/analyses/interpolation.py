@@ -23,6 +23,8 @@ import numpy as np
 
 from diy.train import predict
 from study.analyses import Analysis, Figure, Metric, analysis_settings
+from study.analyses.reconstruction import chosen_on_validation, is_vae
+from study.analyses.retrieval import distances
 
 #: Grid points per axis of the code plane (a 2-dimensional code).
 PLANE_GRID = 15
@@ -44,12 +46,12 @@ def pairs_of_different_labels(y, n_pairs, seed):
 def distance_to_nearest(images, train):
     """(m, d), (n, d) -> (m,) squared distance of each image to its nearest train image."""
     images, train = np.asarray(images, np.float64), np.asarray(train, np.float64)
-    norms = (train * train).sum(axis=1)
     out = []
     for start in range(0, len(images), CHUNK):
         block = images[start:start + CHUNK]
-        squared = (block * block).sum(axis=1, keepdims=True) - 2.0 * block @ train.T + norms
-        out.append(np.maximum(squared.min(axis=1), 0.0))
+        # retrieval's Euclidean ranking leaves out ||image||^2, which changes no ranking
+        nearest = distances(block, train, "euclidean").min(axis=1) + (block * block).sum(axis=1)
+        out.append(np.maximum(nearest, 0.0))
     return np.concatenate(out)
 
 
@@ -76,8 +78,6 @@ def lines(model, X_a, X_b, steps):
 
 
 def run(data, source, settings):
-    from study.analyses.reconstruction import is_vae
-
     model = None if source.kind == "blend" else source.model
     pairs = pairs_of_different_labels(data["y_test"], settings["pairs"], settings["seed"])
     paths = lines(model, data["X_test"][pairs[:, 0]], data["X_test"][pairs[:, 1]], settings["steps"])
@@ -99,25 +99,12 @@ def run(data, source, settings):
     return [row], arrays
 
 
-def _chosen(tables, dataset, family=None):
-    """``{latent_dim: representation}``: each latent size's autoencoder (of `family`, if given)
-    with the lowest validation reconstruction BCE (the reconstruction figures' choice)."""
-    from study.analyses.reconstruction import METRICS as RECONSTRUCTION
-    from study.tables import best_per_latent_dim, metric_values
-
-    values = metric_values(tables["reconstruction"], RECONSTRUCTION["reconstruction_bce"], split="val")
-    values = values[values["dataset"] == dataset]
-    if family is not None:
-        values = values[values["family"] == family]
-    return {k: row["representation"] for k, row in best_per_latent_dim(values, higher_is_better=False).items()}
-
-
 def interpolations_figure(tables, dataset, load):
     """For the first pairs: the pixel blend, then each latent size's chosen autoencoder's line."""
     from study import figures
 
     blend, rows = load("blend"), []
-    chosen = _chosen(tables, dataset)
+    chosen = chosen_on_validation(tables, dataset)
     for p in range(len(blend["paths"])):
         rows.append((f"pair {p + 1}: pixel blend", blend["paths"][p]))
         rows += [(f"AE {name}", load(name)["paths"][p]) for name in chosen.values()]
@@ -130,7 +117,8 @@ def code_plane_figure(tables, dataset, load):
     """The decoded grid of the code plane of the chosen autoencoder of latent size 2."""
     from matplotlib.figure import Figure as MatplotlibFigure
 
-    name = _chosen(tables, dataset)[2]
+
+    name = chosen_on_validation(tables, dataset)[2]
     arrays = load(name)
     shape = tuple(int(s) for s in arrays["image_shape"])
     tiles = arrays["plane"].reshape(PLANE_GRID, PLANE_GRID, *shape)
@@ -152,7 +140,7 @@ def prior_samples_figure(tables, dataset, load):
     """Decoded draws from the prior of each latent size's chosen VAE."""
     from study import figures
 
-    chosen = _chosen(tables, dataset, family="vae")
+    chosen = chosen_on_validation(tables, dataset, family="vae")
     rows = [(f"VAE {name}", load(name)["samples"]) for name in chosen.values()]
     return figures.image_rows(rows, load(next(iter(chosen.values())))["image_shape"],
                               f"{dataset}: decoder means at draws from N(0, I), the prior of each latent size's VAE "

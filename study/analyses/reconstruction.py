@@ -87,14 +87,16 @@ def run(data, source, settings):
     return [row], arrays
 
 
-def chosen_on_validation(tables, dataset):
-    """``{latent_dim: representation}``: the autoencoder of each latent size with the lowest
-    validation BCE (the training objective), so that a figure shows a representative chosen
-    without looking at the test numbers it prints."""
+def chosen_on_validation(tables, dataset, family=None):
+    """``{latent_dim: representation}``: the autoencoder (of `family`, if given) of each latent
+    size with the lowest validation BCE (the training objective), so that a figure shows a
+    representative chosen without looking at the test numbers it prints."""
     from study.tables import best_per_latent_dim, metric_values
 
     values = metric_values(tables["reconstruction"], METRICS["reconstruction_bce"], split="val")
     values = values[values["dataset"] == dataset]
+    if family is not None:
+        values = values[values["family"] == family]
     return {k: row["representation"] for k, row in best_per_latent_dim(values, higher_is_better=False).items()}
 
 

@@ -68,6 +68,7 @@ def retrieve(Z_queries, y_queries, Z_train, y_train, distance, ks):
     """-> ((m,) average precisions, {k: (m,) precision at k}, (m,) index of the nearest train
     image), `CHUNK` queries ranked at a time."""
     ap, precision, first = [], {k: [] for k in ks}, []
+    Z_train = np.asarray(Z_train, np.float64)  # once, not in every chunk's distances
     for start in range(0, len(Z_queries), CHUNK):
         labels = y_queries[start:start + CHUNK]
         D = distances(Z_queries[start:start + CHUNK], Z_train, distance)

@@ -1,14 +1,12 @@
 """Small data, models and a fake study shared by the study tests: a slice of scikit-learn's
 digits, a tiny trained autoencoder and PCA written as representations, and the documents
 the analyses would write for a small grid."""
-from pathlib import Path
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 
-REPO = Path(__file__).resolve().parents[2]
 #: The tiny autoencoder of the `representations` fixture (8-dimensional linear code).
 AE_NAME = "mlp_latent8_tanh_noise0_seed0"
 FAMILY = {"hidden": [32], "latent_activation": "linear"}
@@ -21,14 +19,6 @@ def one_thread():
     """One BLAS / OpenMP thread: tiny problems gain nothing from more, and a busy machine loses."""
     with threadpool_limits(1):
         yield
-
-
-@pytest.fixture(scope="session")
-def defaults():
-    """config.yaml as written: every default of the study."""
-    from study.config import read_yaml
-
-    return read_yaml(REPO / "config.yaml")
 
 
 @pytest.fixture(scope="session")

@@ -59,8 +59,8 @@ def test_bad_command_line_config_fails_before_any_job(snakemake, override, key):
     assert "Building DAG" not in result.stdout + result.stderr
 
 
-def test_bad_configfile_fails_naming_the_key(snakemake, repo_config):
-    config = {**repo_config, "grid": {**repo_config["grid"], "noise": [0.0, 1.5]}}
+def test_bad_configfile_fails_naming_the_key(snakemake, defaults):
+    config = {**defaults, "grid": {**defaults["grid"], "noise": [0.0, 1.5]}}
     result = snakemake("-n", config=config)
     assert result.returncode != 0
     assert "config: grid.noise[1] = 1.5: must be in [0, 1]" in result.stdout + result.stderr
