@@ -72,7 +72,7 @@ def main(args):
     if "codes" in inputs:
         source.codes = read_codes(inputs["codes"], data, head["latent_dim"])
         check_codes_match(inputs["codes"], source.codes, data, source.model)
-    rows, arrays = analysis.evaluate(data, source, settings)
+    rows, arrays = analysis.evaluate(data, source, settings, threads=args.threads)
     write_npz(args.arrays, arrays)
     write_json(args.json, document(analysis.name, args.dataset, name, args.settings, rows))
 

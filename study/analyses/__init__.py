@@ -155,8 +155,11 @@ class Analysis:
         return {kind: f"data/{dataset}.npz" if kind == "data" else f"{directory}/{kind}.npz"
                 for kind in self.input_kinds(representation)}
 
-    def evaluate(self, data, source, settings):
+    def evaluate(self, data, source, settings, threads=1):
         """``run`` on each of :data:`SPLITS` -> (rows, the test split's arrays).
+
+        ``run``'s settings are `settings` and ``threads``, the job's (which no result depends
+        on, so it is not one of the rule's params).
 
         ``run`` is written for the test split; for the validation split it is given the data
         and codes with the validation split in the test split's place (:func:`split_view`),
@@ -164,6 +167,7 @@ class Analysis:
         with its ``split``; an analysis whose rows already name their split
         (``splits_itself``, e.g. classifiers trained once and scored on both) runs once.
         """
+        settings = {**settings, "threads": int(threads)}
         if self.splits_itself:
             return self.run(data, source, settings)
         rows = []

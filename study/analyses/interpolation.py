@@ -44,8 +44,8 @@ def pairs_of_different_labels(y, n_pairs, seed):
 
 
 def distance_to_nearest(images, train):
-    """(m, d), (n, d) -> (m,) squared distance of each image to its nearest train image."""
-    images, train = np.asarray(images, np.float64), np.asarray(train, np.float64)
+    """(m, d), (n, d) -> (m,) squared distance of each image to its nearest train image (in
+    float32 for float32 images: retrieval's distances)."""
     out = []
     for start in range(0, len(images), CHUNK):
         block = images[start:start + CHUNK]

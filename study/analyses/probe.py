@@ -58,21 +58,38 @@ def linear_probe(Z, y, Z_val, y_val, Cs, seed, max_iter):
     return best[2].predict, best[1]
 
 
-def probe_accuracies(codes, data, labels_per_class, draws, Cs, knn_k, seed, max_iter):
+def _one_draw(codes, data, per_class, index, Cs, knn_k, seed, max_iter):
+    """Both probes trained on the codes of train images `index` -> {split: (2 probes,) accuracies}."""
+    Z, y = codes["Z_train"][index], data["y_train"][index]
+    predict_linear, _ = linear_probe(Z, y, codes["Z_val"], data["y_val"], Cs, seed, max_iter)
+    k = int(knn_k) if per_class == "all" else min(int(knn_k), int(per_class))
+    predict_knn = knn_classifier(k).fit(Z, y).predict
+    return {split: [(predict(codes[f"Z_{split}"]) == data[f"y_{split}"]).mean() for predict in (predict_linear, predict_knn)]
+            for split in ("val", "test")}
+
+
+def probe_accuracies(codes, data, labels_per_class, draws, Cs, knn_k, seed, max_iter, n_jobs=1):
     """-> {split: (counts, 2 probes, draws) accuracies, NaN past a count's draws} for ``val`` and
-    ``test``, the probes trained on labelled subsets of ``codes["Z_train"]``."""
-    Z_train, y_train = codes["Z_train"], data["y_train"]
+    ``test``, the probes trained on labelled subsets of ``codes["Z_train"]``; the draws run on
+    `n_jobs` threads (joblib: scikit-learn's solvers and numpy release the GIL), the same numbers
+    on any count."""
+    from joblib import Parallel, delayed
+    from threadpoolctl import threadpool_limits
+
+    tasks = [(c, draw) for c, per_class in enumerate(labels_per_class)
+             for draw in range(1 if per_class == "all" else draws)]
+    # Each draw's own generator: the images drawn do not depend on the order the draws run in.
+    # n_jobs draws at once, each on one BLAS thread: not n_jobs x n_jobs threads on n_jobs cores.
+    with threadpool_limits(limits=1 if n_jobs > 1 else None):
+        done = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_one_draw)(codes, data, labels_per_class[c],
+                               labelled_subset(data["y_train"], labels_per_class[c], np.random.default_rng([int(seed), c, draw])),
+                               Cs, knn_k, seed, max_iter)
+            for c, draw in tasks)
     accuracies = {split: np.full((len(labels_per_class), len(PROBES), draws), np.nan) for split in ("val", "test")}
-    for c, per_class in enumerate(labels_per_class):
-        for draw in range(1 if per_class == "all" else draws):
-            index = labelled_subset(y_train, per_class, np.random.default_rng([int(seed), c, draw]))
-            Z, y = Z_train[index], y_train[index]
-            predict_linear, _ = linear_probe(Z, y, codes["Z_val"], data["y_val"], Cs, seed, max_iter)
-            k = int(knn_k) if per_class == "all" else min(int(knn_k), int(per_class))
-            predict_knn = knn_classifier(k).fit(Z, y).predict
-            for split in accuracies:
-                for p, predict in enumerate((predict_linear, predict_knn)):
-                    accuracies[split][c, p, draw] = (predict(codes[f"Z_{split}"]) == data[f"y_{split}"]).mean()
+    for (c, draw), result in zip(tasks, done):
+        for split in accuracies:
+            accuracies[split][c, :, draw] = result[split]
     return accuracies
 
 
@@ -80,8 +97,8 @@ def run(data, source, settings):
     from study.statistics import t_interval
 
     counts = settings["labels_per_class"]
-    accuracies = probe_accuracies(source.codes, data, counts, settings["draws"], settings["C"],
-                                  settings["knn_k"], settings["seed"], settings["logistic_max_iter"])
+    accuracies = probe_accuracies(source.codes, data, counts, settings["draws"], settings["C"], settings["knn_k"],
+                                  settings["seed"], settings["logistic_max_iter"], n_jobs=settings["threads"])
     rows = []
     for split, values in accuracies.items():
         for c, per_class in enumerate(counts):

@@ -47,6 +47,16 @@ def test_more_labels_serve_overlapping_classes_better():
     assert np.all(mean[1] > mean[0])
 
 
+def test_the_draws_give_the_same_accuracies_on_any_number_of_threads():
+    codes, data = _blobs(spread=4.0)
+    settings = dict(labels_per_class=[1, 10, "all"], draws=3, Cs=[0.01, 1.0], knn_k=5, seed=0, max_iter=300)
+    one, two = probe_accuracies(codes, data, **settings), probe_accuracies(codes, data, **settings, n_jobs=2)
+    # Different draws score differently here, so a draw put in another's place would show.
+    assert len(np.unique(one["test"][0, 0])) > 1
+    for split in one:
+        np.testing.assert_array_equal(one[split], two[split])
+
+
 def test_the_linear_probe_keeps_the_regularisation_best_on_validation():
     # Seven in ten images of class 0, the classes apart on the first feature. Under C = 1e-4 the
     # weights vanish and the (unpenalised) intercept predicts class 0 everywhere; C = 1 separates

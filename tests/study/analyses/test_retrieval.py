@@ -5,7 +5,7 @@ import pytest
 from sklearn.metrics import average_precision_score
 
 from study.analyses import ANALYSES
-from study.analyses.retrieval import average_precision, distances, query_indices, retrieve
+from study.analyses.retrieval import distances, ranking_scores, query_indices, retrieve
 
 
 def _codes(n_train=500, n_queries=60, k=6, seed=0):
@@ -34,7 +34,9 @@ def test_average_precision_and_precision_at_k_equal_an_independent_ranking(dista
 def test_a_tie_counts_against_the_representation():
     # Two train images at the query's distance, the relevant one second in the split's order.
     D = np.array([[1.0, 1.0, 3.0]])
-    assert average_precision(D, np.array([0]), np.array([1, 0, 0])) == pytest.approx([(1 / 2 + 2 / 3) / 2])
+    ap, precision = ranking_scores(D, np.array([0]), np.array([1, 0, 0]), ks=[1, 2])
+    assert ap == pytest.approx([(1 / 2 + 2 / 3) / 2])
+    assert precision[1] == pytest.approx([0.0]) and precision[2] == pytest.approx([0.5])
 
 
 def test_separated_classes_retrieve_perfectly_and_cosine_ignores_the_scale():
