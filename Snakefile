@@ -34,8 +34,8 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/aggregate.smk"
 
 
-# Each stage's file appends to ALL_TARGETS what no later stage reads (see common.smk).
+# final_output() (common.smk) is called here, once every stage's file has declared its part.
 rule all:
     input:
-        ALL_TARGETS,
+        final_output(),
     default_target: True

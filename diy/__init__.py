@@ -34,7 +34,8 @@ from .reshape import Reshape
 
 # -- optimizers, training, autoencoders, classifiers, save/load (models section) --
 from . import optim
-from .optim import SGD, Adam, Optim
+from .optim import SGD, Adam
+from .trainer import Trainer
 from .train import TrainingDiverged, fit
 from .tied_linear import TiedLinear
 from .autoencoder import AutoEncoder

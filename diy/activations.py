@@ -7,7 +7,7 @@ from .sigmoid import Sigmoid
 from .tanh import TanH
 
 # "linear" is the identity: no module at all.
-ACTIVATIONS = {"tanh": TanH, "sigmoid": Sigmoid, "relu": ReLU, "linear": None}
+ACTIVATIONS = {"linear": None, "tanh": TanH, "relu": ReLU, "sigmoid": Sigmoid}
 
 
 def check_activation(name, owner):

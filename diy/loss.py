@@ -7,6 +7,11 @@ class Loss:
 
     ``forward(y, yhat)`` returns the per-sample loss, shape ``(batch,)``;
     ``backward(y, yhat)`` returns d/dyhat of ``forward(y, yhat).mean()``, shape of ``yhat``.
+
+    The target comes first. Torch's criteria take ``forward(input, target)``, the prediction
+    first; diy keeps the order of the course this library began as (``loss(y, yhat)``, as one
+    writes L(y, y-hat) on paper, and as scikit-learn's metrics take ``(y_true, y_pred)``), and
+    every loss, penalty and caller here follows it. A port from Torch swaps the arguments.
     """
 
     def forward(self, y, yhat):

@@ -15,7 +15,9 @@ children; a config value that is a module of the same model (``TiedLinear``'s
 is stored as ``__classes__``.
 
 Loading never unpickles nor evaluates anything: classes come from ``Module.registry`` (every
-Module subclass registers itself by its class name when it is defined),
+Module subclass registers itself by its class name when it is defined; :func:`load` first
+imports every module of the ``diy`` package, so a layer of ``diy`` is found whatever the
+program imported, and a layer of one's own code must be imported before its model is loaded),
 arrays are read with ``allow_pickle=False``, and every name, shape and dtype must
 match what the architecture rebuilds. Any mismatch raises ``ModelFileError``,
 naming the file and the offending key.
@@ -44,9 +46,11 @@ checked against what the file holds:
    and shape, so the model never holds more values than the file stores.
 5. Only then are the arrays read, one at a time; each must be finite.
 """
+import importlib
 import json
 import math
 import os
+import pkgutil
 import zipfile
 import zlib
 
@@ -110,6 +114,7 @@ def load(path):
     Every size the file declares is checked against what it holds before it is allocated
     (see the module docstring).
     """
+    import_layers()
     try:
         stored = npz_headers(path)
         with zipfile.ZipFile(path) as archive:
@@ -118,6 +123,15 @@ def load(path):
         raise
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as error:
         raise ModelFileError(f"{path}: not a readable .npz model file ({error})") from error
+
+
+def import_layers():
+    """Import every module of the ``diy`` package, registering every layer it defines: a file
+    that ``diy/__init__.py`` does not import still has its layers loadable by name. The names
+    imported are this package's own files, never a name read from a model file."""
+    package = importlib.import_module(__package__)
+    for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        importlib.import_module(module.name)
 
 
 def npz_headers(path):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .objective import objective_terms
-from .optim.optim import Optim
+from .trainer import Trainer
 from .random import as_generator
 
 
@@ -153,7 +153,7 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
     penalty_targets = penalty_targets or {}
     # Spawned children are numbered: adding the third stream left the first two as they were.
     shuffle_rng, transform_rng, resample_rng = as_generator(rng).spawn(3)
-    trainer = Optim(net, loss, optimizer=optimizer)
+    trainer = Trainer(net, loss, optimizer=optimizer)
     n = len(X)
     n_batches = math.ceil(n / batch_size) if steps_per_epoch is None else steps_per_epoch
     batches = shuffled_batches(n, batch_size, shuffle_rng)

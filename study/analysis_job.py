@@ -16,7 +16,7 @@ from pathlib import Path
 from study.analyses import ANALYSES, Source
 from study.data.dataset import binarized, load_dataset
 from study.logs import log_to
-from study.registry import EXTENSIONS_VARIABLE, load_extensions
+from study.extensions import EXTENSIONS_VARIABLE, load_extensions
 from study.representations import check_codes_match, describe, load_model, read_codes
 from study.results import document, write_json, write_npz
 from study.threads import limit_threads
@@ -74,7 +74,7 @@ def main(args):
         check_codes_match(inputs["codes"], source.codes, data, source.model)
     rows, arrays = analysis.evaluate(data, source, settings, threads=args.threads)
     write_npz(args.arrays, arrays)
-    write_json(args.json, document(analysis.name, args.dataset, name, args.settings, rows))
+    write_json(args.json, document(analysis.name, args.dataset, name, head, args.settings, rows))
 
 
 if __name__ == "__main__":

@@ -1,28 +1,30 @@
-"""How the study's figures are drawn: learning curves, image grids, scatter maps, a metric
-against the latent size, heatmaps. What to draw (which variant, which metric) is chosen by the
-analyses (``study.analyses.*``) and the workflow's scripts.
+"""How the study's figures are drawn: learning curves, image grids, scatter maps, and what
+every figure shares (the activations' colours, a grid of panels, :func:`save_figure`). The
+figures of a metric over the grid are :mod:`study.metric_figures`. What to draw (which
+variant, which images) is chosen by the analyses (``study.analyses.*``) and the workflow's
+scripts.
 
 Every function returns a ``matplotlib.figure.Figure`` (no pyplot, no global state: safe
 in scripts and tests alike); :func:`save_figure` writes it as PNG atomically. Nothing is
-computed here but means and intervals over seeds of the values it is given.
+computed here but the mean over seeds of the final losses a learning curve's legend gives.
 """
 import itertools
 import math
 
 import numpy as np
-from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from diy.atomic import atomic_path
-from study.tables import format_value, objectives_vary
+from study.tables import format_value
 
 #: Line colours of the activations, fixed so that every figure uses the same.
 ACTIVATION_COLOURS = {"tanh": "tab:blue", "relu": "tab:orange", "sigmoid": "tab:green"}
 OTHER_COLOURS = ["tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan"]
 
 
-def _colour(activation, activations):
+def activation_colour(activation, activations):
+    """The line colour of `activation` among the figure's `activations`: its own, or the next
+    of OTHER_COLOURS."""
     if activation in ACTIVATION_COLOURS:
         return ACTIVATION_COLOURS[activation]
     others = [a for a in activations if a not in ACTIVATION_COLOURS]
@@ -36,7 +38,9 @@ def _activation_order(activations):
     return sorted(activations, key=lambda a: (known.index(a) if a in known else len(known), a))
 
 
-def _panels(n_rows, n_cols, width=3.2, height=2.6, **kwargs):
+def panel_grid(n_rows, n_cols, width=3.2, height=2.6, **kwargs):
+    """A figure of `n_rows` x `n_cols` panels of about `width` x `height` inches each, and its
+    axes as a 2-D array (``kwargs``: of ``Figure.subplots``, e.g. ``sharey``)."""
     fig = Figure(figsize=(max(width * n_cols, 5), height * n_rows + 0.8), layout="constrained")
     axes = np.atleast_2d(fig.subplots(n_rows, n_cols, squeeze=False, **kwargs))
     return fig, axes
@@ -66,7 +70,7 @@ def learning_curves(histories, title):
     noises = sorted({v.noise for v in variants})
     activations = _activation_order({v.activation for v in variants})
     n_cols = min(len(panels), 4)
-    fig, axes = _panels(math.ceil(len(panels) / n_cols), n_cols, width=3.6, height=3.0)
+    fig, axes = panel_grid(math.ceil(len(panels) / n_cols), n_cols, width=3.6, height=3.0)
     for ax, (family, size) in zip(axes.flat, panels):
         for activation, noise in itertools.product(activations, noises):
             runs = [h for v, h in histories.items()
@@ -74,7 +78,7 @@ def learning_curves(histories, title):
             if not runs:
                 continue
             final = np.mean([np.nanmin(h["val_loss"]) for h in runs])
-            style = dict(color=_colour(activation, activations), lw=1.2,
+            style = dict(color=activation_colour(activation, activations), lw=1.2,
                          ls=NOISE_STYLES[noises.index(noise) % len(NOISE_STYLES)])
             for k, history in enumerate(runs):
                 ax.plot(history["epoch"], history["val_loss"], **style,
@@ -96,7 +100,7 @@ def classifier_curves(histories, title):
     histories : dict mapping a variant name to a DataFrame with columns ``epoch``,
         ``train_loss``, ``val_loss``, ``val_accuracy``.
     """
-    fig, axes = _panels(1, 2, width=5, height=3.6)
+    fig, axes = panel_grid(1, 2, width=5, height=3.6)
     loss, accuracy = axes[0]
     for i, (name, history) in enumerate(histories.items()):
         colour = f"C{i % 10}"
@@ -134,152 +138,6 @@ def image_rows(rows, image_shape, title):
     return fig
 
 
-#: Line styles of the model families after the first (solid).
-FAMILY_STYLES = ["-", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1))]
-
-
-#: The least part of [0, 1] a figure of a metric in that range shows (see ``unit_interval_limits``).
-UNIT_SPAN = 0.2
-
-
-def unit_interval_limits(values):
-    """y-limits for a metric in [0, 1]: the values' range, padded to at least UNIT_SPAN, the
-    padding kept inside [0, 1]. A 0.01 difference then takes a twentieth of the axis, not all of
-    it, and a 0.3 one most of it. Values past 0 or 1 (a t interval over seeds may reach there)
-    stay inside the limits."""
-    lowest, highest = float(np.nanmin(values)), float(np.nanmax(values))
-    pad = max(0.02, (UNIT_SPAN - (highest - lowest)) / 2)
-    low, high = min(lowest, max(0.0, lowest - pad)), max(highest, min(1.0, highest + pad))
-    if high - low < UNIT_SPAN - 1e-9:  # against a bound: extend the other way
-        low, high = (low, low + UNIT_SPAN) if low <= 0.0 else (high - UNIT_SPAN, high)
-    return low, high
-
-
-def seed_intervals(rows, by, confidence=0.95):
-    """Rows of one configuration but `by` (one per seed) -> DataFrame indexed by `by`, sorted,
-    with ``mean``, ``low``, ``high``: the t interval over the seeds (NaN bounds for one seed)."""
-    import pandas as pd
-
-    from study.statistics import t_interval
-
-    intervals = {key: t_interval(group["value"], confidence) for key, group in rows.groupby(by)}
-    return pd.DataFrame({"mean": [i.mean for i in intervals.values()], "low": [i.low for i in intervals.values()],
-                         "high": [i.high for i in intervals.values()]}, index=list(intervals)).sort_index()
-
-
-#: The opacity of a t interval's shading: faint, so that overlapping bands stay readable, each
-#: told apart by its outline in its line's colour.
-BAND_ALPHA = 0.08
-
-
-def metric_vs_latent(values, label, title, reference=None, reference_label="raw pixels",
-                     unit_interval=False, confidence=0.95):
-    """A metric against the latent size: one panel per training noise, one line per
-    activation (colour) and family (line style), the mean over seeds with its t interval
-    shaded and outlined (`confidence`; none with one seed) and each seed a faint point; PCA
-    of each size dashed and a model-free `reference` (e.g. ``"pixels"``) dotted. The y-limits
-    hold every point and every band.
-
-    values : DataFrame from ``study.tables.metric_values`` for one dataset.
-    """
-    ae = values[values["method"] == "autoencoder"]
-    pca = values[values["method"] == "pca"].sort_values("latent_dim")
-    reference = values[values["method"] == reference]["value"]
-    # One line style per family; when the study compares objectives, one panel and one colour
-    # per objective (its noise is part of it), the line style for the activation.
-    kind = "objective" if objectives_vary(ae) else "family"
-    families = list(dict.fromkeys(ae[kind]))
-    noises = [None] if kind == "objective" else sorted(ae["noise"].dropna().unique())
-    activations = list(dict.fromkeys(ae["activation"]))
-    sizes = sorted(int(s) for s in values["latent_dim"].dropna().unique())
-    fig, axes = _panels(1, max(len(noises), 1), width=3.8, height=3.2, sharey=True)
-    drawn = [values["value"].to_numpy(float)]  # every y drawn, for the unit interval's limits
-    for ax, noise in zip(axes[0], noises):
-        for family, activation in itertools.product(families, activations):
-            rows = ae[((ae["noise"] == noise) | (noise is None)) & (ae["activation"] == activation)
-                      & (ae[kind] == family)]
-            if rows.empty:
-                continue
-            stats = seed_intervals(rows, "latent_dim", confidence)
-            x = stats.index.astype(int)
-            if kind == "objective":
-                colour = OTHER_COLOURS[families.index(family) % len(OTHER_COLOURS)]
-                style, name = FAMILY_STYLES[activations.index(activation) % len(FAMILY_STYLES)], f"{family}, {activation}"
-            else:
-                colour, style = _colour(activation, activations), FAMILY_STYLES[families.index(family) % len(FAMILY_STYLES)]
-                name = f"{family} AE, {activation}" if len(families) > 1 else f"AE, {activation}"
-            ax.plot(x, stats["mean"], marker="o", color=colour, label=name, ls=style)
-            if stats["low"].notna().any():
-                ax.fill_between(x, stats["low"], stats["high"], facecolor=to_rgba(colour, BAND_ALPHA),
-                                edgecolor=colour, lw=0.8)
-                drawn += [stats["low"].to_numpy(float), stats["high"].to_numpy(float)]
-            ax.scatter(rows["latent_dim"].astype(int), rows["value"], color=colour, s=8, alpha=0.35, lw=0)
-        if len(pca):
-            ax.plot(pca["latent_dim"].astype(int), pca["value"], marker="s", color="k", ls="--",
-                    label="PCA, same size")
-        if len(reference):
-            ax.axhline(float(reference.iloc[0]), color="grey", ls=":", label=reference_label)
-        ax.set_xscale("log", base=2)
-        ax.set_xticks(sizes, [str(s) for s in sizes])
-        ax.minorticks_off()
-        ax.set(xlabel="latent size", title="every objective" if noise is None else f"training noise {format_value(noise)}")
-        ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel(label)
-    # Beside the panels, where it hides no band or point.
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right center", fontsize=8)
-    if unit_interval and values["value"].notna().any():
-        axes[0, 0].set_ylim(*unit_interval_limits(np.concatenate(drawn)))
-    fig.suptitle(title, wrap=True)
-    return fig
-
-
-def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
-    """The autoencoders' metric over latent size (rows) x training noise (columns), one
-    panel per activation, mean over seeds, each cell annotated; a shared colour scale whose
-    bright end is the better one. The best cell and every cell whose t interval over seeds
-    overlaps the best one's are outlined in red: the data cannot tell them from the best
-    (with one seed there are no intervals, and only the best is outlined)."""
-    ae = values[values["method"] == "autoencoder"]
-    activations = list(dict.fromkeys(ae["activation"]))
-    sizes = sorted(int(s) for s in ae["latent_dim"].unique())
-    # Columns: the training noise, or the objective when the study compares objectives.
-    column = "objective" if objectives_vary(ae) else "noise"
-    noises = list(dict.fromkeys(ae[column])) if column == "objective" else sorted(ae["noise"].unique())
-    cells = seed_intervals(ae.assign(cell=list(zip(ae["activation"], ae["latent_dim"].astype(int), ae[column]))),
-                           "cell", confidence)
-    means = cells["mean"]
-    best = cells.iloc[cells.index.get_loc(means.idxmax() if higher_is_better else means.idxmin())]
-    overlaps = (cells["low"] <= best["high"]) & (cells["high"] >= best["low"])
-    overlaps[best.name] = True
-    low, high = float(means.min()), float(means.max())
-    cmap = "viridis" if higher_is_better else "viridis_r"
-    fig, axes = _panels(1, max(len(activations), 1), width=3.4, height=0.45 * len(sizes) + 2)
-    image = None
-    for ax, activation in zip(axes[0], activations):
-        grid = np.full((len(sizes), len(noises)), np.nan)
-        for (act, size, noise), value in means.items():
-            if act == activation:
-                i, j = sizes.index(size), noises.index(noise)
-                grid[i, j] = value
-                if overlaps[(act, size, noise)]:
-                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="red", lw=2))
-        image = ax.imshow(grid, cmap=cmap, vmin=low, vmax=high, aspect="auto", origin="lower")
-        middle = (low + high) / 2
-        for (i, j), value in np.ndenumerate(grid):
-            if not math.isnan(value):
-                bright = (value > middle) == higher_is_better
-                ax.text(j, i, format_value(value, 3), ha="center", va="center", fontsize=8,
-                        color="k" if bright else "w")
-        ax.set_xticks(range(len(noises)), [format_value(n) for n in noises],
-                      rotation=45 if column == "objective" else 0, ha="right" if column == "objective" else "center")
-        ax.set_yticks(range(len(sizes)), [str(s) for s in sizes])
-        ax.set(xlabel="training noise" if column == "noise" else "objective", ylabel="latent size", title=activation)
-    if image is not None:
-        fig.colorbar(image, ax=axes[0].tolist(), label=label, shrink=0.9)
-    fig.suptitle(title, wrap=True)
-    return fig
-
-
 def scatter_maps(panels, title, n_cols=None, axis_label="t-SNE"):
     """2-D maps side by side (t-SNE maps, 2-dimensional codes), points coloured by class label.
 
@@ -287,7 +145,7 @@ def scatter_maps(panels, title, n_cols=None, axis_label="t-SNE"):
     """
     n_cols = n_cols or min(len(panels), 4)
     n_rows = math.ceil(len(panels) / n_cols)
-    fig, axes = _panels(n_rows, n_cols, width=3.6, height=3.4)
+    fig, axes = panel_grid(n_rows, n_cols, width=3.6, height=3.4)
     classes = np.unique(np.concatenate([np.asarray(y) for _, _, y in panels]))
     for ax, (label, Y, y) in zip(axes.flat, panels):
         for k, c in enumerate(classes):
@@ -305,24 +163,3 @@ def scatter_maps(panels, title, n_cols=None, axis_label="t-SNE"):
     fig.legend(handles=handles, title="label", loc="outside right center", fontsize=8)
     fig.suptitle(title, wrap=True)
     return fig
-
-
-def metric_figure(values, dataset, metric, kind="lines", reference=None, confidence=0.95):
-    """A metric (:class:`study.analyses.Metric`) of one dataset from its
-    :func:`study.tables.metric_values`: :func:`metric_vs_latent` (``kind="lines"``, with the
-    model-free `reference` representation dotted) or :func:`heatmaps` (``kind="heatmap"``),
-    titled with the dataset, the metric and what is drawn."""
-    values = values[values["dataset"] == dataset]
-    seeds = values.loc[values["method"] == "autoencoder", "seed"].nunique()
-    over_seeds = f"mean over {seeds} seeds, {confidence:.0%} interval" if seeds > 1 else "one seed"
-    if kind == "heatmap":
-        direction = "higher" if metric.higher_is_better else "lower"
-        outlined = f"the best and those within its {confidence:.0%} interval" if seeds > 1 else "the best"
-        return heatmaps(values, metric.label, f"{dataset}: {metric.label} of each autoencoder\n"
-                        f"({over_seeds}; {direction} is better; red: {outlined})", metric.higher_is_better,
-                        confidence)
-    label = {"pixels": "raw pixels", "noisy": "noisy input", "mean": "mean image", "blend": "pixel blend"}.get(reference, reference)
-    beside = "PCA" + (f" and {label}" if (values["method"] == reference).any() else "")
-    return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "
-                            f"size, autoencoders ({over_seeds}) beside {beside}",
-                            reference, label, metric.unit_interval, confidence)

@@ -5,15 +5,11 @@ declare one dataset, model family or analysis under a module-level name (``DATAS
 ``FAMILY``, ``ANALYSIS``). :func:`discover` imports every module of the package and collects
 them, so adding one is adding a module: there is no list to edit. Modules outside the package
 (a user's own analysis) join through the config's ``extensions`` (module names importable
-on ``sys.path``), see :func:`load_extensions`.
+on ``sys.path``), see :func:`study.extensions.load_extensions`. This module knows none of
+the registries, so each registry's package may import it.
 """
 import importlib
 import pkgutil
-
-# The environment variable through which the workflow gives a job's command (study.analysis_job)
-# the config's extensions, as JSON. Not a param of the rule: a param's change reruns every job
-# of the rule, where adding an extension must rerun only the jobs of what it registers.
-EXTENSIONS_VARIABLE = "DIY_EXTENSIONS"
 
 
 def discover(package, attribute, registry):
@@ -39,26 +35,3 @@ def register(module, attribute, registry):
         raise ValueError(f"{module.__name__}: {attribute.lower()} {entry.name!r} is already "
                          f"registered by another module")
     registry[entry.name] = entry
-
-
-def load_extensions(names):
-    """Import the modules named in the config's ``extensions`` and register what they declare.
-
-    A module may declare any of ``DATASET``, ``FAMILY``, ``ANALYSIS``. Returns the modules.
-    """
-    from study.analyses import ANALYSES
-    from study.datasets import DATASETS
-    from study.families import FAMILIES
-
-    modules = []
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as error:
-            raise ValueError(f"config: extensions: cannot import {name!r} ({error}); it must be "
-                             f"importable on PYTHONPATH") from None
-        for attribute, registry in (("DATASET", DATASETS), ("FAMILY", FAMILIES),
-                                    ("ANALYSIS", ANALYSES)):
-            register(module, attribute, registry)
-        modules.append(module)
-    return modules

@@ -24,14 +24,15 @@ from diy.atomic import atomic_path, write_text
 log = logging.getLogger(__name__)
 
 
-def document(analysis, dataset, representation, params, rows):
-    """The document of one analysis of one representation (see the module docstring)."""
+def document(analysis, dataset, representation, columns, params, rows):
+    """The document of one analysis of one representation (see the module docstring);
+    `columns` are the representation's (:func:`study.representations.describe`), which the
+    caller has: this module, which :mod:`study.representations` reads arrays with, does not
+    import it back."""
     from study.provenance import provenance
-    from study.representations import describe
 
     return {"analysis": analysis, "dataset": dataset, "representation": representation,
-            **describe(representation), "params": dict(params), "rows": list(rows),
-            "provenance": provenance()}
+            **columns, "params": dict(params), "rows": list(rows), "provenance": provenance()}
 
 
 def write_json(path, value):

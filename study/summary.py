@@ -213,16 +213,19 @@ def versus_objective(table, metric, dataset):
             yield latent_dim, objective, validation, test, comparison
 
 
-#: Clustering analyses compared with k-means on the same codes: analysis -> its accuracy metric.
-CLUSTERINGS = {"dec": "dec_accuracy", "idec": "idec_accuracy", "manifold": "manifold_accuracy"}
+def clusterings(tables):
+    """The clustering analyses of `tables` compared with k-means on the same codes: analysis ->
+    its accuracy metric's name (each declares it, ``Analysis.versus_kmeans``)."""
+    return {name: analysis.versus_kmeans for name, analysis in ANALYSES.items()
+            if analysis.versus_kmeans and name in tables}
 
 
 def versus_kmeans(tables, analysis, dataset):
     """For each latent size: ``(latent_dim, validation row, test row, k-means test row,
     Comparison)``, the autoencoder configuration chosen on `analysis`' validation accuracy
-    (:data:`CLUSTERINGS`), its test accuracy against k-means' of the same codes (the same
+    (its ``versus_kmeans``), its test accuracy against k-means' of the same codes (the same
     configuration and seeds), paired by seed."""
-    table, metric = tables[analysis], ANALYSES[analysis].metrics[CLUSTERINGS[analysis]]
+    table, metric = tables[analysis], ANALYSES[analysis].metrics[ANALYSES[analysis].versus_kmeans]
     kmeans, kmeans_metric = tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"]
     kmeans_test = configuration_rows(kmeans, kmeans_metric, dataset, "test")
     for latent_dim, validation, test in chosen_per_latent_size(table, metric, dataset):
@@ -330,8 +333,8 @@ def _dataset_tests(tables, dataset):
     if "kmeans" in tables:
         yield from _factor_tests(tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"], dataset,
                                  "activation")
-        for analysis in (name for name in CLUSTERINGS if name in tables):
-            metric = ANALYSES[analysis].metrics[CLUSTERINGS[analysis]]
+        for analysis, name in clusterings(tables).items():
+            metric = ANALYSES[analysis].metrics[name]
             label = metric.label.removesuffix(" accuracy")
             for latent_dim, validation, test, kmeans_test, c in versus_kmeans(tables, analysis, dataset):
                 row = {"dataset": dataset, "latent": latent_dim, "method": metric.label,
@@ -405,7 +408,7 @@ def versus_objective_table(tested):
 
 
 def versus_kmeans_table(tested):
-    """Per dataset, clustering analysis of :data:`CLUSTERINGS` the study ran and latent size:
+    """Per dataset, clustering analysis the study ran (:func:`clusterings`) and latent size:
     :func:`versus_kmeans`' choice, its test accuracy, k-means' on the same codes and their
     paired difference (empty without k-means or any of them)."""
     return _comparison_table(tested, "clustering", "method - k-means", [

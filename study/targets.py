@@ -14,7 +14,8 @@ path (`target`) and the config key whose schema refuses it.
 """
 import re
 
-from study.config import item_problems, latent_dim_problem
+from study.config_checks import latent_dim_problem
+from study.config_schema import item_problems
 from study.representations import PCA_REGEX
 from study.variants import AE_VARIANT_REGEX, AEVariant, ClassifierVariant, family_axes, format_number
 

@@ -39,6 +39,7 @@ from study.families import FAMILIES
 from study.representations import encode_splits
 from study.optimizers import optimizer_factory
 from study.settings import LEGACY_DEFAULTS
+from study.training import epoch_logger, training_subset
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +51,6 @@ def seed_streams(seed):
     """``(init_rng, train_rng)``: independent generators spawned from ``default_rng(seed)``."""
     init_rng, train_rng = np.random.default_rng(seed).spawn(2)
     return init_rng, train_rng
-
-
-def training_subset(X, max_samples):
-    """The first ``max_samples`` rows of ``X`` (all of them if None).
-
-    The dataset's splits are already shuffled and stratified, so a prefix is a fair and
-    seed-independent subset: every variant trained with the same limit sees the same samples.
-    """
-    if max_samples is None or max_samples >= len(X):
-        return X
-    if max_samples < 1:
-        raise ValueError(f"max_train_samples must be >= 1 or None, got {max_samples}")
-    return X[:max_samples]
 
 
 def train_autoencoder(data, variant, *, family, training, noise_type="gaussian", name=None):
@@ -137,7 +125,7 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
         model, LOSSES[loss](), optimizer, X_train,
         epochs=training["epochs"], batch_size=training["batch_size"], rng=train_rng,
         X_val=X_val, patience=training["patience"], input_transform=transform,
-        callback=epoch_logger(name, training["epochs"]), name=name,
+        callback=epoch_logger(name, training["epochs"], log), name=name,
         scheduler=schedule(optimizer, training, len(X_train)), resample=binarize if dynamic else None,
     )
     kept = history.best_epoch or len(history)
@@ -162,17 +150,3 @@ def schedule(optimizer, training, n_samples):
     per_epoch = -(-n_samples // training["batch_size"])
     total = training["epochs"] * per_epoch
     return WarmupCosine(optimizer, total, warmup=min(round(training["warmup_epochs"] * per_epoch), total - 1))
-
-
-def epoch_logger(name, epochs, metric_name=None, logger=log):
-    """A ``fit`` callback logging each epoch as one INFO line to `logger`, so that
-    ``tail -f`` on the job's log follows training."""
-    width = len(str(epochs))
-
-    def callback(record):
-        metric = "" if metric_name is None else f" {metric_name} {record['val_metric']:.4f}"
-        logger.info("%s: epoch %*d/%d train_loss %.5f val_loss %.5f%s %.2fs", name, width,
-                 record["epoch"], epochs, record["train_loss"], record["val_loss"], metric,
-                 record["seconds"])
-
-    return callback

@@ -11,7 +11,7 @@ import numpy as np
 
 from diy.classifier import MLPClassifier
 from study.degenerate import check_accuracy, check_weights
-from .train_autoencoder import epoch_logger, training_subset
+from study.training import epoch_logger, training_subset
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def train_classifier(data, variant, *, training, name=None):
     log.info("%s: classifier %s, trained on %d samples (validation %d), %s", name,
              "-".join(map(str, [X_train.shape[1], *variant.hidden, "classes"])), len(X_train),
              len(data["X_val"]), ", ".join(f"{key}={value}" for key, value in training.items()))
-    logger = epoch_logger(name, training["epochs"], metric_name="val_accuracy", logger=log)
+    logger = epoch_logger(name, training["epochs"], log, metric_name="val_accuracy")
     start = time.perf_counter()
     model.fit(X_train, y_train, data["X_val"], data["y_val"], callback=logger, name=name)
     seconds = time.perf_counter() - start

@@ -1,12 +1,10 @@
 """Fixtures of every test directory: the repository's root, its schema and config.yaml, and the
 quick study, run once per session by whichever test needs it first (the first-look, report,
 README and SLURM tests all read it)."""
-from pathlib import Path
-
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from repository import CONFIG, REPO, SCHEMA
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +17,7 @@ def schema():
     """The repository's schema with the registries' sections (built before any test registers more)."""
     from study.config import load_schema
 
-    return load_schema(REPO / "workflow" / "schemas" / "config.schema.yaml")
+    return load_schema(SCHEMA)
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +25,7 @@ def defaults():
     """config.yaml as written (before validation): every default of the study."""
     from study.config import read_yaml
 
-    return read_yaml(REPO / "config.yaml")
+    return read_yaml(CONFIG)
 
 
 @pytest.fixture(scope="session")

@@ -3,14 +3,13 @@ requirements-slurm.lock what the slurm extra adds, the installed versions are th
 and the conda environment pins the same."""
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 import yaml
 
+from repository import REPO
 from study.provenance import installed_versions, lock_differences, read_lock
 
-REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements.lock"
 SLURM_LOCK = REPO / "requirements-slurm.lock"
 # conda-forge's names of the PyPI packages the conda environment pins.

@@ -2,10 +2,10 @@
 k-means on raw pixels. They depend on scikit-learn's PCA and k-means and on NumPy, so a version
 that moves them fails here, loudly, instead of silently changing the study's answers."""
 import re
-from pathlib import Path
 
 import pytest
 
+from repository import REPO
 from study.analyses.kmeans import cluster, fit_whitening, whiten
 from study.analyses.reconstruction import reconstruction_metrics
 from study.datasets import DATASETS
@@ -13,7 +13,7 @@ from study.pca import pca_representation
 from study.representations import reconstruct
 from study.statistics import format_number
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+README = (REPO / "README.md").read_text()
 
 
 def readme_pca(dataset):

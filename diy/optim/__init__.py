@@ -2,6 +2,5 @@
 from .optimizer import Optimizer
 from .sgd import SGD
 from .adam import Adam
-from .optim import Optim
 from .scheduler import Scheduler
 from .warmup_cosine import WarmupCosine

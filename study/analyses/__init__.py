@@ -35,7 +35,7 @@ class Metric:
     over latent size x training noise.
     versus_pca : a short label to show it in the summary's autoencoder-vs-PCA table, or None.
     unit_interval : whether it lies in [0, 1] (accuracies, NMI, trustworthiness): its figures
-        then draw at least :data:`study.figures.UNIT_SPAN` of that range, so that neither a small
+        then draw at least :data:`study.metric_figures.UNIT_SPAN` of that range, so that neither a small
         difference looks like a gulf nor a large one like nothing.
     kind : how its numbers are written, a key of :data:`study.statistics.NUMBER_FORMATS`
         (``accuracy``: 3 decimals, ``psnr``: 2, ``error``: 3 significant digits); by default
@@ -114,6 +114,13 @@ class Analysis:
     caption, category : the report's caption (reStructuredText) of its table and its section.
     schema : the JSON Schema ``properties`` of its config section ``analysis.{name}`` (whose
         defaults config.yaml holds).
+    baseline_labels : own baseline -> how figures and tables name it (``noisy``: ``"noisy input"``).
+    versus_kmeans : a metric of its own (a clustering accuracy) that the summary compares with
+        k-means' accuracy on the same codes, or None.
+    check : ``(section, dataset, sizes, n_classes) -> problems``, or None: why its config section
+        ``analysis.{name}`` cannot apply to `dataset` of split sizes `sizes` (``{"train", "val",
+        "test"}``: image counts) and `n_classes`, each problem a message naming its config key;
+        :func:`study.config.load_config` calls it for every studied dataset before any job starts.
     threads : a job's threads, a function of the representation's name.
     splits_itself : whether ``run`` scores both :data:`SPLITS` itself, each row naming its
         ``split``; otherwise :meth:`evaluate` runs it once per split.
@@ -130,6 +137,9 @@ class Analysis:
     caption: str = ""
     category: str = ""
     schema: dict = field(default_factory=dict)
+    baseline_labels: dict = field(default_factory=dict)
+    versus_kmeans: str = None
+    check: Callable = None
     threads: Callable = lambda representation: 1
     splits_itself: bool = False
 

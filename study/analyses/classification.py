@@ -89,6 +89,15 @@ def _accuracy(classifier, label, heatmap=False):
                   versus_pca="k-NN acc." if classifier == "knn" else None, unit_interval=True)
 
 
+def settings_problems(section, dataset, sizes, n_classes):
+    """Why the settings `section` (``analysis.classification``) cannot classify `dataset`'s codes:
+    a k-NN cannot have more neighbours than the ``sizes["train"]`` train images."""
+    if section["knn_k"] > sizes["train"]:
+        return [f"analysis.classification.knn_k = {section['knn_k']}: above the "
+                f"{sizes['train']} training images of {dataset}"]
+    return []
+
+
 ANALYSIS = Analysis(
     "classification", reads="codes", run=run,
     settings=lambda config: analysis_settings(config, "classification", bootstrap=True),
@@ -113,6 +122,7 @@ ANALYSIS = Analysis(
                     "batch_size": {"type": "integer", "minimum": 1},
                     "patience": {"$ref": "#/$defs/patience"}}},
     },
+    check=settings_problems,
     category="6. Classification",
     # Raw-pixel k-NN (~90 s on MNIST) and logistic regression (~140 s) are the study's most
     # expensive baselines: BLAS-bound, so they get two threads.

@@ -159,7 +159,7 @@ fine-tuning of its linear projection."""
 ANALYSIS = Analysis(
     "dec", reads="model", run=run,
     settings=lambda config: analysis_settings(config, "dec", bootstrap=True),
-    baselines=("pca",), metrics=metrics("dec", "DEC"), schema=SCHEMA,
+    baselines=("pca",), metrics=metrics("dec", "DEC"), versus_kmeans="dec_accuracy", schema=SCHEMA,
     category="8. Clustering beyond k-means",
     # A few matrix products per batch, up to max_iter batches: BLAS-bound, so two threads.
     threads=lambda representation: 2,

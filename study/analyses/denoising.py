@@ -105,7 +105,8 @@ ANALYSIS = Analysis(
     "denoising", reads="model", run=run,
     settings=lambda config: analysis_settings(config, "denoising",
                                               n_examples=config["analysis"]["examples"]),
-    baselines=("pca", "noisy"), keys=("test_noise_kind", "test_noise_level"), metrics=METRICS,
+    baselines=("pca", "noisy"), baseline_labels={"noisy": "noisy input"},
+    keys=("test_noise_kind", "test_noise_level"), metrics=METRICS,
     figures={"denoising": Figure(denoising_figure, """\
 Denoising: the clean test images (top), then for each test noise kind at its middle level the noisy
 input and the outputs of the best denoising autoencoder (highest PSNR averaged over all test noises),

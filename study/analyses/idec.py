@@ -20,7 +20,7 @@ def run(data, source, settings):
 ANALYSIS = Analysis(
     "idec", reads="model", run=run,
     settings=lambda config: analysis_settings(config, "idec", bootstrap=True),
-    baselines=("pca",), metrics=metrics("idec", "IDEC"),
+    baselines=("pca",), metrics=metrics("idec", "IDEC"), versus_kmeans="idec_accuracy",
     schema={**SCHEMA, "gamma": {"type": "number", "exclusiveMinimum": 0,
                                 "description": "Weight of the clustering loss KL(P || Q) against the "
                                                "squared error averaged over the pixels."}},

@@ -29,7 +29,7 @@ import numpy as np
 from study.analyses import Analysis, Figure, Metric, analysis_settings
 from study.analyses.reconstruction import examples
 from study.representations import reconstruct
-from study.analyses.reconstruction import chosen_on_validation
+from study.analyses.reconstruction import figure_representatives
 
 MASKS = ("lower_half", "square")
 
@@ -96,7 +96,7 @@ def inpainting_figure(tables, dataset, load):
     rows = [("clean", mean["clean"])]
     for i, kind in enumerate(mean["masks"]):
         rows.append((f"masked: {kind}", mean["masked"][i]))
-        for latent_dim, name in chosen_on_validation(tables, dataset).items():
+        for latent_dim, name in figure_representatives(tables, dataset).items():
             rows.append((f"AE {name}\nPSNR {format_value(value_of_representation(values, name), 3)}",
                          load(name)["output"][i]))
             rows.append((f"PCA {latent_dim}\nPSNR {format_value(value_of(values, 'pca', latent_dim), 3)}",
@@ -118,7 +118,7 @@ ANALYSIS = Analysis(
     "inpainting", reads="model", run=run,
     settings=lambda config: analysis_settings(config, "inpainting",
                                               n_examples=config["analysis"]["examples"]),
-    baselines=("pca", "mean"), keys=("mask",), metrics=METRICS,
+    baselines=("pca", "mean"), baseline_labels={"mean": "mean image"}, keys=("mask",), metrics=METRICS,
     figures={"inpainting": Figure(inpainting_figure, tables=("reconstruction",), caption="""\
 Inpainting: for each mask (the lower half of the image, a square covering a quarter of it), the test
 images with the hidden pixels set to 0, then the hidden pixels filled by the autoencoder of each

@@ -23,7 +23,7 @@ import numpy as np
 
 from diy.train import predict
 from study.analyses import Analysis, Figure, Metric, analysis_settings
-from study.analyses.reconstruction import chosen_on_validation, is_vae
+from study.analyses.reconstruction import figure_representatives, is_vae
 from study.analyses.retrieval import distances
 
 #: Grid points per axis of the code plane (a 2-dimensional code).
@@ -104,7 +104,7 @@ def interpolations_figure(tables, dataset, load):
     from study import figures
 
     blend, rows = load("blend"), []
-    chosen = chosen_on_validation(tables, dataset)
+    chosen = figure_representatives(tables, dataset)
     for p in range(len(blend["paths"])):
         rows.append((f"pair {p + 1}: pixel blend", blend["paths"][p]))
         rows += [(f"AE {name}", load(name)["paths"][p]) for name in chosen.values()]
@@ -118,7 +118,7 @@ def code_plane_figure(tables, dataset, load):
     from matplotlib.figure import Figure as MatplotlibFigure
 
 
-    name = chosen_on_validation(tables, dataset)[2]
+    name = figure_representatives(tables, dataset)[2]
     arrays = load(name)
     shape = tuple(int(s) for s in arrays["image_shape"])
     tiles = arrays["plane"].reshape(PLANE_GRID, PLANE_GRID, *shape)
@@ -140,7 +140,7 @@ def prior_samples_figure(tables, dataset, load):
     """Decoded draws from the prior of each latent size's chosen VAE."""
     from study import figures
 
-    chosen = chosen_on_validation(tables, dataset, family="vae")
+    chosen = figure_representatives(tables, dataset, family="vae")
     rows = [(f"VAE {name}", load(name)["samples"]) for name in chosen.values()]
     return figures.image_rows(rows, load(next(iter(chosen.values())))["image_shape"],
                               f"{dataset}: decoder means at draws from N(0, I), the prior of each latent size's VAE "
@@ -163,7 +163,7 @@ METRICS = {
 ANALYSIS = Analysis(
     "interpolation", reads="model", run=run,
     settings=lambda config: analysis_settings(config, "interpolation"),
-    baselines=("pca", "blend"), metrics=METRICS,
+    baselines=("pca", "blend"), baseline_labels={"blend": "pixel blend"}, metrics=METRICS,
     figures={
         "interpolations": Figure(interpolations_figure, """\
 Straight lines between the codes of two test images of different digits, decoded (each latent size's

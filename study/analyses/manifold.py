@@ -61,7 +61,7 @@ def run(data, source, settings):
 ANALYSIS = Analysis(
     "manifold", reads="codes", run=run,
     settings=lambda config: analysis_settings(config, "manifold", bootstrap=True),
-    baselines=("pixels", "pca"),
+    baselines=("pixels", "pca"), versus_kmeans="manifold_accuracy",
     metrics={
         "manifold_accuracy": Metric("accuracy", "UMAP + GMM accuracy", versus_pca="UMAP+GMM acc.",
                                     unit_interval=True),

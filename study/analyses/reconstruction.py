@@ -16,7 +16,7 @@ Rows (one per split)::
   Bernoulli cross-entropy's numbers, comparable between models but not published values.
 
 The validation split's ``bce`` is the training objective measured where the figures pick a
-representation without looking at the test split (:func:`chosen_on_validation`).
+representation without looking at the test split (:func:`figure_representatives`).
 
 Arrays: ``indices`` (m,) of the example test images, ``image_shape``, ``clean`` (m, d) and
 ``reconstruction`` (m, d); ``worst_indices`` (m,), ``worst_error`` (m,), ``worst_clean`` and
@@ -87,7 +87,7 @@ def run(data, source, settings):
     return [row], arrays
 
 
-def chosen_on_validation(tables, dataset, family=None):
+def figure_representatives(tables, dataset, family=None):
     """``{latent_dim: representation}``: the autoencoder (of `family`, if given) of each latent
     size with the lowest validation BCE (the training objective), so that a figure shows a
     representative chosen without looking at the test numbers it prints."""
@@ -102,14 +102,14 @@ def chosen_on_validation(tables, dataset, family=None):
 
 def reconstructions_figure(tables, dataset, load):
     """Test images and their reconstructions by the autoencoder of each latent size chosen on
-    validation (:func:`chosen_on_validation`) and by PCA of the same size."""
+    validation (:func:`figure_representatives`) and by PCA of the same size."""
     from study import figures
     from study.tables import format_value, metric_values, value_of
 
     values = metric_values(tables["reconstruction"], METRICS["reconstruction_error"])
     values = values[values["dataset"] == dataset]
     rows, image_shape = [], None
-    for latent_dim, name in chosen_on_validation(tables, dataset).items():
+    for latent_dim, name in figure_representatives(tables, dataset).items():
         ae, pca = load(name), load(f"pca{latent_dim}")
         if not rows:
             rows.append(("original", ae["clean"]))
@@ -131,7 +131,7 @@ def worst_reconstructions_figure(tables, dataset, load):
     from study.tables import format_value
 
     rows, image_shape = [], None
-    for latent_dim, name in chosen_on_validation(tables, dataset).items():
+    for latent_dim, name in figure_representatives(tables, dataset).items():
         ae = load(name)
         image_shape = ae["image_shape"]
         rows.append((f"AE {name}\nworst test images", ae["worst_clean"]))

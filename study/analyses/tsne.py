@@ -32,7 +32,7 @@ import numpy as np
 from study.analyses import Analysis, Figure, Metric, analysis_settings
 from study.analyses.kmeans import accuracy_interval, kmeans_labels
 from study.metrics import clustering_accuracy
-from study.analyses.reconstruction import chosen_on_validation
+from study.analyses.reconstruction import figure_representatives
 
 
 def subset_indices(n, size, seed):
@@ -122,7 +122,7 @@ def tsne_figure(tables, dataset, load):
 
     values = metric_values(tables["tsne"], METRICS["tsne_kmeans_accuracy"])
     values = values[values["dataset"] == dataset]
-    chosen = chosen_on_validation(tables, dataset)
+    chosen = figure_representatives(tables, dataset)
 
     def panel(label, name, score):
         arrays = load(name)
@@ -166,6 +166,24 @@ METRICS = {
                                    heatmap=True, versus_pca="t-SNE k-means acc.", unit_interval=True),
 }
 
+def settings_problems(section, dataset, sizes, n_classes):
+    """Why the settings `section` (``analysis.tsne``) cannot map `dataset`, whose test split has
+    ``sizes["test"]`` images: the perplexity and the k-NN's k must be below the subset's size,
+    the trustworthiness' neighbourhood below half of it (scikit-learn refuses more)."""
+    subset = min(section["size"], sizes["test"])
+    problems = []
+    if section["perplexity"] >= subset:
+        problems.append(f"analysis.tsne.perplexity = {section['perplexity']}: must be below the t-SNE "
+                        f"subset of {dataset} ({subset} test images)")
+    if section["n_neighbors"] >= subset / 2:
+        problems.append(f"analysis.tsne.n_neighbors = {section['n_neighbors']}: must be below half the "
+                        f"t-SNE subset of {dataset} ({subset} test images)")
+    if section["knn_k"] >= subset:
+        problems.append(f"analysis.tsne.knn_k = {section['knn_k']}: must be below the t-SNE subset of "
+                        f"{dataset} ({subset})")
+    return problems
+
+
 ANALYSIS = Analysis(
     "tsne", reads="codes", run=run,
     settings=lambda config: analysis_settings(config, "tsne", bootstrap=True,
@@ -195,6 +213,7 @@ two components, on the same test images as the t-SNE maps, one colour per digit.
         "knn_k": {"type": "integer", "minimum": 1,
                   "description": "k of the leave-one-out k-NN accuracy in the map."},
     },
+    check=settings_problems,
     category="4. t-SNE",
     caption="""\
 A t-SNE map of ``n_samples`` test images: ``trustworthiness`` (1 = the map's neighbourhoods are

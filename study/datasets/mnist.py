@@ -1,5 +1,5 @@
 """MNIST: 70,000 handwritten digits of 28x28, the official 60,000/10,000 train/test split."""
-from study.datasets.idx import idx_dataset
+from study.datasets.idx_dataset import idx_dataset
 
 DATASET = idx_dataset(
     "mnist",

@@ -25,7 +25,7 @@ afterwards for pixels in [0, 1].
 """
 import math
 
-from diy.activations import init_for, with_activation
+from diy.activations import ACTIVATIONS, init_for, with_activation
 from diy.autoencoder import AutoEncoder
 from diy.conv2d import Conv2D
 from diy.conv_transpose2d import ConvTranspose2D
@@ -35,7 +35,6 @@ from diy.random import as_generator
 from diy.reshape import Reshape
 from diy.sequential import Sequential
 from study.families import Family
-from study.families.mlp import ACTIVATIONS
 
 
 def feature_sizes(size, n_layers, kernel, stride):
@@ -98,6 +97,6 @@ FAMILY = Family("conv", build, schema={
     "stride": {"type": "integer", "minimum": 1,
                "description": "Stride of every Conv2D (with an odd kernel, each divides the image side "
                               "by it, rounding up)."},
-    "latent_activation": {"type": "string", "enum": ACTIVATIONS,
+    "latent_activation": {"type": "string", "enum": list(ACTIVATIONS),
                           "description": "Activation of the code layer."},
 })

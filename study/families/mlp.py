@@ -8,10 +8,10 @@ sigmoid: :mod:`study.train_autoencoder`).
 """
 import math
 
+from diy.activations import ACTIVATIONS
 from diy.autoencoder import AutoEncoder
 from study.families import Family
 
-ACTIVATIONS = ["linear", "tanh", "relu", "sigmoid"]
 #: ``init``: "default" (He before ReLU, Xavier elsewhere), or one scheme for every layer.
 INITS = ["default", "fan_in_uniform"]
 
@@ -44,7 +44,7 @@ def hidden_schema():
 
 FAMILY = Family("mlp", build, schema={
     "hidden": hidden_schema(),
-    "latent_activation": {"type": "string", "enum": ACTIVATIONS,
+    "latent_activation": {"type": "string", "enum": list(ACTIVATIONS),
                           "description": "Activation of the code layer."},
     "init": {"type": "string", "enum": INITS,
              "description": "Initial weights: default (He before ReLU, Xavier elsewhere), or "

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from repository import REPO
+
 SCRIPT = REPO / "tests" / "cluster" / "slurm_local.sh"
 QUICK = REPO / "workflow" / "configs" / "quick.yaml"
 RESULTS = Path("results") / "quick"  # the quick config's results root, inside each run's directory

@@ -1,10 +1,10 @@
-"""Optimizers: single steps against values worked out by hand, and the Optim helper."""
+"""Optimizers: single steps against values worked out by hand, and the Trainer helper."""
 import math
 
 import numpy as np
 import pytest
 
-from diy import Adam, Linear, MSELoss, Optim, SGD, Sequential, TanH, TiedLinear
+from diy import Adam, Linear, MSELoss, SGD, Sequential, TanH, TiedLinear, Trainer
 from diy import optim
 
 
@@ -20,7 +20,7 @@ def set_gradient(layer, g):
 
 
 def test_top_level_and_package_names_are_the_same_classes():
-    assert optim.SGD is SGD and optim.Adam is Adam and optim.Optim is Optim
+    assert optim.SGD is SGD and optim.Adam is Adam
 
 
 def test_sgd_step():
@@ -127,7 +127,7 @@ def test_optim_step_is_forward_loss_backward_update():
     X, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))
     layer = Linear(2, 1, dtype=np.float64, rng=0)
     W0, b0 = layer._parameters["W"].copy(), layer._parameters["b"].copy()
-    value = Optim(layer, MSELoss(), 0.1).step(X, y)
+    value = Trainer(layer, MSELoss(), 0.1).step(X, y)
     residual = X @ W0 + b0 - y
     assert value == pytest.approx(np.mean(residual[:, 0] ** 2), rel=1e-12)
     # d/dW of mean_i (x_i w + b - y_i)^2 = 2 X.T r / n
@@ -139,13 +139,13 @@ def test_optim_accepts_an_optimizer_and_zeroes_gradients_between_steps():
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((8, 2)), rng.standard_normal((8, 1))
     a, b = Linear(2, 1, dtype=np.float64, rng=0), Linear(2, 1, dtype=np.float64, rng=0)
-    plain, adam = Optim(a, MSELoss(), 0.05), Optim(b, MSELoss(), optimizer=Adam(b, lr=0.05))
+    plain, adam = Trainer(a, MSELoss(), 0.05), Trainer(b, MSELoss(), optimizer=Adam(b, lr=0.05))
     losses = [(plain.step(X, y), adam.step(X, y)) for _ in range(50)]
     assert losses[-1][0] < losses[0][0] and losses[-1][1] < losses[0][1]
     with pytest.raises(ValueError, match="exactly one"):
-        Optim(a, MSELoss())
+        Trainer(a, MSELoss())
     with pytest.raises(ValueError, match="exactly one"):
-        Optim(a, MSELoss(), 0.1, optimizer=Adam(a))
+        Trainer(a, MSELoss(), 0.1, optimizer=Adam(a))
 
 
 def test_adam_matches_the_textbook_update_over_many_steps():

@@ -111,6 +111,33 @@ def test_layers_register_themselves_and_ambiguous_names_are_refused(tmp_path):
         load(tmp_path / "scaled.npz")
 
 
+def test_a_layer_of_diy_loads_whatever_the_program_imported(tmp_path, monkeypatch):
+    import sys
+
+    import diy
+    from diy.module import Module
+
+    # A layer in a file of the diy package that nothing imports: diy/__init__.py does not
+    # name it, and the loading process (an analysis job) has never imported it.
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "doubled.py").write_text(
+        "from diy.linear import Linear\n\n\nclass Doubled(Linear):\n    pass\n")
+    monkeypatch.setattr(diy, "__path__", [*diy.__path__, str(package)])
+    forget = lambda: (Module.registry.pop("Doubled", None), sys.modules.pop("diy.doubled", None))  # noqa: E731
+    try:
+        from diy.doubled import Doubled
+
+        save(Sequential(Doubled(2, 2, rng=0)), tmp_path / "doubled.npz")
+        forget()
+        model = load(tmp_path / "doubled.npz")
+        assert type(model[0]).__name__ == "Doubled" and type(model[0]).__module__ == "diy.doubled"
+        np.testing.assert_array_equal(model[0]._parameters["W"], Doubled(2, 2, rng=0)._parameters["W"])
+    finally:
+        forget()
+        monkeypatch.delattr(diy, "doubled", raising=False)
+
+
 def test_save_refuses_what_it_cannot_rebuild(tmp_path):
     with pytest.raises(ValueError, match="not part of the saved model"):
         save(Sequential(TiedLinear(Linear(2, 3))), tmp_path / "x.npz")

@@ -275,6 +275,7 @@ def fake_documents():
     """``{analysis: [document, ...]}`` for datasets digits and mnist: the autoencoders, then the
     analysis' baselines as its declaration lists them (PCA of each latent size)."""
     from study.analyses import ANALYSES
+    from study.representations import describe
     from study.results import document
     from study.variants import ae_variants
 
@@ -285,16 +286,16 @@ def fake_documents():
         for dataset in ("digits", "mnist"):
             offset = 0.0 if dataset == "digits" else 0.02
             for v in variants:
-                docs.append(document(analysis, dataset, v.name, {"seed": 0},
+                docs.append(document(analysis, dataset, v.name, describe(v.name), {"seed": 0},
                                      _split_rows(analysis, v.name, _score(v) + offset, _error(v),
                                                  level_bonus=v.noise * 3)))
             for baseline in ANALYSES[analysis].baselines:
                 if baseline == "pca":
                     for k in FAKE_GRID["latent_dim"]:
-                        docs.append(document(analysis, dataset, f"pca{k}", {"seed": 0},
+                        docs.append(document(analysis, dataset, f"pca{k}", describe(f"pca{k}"), {"seed": 0},
                                              _split_rows(analysis, f"pca{k}", 0.5 + k / 100, 16 / k)))
                 else:
-                    docs.append(document(analysis, dataset, baseline, {"seed": 0},
+                    docs.append(document(analysis, dataset, baseline, describe(baseline), {"seed": 0},
                                          _split_rows(analysis, baseline, 0.6, 1.0)))
         documents[analysis] = docs
     return documents

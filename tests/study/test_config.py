@@ -5,6 +5,7 @@ import math
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -249,6 +250,32 @@ def test_every_problem_is_reported_one_per_line(schema, defaults):
 def test_source_prefixes_messages(schema, defaults):
     with pytest.raises(ConfigError, match=r"^my.yaml: grid.seed\[0\] = -1"):
         validate_config({"grid": {"seed": [-1]}}, schema, source="my.yaml", defaults=defaults)
+
+
+def test_an_analysis_checks_its_section_against_each_studied_dataset(schema, defaults, monkeypatch):
+    # k-means declaring a check: it is given its section, the dataset's split sizes and classes.
+    def check(section, dataset, sizes, n_classes):
+        return [f"analysis.kmeans.n_init = {section['n_init']}: too many for {dataset} "
+                f"({sizes['train']}, {sizes['val']}, {sizes['test']} images of {n_classes} classes)"]
+
+    monkeypatch.setitem(ANALYSES, "kmeans", replace(ANALYSES["kmeans"], check=check))
+    with pytest.raises(ConfigError) as error:
+        validate_config({"datasets": ["digits"]}, schema, defaults=defaults)
+    assert str(error.value) == "config: analysis.kmeans.n_init = 10: too many for digits (1294, 144, 359 images of 10 classes)"
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"analysis": {"tsne": {"knn_k": 359}}}, "config: analysis.tsne.knn_k = 359: must be below the t-SNE subset of digits (359)"),
+    ({"analysis": {"classification": {"knn_k": 1295}}},
+     "config: analysis.classification.knn_k = 1295: above the 1294 training images of digits"),
+    # A section is checked whether or not its analysis runs: the probe's k-NN is classification's.
+    ({"analyses": ["probe"], "analysis": {"classification": {"knn_k": 1295}}},
+     "config: analysis.classification.knn_k = 1295: above the 1294 training images of digits"),
+])
+def test_the_analyses_checks_name_their_key(schema, defaults, config, message):
+    with pytest.raises(ConfigError) as error:
+        validate_config({**config, "datasets": ["digits"]}, schema, defaults=defaults)
+    assert str(error.value) == message
 
 
 def test_load_config_reads_yaml_1e_minus_3_as_the_number(tmp_path, schema, defaults):

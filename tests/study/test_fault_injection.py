@@ -1,7 +1,7 @@
 """Fault injection: bad inputs built in tmp_path, each refused with its own error, file or key named.
 
 One section per input handler: downloads (study.data.download), model files (diy.load), IDX
-files (study.data.idx), dataset files (study.data.dataset), configs that pass the schema but not
+files (study.data.idx_format), dataset files (study.data.dataset), configs that pass the schema but not
 the data (study.config), training that ends in garbage (study.degenerate) and codes that are not
 what they claim to be (study.representations). Every test asserts the exception
 class and a message fragment naming the file or key, and that nothing was left behind; the
@@ -23,7 +23,7 @@ from diy import Linear, ReLU, Sequential, load, save
 from diy.serialization import ARCHITECTURE, MAX_DEPTH, ModelFileError
 from study.data.dataset import check_dataset, load_dataset, make_dataset, save_dataset
 from study.data.download import DownloadError, fetch_file, max_compressed_size
-from study.data.idx import IDXError, read_idx
+from study.data.idx_format import IDXError, read_idx
 
 MB = 1 << 20
 
@@ -359,12 +359,10 @@ def test_unreadable_dataset_files_name_the_path_and_say_how_to_rebuild(tmp_path,
 # -- configs that pass the schema but not the data (study.config) -------------------------------
 @pytest.fixture(scope="module")
 def study_schema():
-    from pathlib import Path
-
+    from repository import CONFIG, SCHEMA
     from study.config import load_schema, read_yaml
 
-    repo = Path(__file__).resolve().parents[2]
-    return load_schema(repo / "workflow/schemas/config.schema.yaml"), read_yaml(repo / "config.yaml")
+    return load_schema(SCHEMA), read_yaml(CONFIG)
 
 
 @pytest.mark.parametrize("config, message", [

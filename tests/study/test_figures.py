@@ -5,8 +5,8 @@ import pytest
 from matplotlib.image import imread
 
 from study.analyses import ANALYSES
-from study.figures import (classifier_curves, heatmaps, image_rows, learning_curves, metric_figure,
-                           metric_vs_latent, save_figure, scatter_maps)
+from study.figures import classifier_curves, image_rows, learning_curves, save_figure, scatter_maps
+from study.metric_figures import heatmaps, metric_figure, metric_vs_latent
 from study.summary import model_free
 from study.tables import metric_values
 from study.variants import AEVariant, ae_variants
@@ -42,7 +42,9 @@ def values_of(fake_tables, name):
     ("tsne_trustworthiness", "raw pixels"), ("inpainting_psnr", "mean image")])
 def test_metric_against_latent_size(tmp_path, fake_tables, name, reference_label):
     values, metric, reference = values_of(fake_tables, name)
-    fig = metric_figure(values, "digits", metric, kind="lines", reference=reference)
+    # An own baseline is named by its analysis (noisy input), raw pixels by the figures.
+    label = METRICS[name][0].baseline_labels.get(reference)
+    fig = metric_figure(values, "digits", metric, kind="lines", reference=reference, reference_label=label)
     assert fig._suptitle.get_text().startswith(f"digits: {metric.label}")
     axes = fig.get_axes()
     assert len(axes) == 2  # one panel per training noise

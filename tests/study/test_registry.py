@@ -7,7 +7,8 @@ import pytest
 
 from study.analyses import ANALYSES, Source
 from study.config import ConfigError, load_schema, validate_config
-from study.registry import discover, load_extensions, register
+from study.extensions import load_extensions
+from study.registry import discover, register
 
 EXTENSION = '''"""An analysis of one's own: the mean norm of the test codes."""
 import numpy as np

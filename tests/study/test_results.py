@@ -5,12 +5,13 @@ import math
 import numpy as np
 import pytest
 
+from study.representations import describe
 from study.results import document, read_json, read_npz, write_json, write_npz
 
 
 def test_autoencoder_document_names_every_parameter():
     rows = [{"preprocessing": "none", "accuracy": 0.5}]
-    doc = document("kmeans", "mnist", "mlp_latent16_tanh_noise0.25_seed1", {"n_init": 10, "seed": 0}, rows)
+    doc = document("kmeans", "mnist", "mlp_latent16_tanh_noise0.25_seed1", describe("mlp_latent16_tanh_noise0.25_seed1"), {"n_init": 10, "seed": 0}, rows)
     provenance = doc.pop("provenance")  # (study.provenance's: versions, commit, CPU)
     assert isinstance(provenance, dict) and json.dumps(provenance)
     assert doc == {"analysis": "kmeans", "dataset": "mnist", "representation": "mlp_latent16_tanh_noise0.25_seed1",
@@ -23,20 +24,20 @@ def test_autoencoder_document_names_every_parameter():
 @pytest.mark.parametrize("name, method, latent_dim", [("pca8", "pca", 8), ("pixels", "pixels", None),
                                                       ("noisy", "noisy", None), ("mean", "mean", None)])
 def test_baseline_documents(name, method, latent_dim):
-    doc = document("denoising", "digits", name, {}, [])
+    doc = document("denoising", "digits", name, describe(name), {}, [])
     assert (doc["representation"], doc["method"], doc["latent_dim"]) == (name, method, latent_dim)
     assert doc["family"] is doc["activation"] is doc["noise"] is doc["seed"] is None
 
 
 def test_params_and_rows_are_copied():
     params, rows = {"seed": 0}, [{"a": 1}]
-    doc = document("kmeans", "digits", "pixels", params, rows)
+    doc = document("kmeans", "digits", "pixels", describe("pixels"), params, rows)
     params["seed"], rows[:] = 1, []
     assert doc["params"] == {"seed": 0} and doc["rows"] == [{"a": 1}]
 
 
 def test_json_round_trip_keeps_infinity_and_leaves_no_temporary_file(tmp_path):
-    doc = document("denoising", "digits", "noisy", {"levels": [0.1]}, [{"psnr": math.inf}])
+    doc = document("denoising", "digits", "noisy", describe("noisy"), {"levels": [0.1]}, [{"psnr": math.inf}])
     path = tmp_path / "sub" / "doc.json"
     write_json(path, doc)
     assert read_json(path) == doc

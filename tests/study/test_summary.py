@@ -7,6 +7,7 @@ from scipy import stats
 
 from study.aggregates import configuration_of
 from study.analyses import ANALYSES
+from study.representations import describe
 from study.results import document
 from study.statistics import claim, format_interval, format_number, holm, paired_comparison, t_interval
 from study.summary import (best_variants_table, chosen_on_validation, claims, model_free, noise_effect_table,
@@ -196,8 +197,9 @@ def _kmeans_table(accuracies, pca=0.5):
             rows = [{"split": split, "preprocessing": "none", "accuracy": value - shift,
                      "accuracy_low": value - shift - 0.02, "accuracy_high": value - shift + 0.02,
                      "nmi": 0.5, "ari": 0.4} for split, shift in (("val", 0.01), ("test", 0.0))]
-            documents.append(document("kmeans", "digits", f"mlp_latent8_{activation}_noise0_seed{seed}", {}, rows))
-    documents.append(document("kmeans", "digits", "pca8", {}, [
+            name = f"mlp_latent8_{activation}_noise0_seed{seed}"
+            documents.append(document("kmeans", "digits", name, describe(name), {}, rows))
+    documents.append(document("kmeans", "digits", "pca8", describe("pca8"), {}, [
         {"split": split, "preprocessing": "none", "accuracy": pca, "accuracy_low": pca - 0.02,
          "accuracy_high": pca + 0.02, "nmi": 0.5, "ari": 0.4} for split in ("val", "test")]))
     return analysis_table(documents)

@@ -4,7 +4,8 @@ import re
 import pytest
 
 from study import targets
-from study.config import item_problems, validate_config
+from study.config import validate_config
+from study.config_schema import item_problems
 from study.targets import TargetError
 from study.variants import AEVariant, ClassifierVariant, ae_variants
 

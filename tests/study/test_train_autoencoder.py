@@ -12,7 +12,8 @@ from diy.optim import SGD, Adam, Scheduler, WarmupCosine
 from diy.sigmoid import Sigmoid
 from diy.train import TrainingDiverged, fit
 from study.families import FAMILIES, Family
-from study.train_autoencoder import schedule, seed_streams, train_autoencoder, training_subset
+from study.train_autoencoder import schedule, seed_streams, train_autoencoder
+from study.training import training_subset
 from study.variants import AEVariant
 
 TRAINING = {"epochs": 4, "batch_size": 64, "lr": 3e-3, "schedule": "cosine", "warmup_epochs": 1, "patience": 3,

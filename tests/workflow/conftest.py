@@ -7,12 +7,12 @@ so nothing is written into the repository's data/, results/ or logs/.
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from repository import REPO
+
 
 
 @pytest.fixture

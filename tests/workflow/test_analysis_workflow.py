@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from repository import REPO
+from snakemake_runs import Run, job_counts
 from study.results import read_npz
 from study.tables import COLUMNS
-from snakemake_runs import Run, job_counts
 
 pytestmark = pytest.mark.slow
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 R = "results/quick"
 VARIANTS = ["mlp_latent2_tanh_noise0_seed0", "mlp_latent2_tanh_noise0.25_seed0"]
 # The analyses a study runs by default (config.yaml's `analyses:`), not every registered one:
@@ -42,6 +42,9 @@ ANALYSIS = {
     "denoising": {"kinds": ["gaussian", "masking"], "levels": [0.25, 0.5]},
     "classification": {"logistic_max_iter": 200, "mlp": {"hidden": [16], "epochs": 5, "patience": 2}},
     "inpainting": {"masks": ["lower_half", "square"]},
+    "probe": {"labels_per_class": [1, 10, "all"], "draws": 2, "C": [0.1, 1], "logistic_max_iter": 200},
+    "retrieval": {"queries": 100},
+    "interpolation": {"pairs": 20},
 }
 
 
@@ -166,11 +169,12 @@ def test_an_analysis_runs_by_hand_as_its_job_does(study, tmp_path):
 def test_changing_an_analysis_setting_reruns_that_analysis_only(study):
     out = study.run("-n", *TARGETS, "--config", "analysis={classification: {knn_k: 3}}").stdout
     counts = job_counts(out)
-    # Classification of both variants and its baselines (pixels, pca2), then what reads its table.
-    assert counts["analysis"] == 4
-    assert "classification/pixels.json" in out and "kmeans/" not in out
+    # Classification of both variants and its baselines (pixels, pca2), and the probe, whose k-NN
+    # is classification's (its knn_k), then what reads their tables.
+    assert counts["analysis"] == 8
+    assert "classification/pixels.json" in out and "probe/pixels.json" in out and "kmeans/" not in out
     assert not {"train_autoencoder", "train_classifier", "pca", "pixels"} & set(counts)
-    assert counts["table"] == 1 and counts["summary"] == 1
+    assert counts["table"] == 2 and counts["summary"] == 1
 
 
 def test_a_deleted_result_is_rebuilt_by_a_plain_run(study):
@@ -205,22 +209,36 @@ def test_report_builds(study):
 
 
 EXTRA = """\
-\"\"\"A user's own analysis: the mean Euclidean norm of the test codes.\"\"\"
+\"\"\"A user's own analysis: the mean Euclidean norm of the test codes, and a clustering by
+their first coordinate's quantiles, compared with k-means in the summary.\"\"\"
 import numpy as np
 
 from study.analyses import Analysis, Metric
 
 
 def run(data, source, settings):
-    norm = np.linalg.norm(source.codes["Z_test"], axis=1).mean()
-    return [{"mean_norm": float(norm) * settings["scale"]}], {}
+    Z, y = source.codes["Z_test"], data["y_test"]
+    norm = np.linalg.norm(Z, axis=1).mean()
+    # Clusters: the quantile bins of the first coordinate; accuracy: each bin's majority label.
+    edges = np.quantile(Z[:, 0], np.linspace(0, 1, 11)[1:-1])
+    clusters = np.searchsorted(edges, Z[:, 0])
+    right = sum(np.bincount(y[clusters == c]).max() for c in np.unique(clusters))
+    return [{"mean_norm": float(norm) * settings["scale"], "bin_accuracy": right / len(y)}], {}
+
+
+def check(section, dataset, sizes, n_classes):
+    if section["scale"] > sizes["test"]:
+        return [f"analysis.codenorm.scale = {section['scale']:g}: above the {sizes['test']} test images of {dataset}"]
+    return []
 
 
 ANALYSIS = Analysis("codenorm", reads="codes", run=run,
                     settings=lambda config: {"scale": config["analysis"]["codenorm"]["scale"]},
-                    baselines=("pca",), metrics={"code_norm": Metric("mean_norm", "mean code norm")},
+                    baselines=("pca",),
+                    metrics={"code_norm": Metric("mean_norm", "mean code norm"),
+                             "bin_accuracy": Metric("bin_accuracy", "quantile-bin accuracy", unit_interval=True)},
                     schema={"scale": {"type": "number"}}, category="8. Code norm",
-                    caption="The mean norm of the test codes.")
+                    caption="The mean norm of the test codes.", versus_kmeans="bin_accuracy", check=check)
 """
 
 
@@ -239,7 +257,16 @@ def test_an_analysis_from_a_module_of_its_own_runs_through_the_workflow(study, t
     codes = np.load(study.path(f"{R}/digits/repr/{VARIANTS[0]}/codes.npz"))["Z_test"]
     expected = 2.0 * np.linalg.norm(codes, axis=1).mean()
     assert table.loc[table["representation"] == VARIANTS[0], "mean_norm"].item() == pytest.approx(expected)
-    assert "mean code norm" in study.path(f"{R}/tables/summary.md").read_text()
+    summary = study.path(f"{R}/tables/summary.md").read_text()
+    assert "mean code norm" in summary
+    # Declared versus_kmeans: it joins the summary's section against k-means, with no summary code.
+    clusterings = summary.split("Clustering methods against k-means on the same codes")[1]
+    assert "codenorm" in clusterings or "quantile-bin accuracy" in clusterings
+    # Its declared check runs on the config, before any job, and names the key.
+    result = study.run("-n", "--config", "extensions=[codenorm_analysis]", "analysis={codenorm: {scale: 100000}}",
+                       f"analyses=[{', '.join(ANALYSES)}, codenorm]", env=env, check=False)
+    assert result.returncode != 0
+    assert "analysis.codenorm.scale = 100000: above the 359 test images of digits" in result.stdout + result.stderr
     # Without the extension, the analysis name is unknown: a config error before any job.
     result = study.run("-n", "--config", "analysis={codenorm: {scale: 2.0}}", check=False)
     assert result.returncode != 0 and "analysis.codenorm: unknown key" in result.stdout + result.stderr

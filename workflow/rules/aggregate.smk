@@ -13,26 +13,26 @@ report: "../report/workflow.rst"
 # The front page's example command (workflow.rst sees nothing but the config): a file of this
 # study, rebuilt by name with this study's own --configfile and --config, so that it runs as shown.
 config["report_example"] = rebuild_command(
-    (documents(next(iter(ANALYSES)), DATASETS[0]) or [f"{R}/tables/{next(iter(ANALYSES))}.csv"])[0],
+    (documents(next(iter(ANALYSES)), DATASETS[0]) or [f"{RESULTS}/tables/{next(iter(ANALYSES))}.csv"])[0],
     workflow.config_settings.configfiles,
     workflow.config_settings.config_args,
     os.getcwd(),
 )
 
 
-TABLES = expand(f"{R}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"]) + expand(
-    f"{R}/tables/{{table}}_{{file}}", table=list(ANALYSES), file=["configurations.csv", "configurations.md", "pivots.md"]
+TABLES = expand(f"{RESULTS}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"]) + expand(
+    f"{RESULTS}/tables/{{table}}_{{file}}", table=list(ANALYSES), file=["configurations.csv", "configurations.md", "pivots.md"]
 )
 FIGURE_FILES = (
     expand(
-        f"{R}/figures/{{dataset}}_{{figure}}.png",
+        f"{RESULTS}/figures/{{dataset}}_{{figure}}.png",
         dataset=DATASETS,
         figure=["learning_curves", "classifier_curves", *FIGURES],
     )
-    + expand(f"{R}/figures/{{dataset}}_{{metric}}_vs_latent.png", dataset=DATASETS, metric=LINE_METRICS)
-    + expand(f"{R}/figures/{{dataset}}_{{metric}}_heatmap.png", dataset=DATASETS, metric=HEATMAP_METRICS)
+    + expand(f"{RESULTS}/figures/{{dataset}}_{{metric}}_vs_latent.png", dataset=DATASETS, metric=LINE_METRICS)
+    + expand(f"{RESULTS}/figures/{{dataset}}_{{metric}}_heatmap.png", dataset=DATASETS, metric=HEATMAP_METRICS)
 )
-AGGREGATES = TABLES + [f"{R}/tables/summary.md", f"{R}/tables/summary.html"] + FIGURE_FILES
+AGGREGATES = TABLES + [f"{RESULTS}/tables/summary.md", f"{RESULTS}/tables/summary.html"] + FIGURE_FILES
 
 
 # A file deleted since the aggregates were built from it (the way to have one result computed
@@ -50,7 +50,6 @@ if REBUILT:
     shown = ", ".join(REBUILT[:5]) + (f" and {len(REBUILT) - 5} more" if len(REBUILT) > 5 else "")
     logger.warning(f"{len(REBUILT)} files the tables and figures were built from are missing; "
                    f"the default target rebuilds them, and what reads them: {shown}")
-ALL_TARGETS.extend(AGGREGATES + REBUILT)
 
 
 localrules:
@@ -68,21 +67,21 @@ rule table:
     input:
         lambda wildcards: [path for dataset in DATASETS for path in documents(wildcards.table, dataset)],
     output:
-        csv=f"{R}/tables/{{table}}.csv",
-        md=f"{R}/tables/{{table}}.md",
+        csv=f"{RESULTS}/tables/{{table}}.csv",
+        md=f"{RESULTS}/tables/{{table}}.md",
         html=report(
-            f"{R}/tables/{{table}}.html",
+            f"{RESULTS}/tables/{{table}}.html",
             caption="../report/caption.rst",
             category=lambda wildcards: ANALYSES[wildcards.table].category,
             subcategory="tables",
             labels={"table": "{table}"},
         ),
         # Over training seeds (study.aggregates): one row per configuration, and pivots.
-        configurations_csv=f"{R}/tables/{{table}}_configurations.csv",
-        configurations_md=f"{R}/tables/{{table}}_configurations.md",
-        pivots=f"{R}/tables/{{table}}_pivots.md",
+        configurations_csv=f"{RESULTS}/tables/{{table}}_configurations.csv",
+        configurations_md=f"{RESULTS}/tables/{{table}}_configurations.md",
+        pivots=f"{RESULTS}/tables/{{table}}_pivots.md",
     log:
-        f"{R}/logs/tables/{{table}}.log",
+        f"{RESULTS}/logs/tables/{{table}}.log",
     wildcard_constraints:
         table="|".join(ANALYSES),
     params:
@@ -107,22 +106,22 @@ rule table:
 rule classifiers_table:
     input:
         [
-            f"{R}/{dataset}/clf/{variant}/metrics.json"
+            f"{RESULTS}/{dataset}/clf/{variant}/metrics.json"
             for dataset in DATASETS
             for variant in trained(CLASSIFIER_VARIANTS, dataset)
         ],
     output:
-        csv=f"{R}/tables/classifiers.csv",
-        md=f"{R}/tables/classifiers.md",
+        csv=f"{RESULTS}/tables/classifiers.csv",
+        md=f"{RESULTS}/tables/classifiers.md",
         html=report(
-            f"{R}/tables/classifiers.html",
+            f"{RESULTS}/tables/classifiers.html",
             caption="../report/classifiers.rst",
             category=ANALYSES["classification"].category if "classification" in ANALYSES else "classifiers",
             subcategory="tables",
             labels={"table": "classifiers"},
         ),
     log:
-        f"{R}/logs/tables/classifiers.log",
+        f"{RESULTS}/logs/tables/classifiers.log",
     params:
         # (dataset, variant) of each input, in order.
         entries=[
@@ -136,21 +135,21 @@ rule classifiers_table:
 
 rule summary:
     input:
-        tables=expand(f"{R}/tables/{{table}}.csv", table=TABLE_NAMES),
+        tables=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_NAMES),
         # To say which autoencoders were still improving when training stopped (study.limits).
         histories=[
-            f"{R}/{dataset}/repr/{variant}/history.csv" for dataset in DATASETS for variant in trained(AE_VARIANTS, dataset)
+            f"{RESULTS}/{dataset}/repr/{variant}/history.csv" for dataset in DATASETS for variant in trained(AE_VARIANTS, dataset)
         ],
     output:
-        md=f"{R}/tables/summary.md",
+        md=f"{RESULTS}/tables/summary.md",
         html=report(
-            f"{R}/tables/summary.html",
+            f"{RESULTS}/tables/summary.html",
             caption="../report/summary.rst",
             category="1. Summary",
             labels={"table": "summary"},
         ),
     log:
-        f"{R}/logs/tables/summary.log",
+        f"{RESULTS}/logs/tables/summary.log",
     params:
         datasets=DATASETS,
         tables=TABLE_NAMES,
@@ -171,20 +170,20 @@ FIGURE_DATASET = "|".join(DATASETS)
 rule learning_curves_figure:
     input:
         lambda wildcards: expand(
-            f"{R}/{{dataset}}/repr/{{variant}}/history.csv",
+            f"{RESULTS}/{{dataset}}/repr/{{variant}}/history.csv",
             dataset=wildcards.dataset,
             variant=trained(AE_VARIANTS, wildcards.dataset),
         ),
     output:
         report(
-            f"{R}/figures/{{dataset}}_learning_curves.png",
+            f"{RESULTS}/figures/{{dataset}}_learning_curves.png",
             caption="../report/learning_curves.rst",
             category="0. Training",
             subcategory="{dataset}",
             labels={"dataset": "{dataset}", "figure": "autoencoder learning curves"},
         ),
     log:
-        f"{R}/logs/figures/{{dataset}}_learning_curves.log",
+        f"{RESULTS}/logs/figures/{{dataset}}_learning_curves.log",
     wildcard_constraints:
         dataset=FIGURE_DATASET,
     params:
@@ -198,20 +197,20 @@ rule learning_curves_figure:
 rule classifier_curves_figure:
     input:
         lambda wildcards: expand(
-            f"{R}/{{dataset}}/clf/{{variant}}/history.csv",
+            f"{RESULTS}/{{dataset}}/clf/{{variant}}/history.csv",
             dataset=wildcards.dataset,
             variant=trained(CLASSIFIER_VARIANTS, wildcards.dataset),
         ),
     output:
         report(
-            f"{R}/figures/{{dataset}}_classifier_curves.png",
+            f"{RESULTS}/figures/{{dataset}}_classifier_curves.png",
             caption="../report/classifier_curves.rst",
             category="0. Training",
             subcategory="{dataset}",
             labels={"dataset": "{dataset}", "figure": "raw-pixel classifier learning curves"},
         ),
     log:
-        f"{R}/logs/figures/{{dataset}}_classifier_curves.log",
+        f"{RESULTS}/logs/figures/{{dataset}}_classifier_curves.log",
     wildcard_constraints:
         dataset=FIGURE_DATASET,
     params:
@@ -224,17 +223,17 @@ rule classifier_curves_figure:
 
 rule metric_figure:
     input:
-        lambda wildcards: f"{R}/tables/{METRICS[wildcards.metric][0].name}.csv",
+        lambda wildcards: f"{RESULTS}/tables/{METRICS[wildcards.metric][0].name}.csv",
     output:
         report(
-            f"{R}/figures/{{dataset}}_{{metric}}_{{kind}}.png",
+            f"{RESULTS}/figures/{{dataset}}_{{metric}}_{{kind}}.png",
             caption="../report/metric_figure.rst",
             category=lambda wildcards: METRICS[wildcards.metric][0].category,
             subcategory="{dataset}",
             labels=metric_labels,
         ),
     log:
-        f"{R}/logs/figures/{{dataset}}_{{metric}}_{{kind}}.log",
+        f"{RESULTS}/logs/figures/{{dataset}}_{{metric}}_{{kind}}.log",
     wildcard_constraints:
         dataset=FIGURE_DATASET,
         metric="|".join(METRICS),
@@ -251,18 +250,18 @@ rule metric_figure:
 
 rule analysis_figure:
     input:
-        tables=lambda wildcards: [f"{R}/tables/{name}.csv" for name in figure_tables(wildcards.figure)],
+        tables=lambda wildcards: [f"{RESULTS}/tables/{name}.csv" for name in figure_tables(wildcards.figure)],
         arrays=lambda wildcards: documents(FIGURES[wildcards.figure][0].name, wildcards.dataset, "npz"),
     output:
         report(
-            f"{R}/figures/{{dataset}}_{{figure}}.png",
+            f"{RESULTS}/figures/{{dataset}}_{{figure}}.png",
             caption="../report/caption.rst",
             category=lambda wildcards: FIGURES[wildcards.figure][0].category,
             subcategory="{dataset}",
             labels=lambda wildcards: {"dataset": wildcards.dataset, "figure": wildcards.figure},
         ),
     log:
-        f"{R}/logs/figures/{{dataset}}_{{figure}}.log",
+        f"{RESULTS}/logs/figures/{{dataset}}_{{figure}}.log",
     wildcard_constraints:
         dataset=FIGURE_DATASET,
         figure="|".join(FIGURES) or "(?!)",

@@ -8,12 +8,12 @@ rule analysis:
     input:
         unpack(analysis_input),
     output:
-        json=f"{R}/{{dataset}}/{{analysis}}/{{representation}}.json",
-        arrays=f"{R}/{{dataset}}/{{analysis}}/{{representation}}.npz",
+        json=f"{RESULTS}/{{dataset}}/{{analysis}}/{{representation}}.json",
+        arrays=f"{RESULTS}/{{dataset}}/{{analysis}}/{{representation}}.npz",
     log:
-        f"{R}/logs/{{dataset}}/{{analysis}}/{{representation}}.log",
+        f"{RESULTS}/logs/{{dataset}}/{{analysis}}/{{representation}}.log",
     benchmark:
-        f"{R}/benchmarks/{{dataset}}/{{analysis}}/{{representation}}.tsv"
+        f"{RESULTS}/benchmarks/{{dataset}}/{{analysis}}/{{representation}}.tsv"
     params:
         settings=analysis_settings,
     threads: analysis_threads

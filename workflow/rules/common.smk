@@ -19,7 +19,7 @@ from study.config import load_schema, merge, read_yaml, validate_config
 from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
 from study.provenance import lock_differences
-from study.registry import EXTENSIONS_VARIABLE, load_extensions
+from study.extensions import EXTENSIONS_VARIABLE, load_extensions
 from study.report import rebuild_command
 from study.representations import pca_name
 from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
@@ -53,11 +53,11 @@ DATASETS = config["datasets"]
 # The analyses this study runs, in the config's order.
 ANALYSES = {name: REGISTERED_ANALYSES[name] for name in config["analyses"]}
 # Where this study's results, logs and benchmarks go: a study config sets its own.
-R = config["results"]
+RESULTS = config["results"]
 # Variants whose training failed in an earlier run (study.failures): {dataset: {variant: why}}.
 # They are retrained by the default target, but left out of analyses and tables until they
 # succeed, and the summary lists them.
-FAILED = {dataset: read_failures(f"{R}/{dataset}/failed") for dataset in DATASETS}
+FAILED = {dataset: read_failures(f"{RESULTS}/{dataset}/failed") for dataset in DATASETS}
 
 
 def trained(variants, dataset):
@@ -68,9 +68,13 @@ def trained(variants, dataset):
 # PCA with as many components as each latent size of the grid: the linear autoencoder.
 PCA = [pca_name(latent_dim) for latent_dim in config["grid"]["latent_dim"]]
 
-# What the default target (all) builds: each stage's .smk adds what no later stage reads (the
-# aggregates read every analysis, and through them every model).
-ALL_TARGETS = []
+def final_output():
+    """What the default target builds: of each stage, the files no later stage reads. The
+    aggregates (tables, figures, summary) read every analysis and through them every model;
+    besides them, the dataset files, the models to retrain (representations.smk) and the
+    deleted intermediates to rebuild (aggregate.smk): called by the Snakefile's rule all, once
+    every included file has defined its part."""
+    return DATASET_FILES + RETRAINED_MODELS + AGGREGATES + REBUILT
 
 
 def of_wildcards(function):
@@ -141,7 +145,7 @@ def autoencoder_data(wildcards):
     """data/{dataset}.npz, once the variant named is one that study.targets allows."""
     if wildcards.variant not in AE_GRID or wildcards.dataset not in DATASETS:
         targets.autoencoder(wildcards.variant, wildcards.dataset, config, SCHEMA,
-                            f"{R}/{wildcards.dataset}/repr/{wildcards.variant}/")
+                            f"{RESULTS}/{wildcards.dataset}/repr/{wildcards.variant}/")
     return f"data/{wildcards.dataset}.npz"
 
 
@@ -149,20 +153,20 @@ def autoencoder_data(wildcards):
 def classifier_data(wildcards):
     if wildcards.variant not in CLASSIFIER_GRID or wildcards.dataset not in DATASETS:
         targets.classifier(wildcards.variant, wildcards.dataset, config, SCHEMA,
-                           f"{R}/{wildcards.dataset}/clf/{wildcards.variant}/")
+                           f"{RESULTS}/{wildcards.dataset}/clf/{wildcards.variant}/")
     return f"data/{wildcards.dataset}.npz"
 
 
 def pixels_data(wildcards):
     if wildcards.dataset not in DATASETS:
-        targets.dataset(wildcards.dataset, config, f"{R}/{wildcards.dataset}/repr/pixels/")
+        targets.dataset(wildcards.dataset, config, f"{RESULTS}/{wildcards.dataset}/repr/pixels/")
     return f"data/{wildcards.dataset}.npz"
 
 
 def pca_data(wildcards):
     if pca_name(wildcards.latent_dim) not in PCA or wildcards.dataset not in DATASETS:
         targets.pca(int(wildcards.latent_dim), wildcards.dataset, config, SCHEMA,
-                    f"{R}/{wildcards.dataset}/repr/pca{wildcards.latent_dim}/")
+                    f"{RESULTS}/{wildcards.dataset}/repr/pca{wildcards.latent_dim}/")
     return f"data/{wildcards.dataset}.npz"
 
 
@@ -211,7 +215,7 @@ def representations(analysis, dataset):
 
 def documents(analysis, dataset, ext="json"):
     return expand(
-        f"{R}/{{dataset}}/{{analysis}}/{{name}}.{ext}",
+        f"{RESULTS}/{{dataset}}/{{analysis}}/{{name}}.{ext}",
         dataset=dataset,
         analysis=analysis,
         name=representations(analysis, dataset),
@@ -229,8 +233,8 @@ def analysis_input(wildcards):
     dataset, analysis, representation = wildcards.dataset, wildcards.analysis, wildcards.representation
     if representation not in IN_GRID.get(analysis, ()) or dataset not in DATASETS:
         targets.representation(analysis, representation, dataset, config, SCHEMA,
-                               f"{R}/{dataset}/{analysis}/{representation}.json")
-    return REGISTERED_ANALYSES[analysis].inputs(R, dataset, representation)
+                               f"{RESULTS}/{dataset}/{analysis}/{representation}.json")
+    return REGISTERED_ANALYSES[analysis].inputs(RESULTS, dataset, representation)
 
 
 @of_wildcards

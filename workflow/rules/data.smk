@@ -3,7 +3,7 @@
 
 from study.datasets import build_settings
 
-ALL_TARGETS.extend(expand("data/{dataset}.npz", dataset=DATASETS))
+DATASET_FILES = expand("data/{dataset}.npz", dataset=DATASETS)
 localrules:
     download,
 

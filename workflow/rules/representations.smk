@@ -8,13 +8,13 @@ from study.variants import AE_VARIANT_REGEX, CLASSIFIER_VARIANT_REGEX
 # The default target reaches every model through the tables and figures that read it (the
 # fewer files it names, the faster a large grid plans); it names only the variants that failed
 # in an earlier run, which those leave out, so that it retrains them.
-ALL_TARGETS.extend(
-    f"{R}/{dataset}/{kind}/{variant}/model.npz"
+RETRAINED_MODELS = [
+    f"{RESULTS}/{dataset}/{kind}/{variant}/model.npz"
     for kind, variants in [("repr", AE_VARIANTS), ("clf", CLASSIFIER_VARIANTS)]
     for dataset in DATASETS
     for variant in variants
     if variant in FAILED[dataset]
-)
+]
 
 
 # One thread per training job: the layers' GEMMs are small (batch x a few hundred), so a
@@ -25,13 +25,13 @@ rule train_autoencoder:
     input:
         autoencoder_data,
     output:
-        model=f"{R}/{{dataset}}/repr/{{variant}}/model.npz",
-        history=f"{R}/{{dataset}}/repr/{{variant}}/history.csv",
-        codes=f"{R}/{{dataset}}/repr/{{variant}}/codes.npz",
+        model=f"{RESULTS}/{{dataset}}/repr/{{variant}}/model.npz",
+        history=f"{RESULTS}/{{dataset}}/repr/{{variant}}/history.csv",
+        codes=f"{RESULTS}/{{dataset}}/repr/{{variant}}/codes.npz",
     log:
-        f"{R}/logs/{{dataset}}/repr/{{variant}}.log",
+        f"{RESULTS}/logs/{{dataset}}/repr/{{variant}}.log",
     benchmark:
-        f"{R}/benchmarks/{{dataset}}/repr/{{variant}}.tsv"
+        f"{RESULTS}/benchmarks/{{dataset}}/repr/{{variant}}.tsv"
     wildcard_constraints:
         variant=AE_VARIANT_REGEX,
     params:
@@ -40,7 +40,7 @@ rule train_autoencoder:
         noise_type=variant_noise_type,
         training=autoencoder_training,
         # Not an output: where a failed training says why (study.failures).
-        failed=f"{R}/{{dataset}}/failed/{{variant}}.json",
+        failed=f"{RESULTS}/{{dataset}}/failed/{{variant}}.json",
     resources:
         mem_mb=dataset_memory,
         runtime=training_runtime("training"),
@@ -54,9 +54,9 @@ rule pixels:
     input:
         pixels_data,
     output:
-        codes=f"{R}/{{dataset}}/repr/pixels/codes.npz",
+        codes=f"{RESULTS}/{{dataset}}/repr/pixels/codes.npz",
     log:
-        f"{R}/logs/{{dataset}}/repr/pixels.log",
+        f"{RESULTS}/logs/{{dataset}}/repr/pixels.log",
     resources:
         mem_mb=dataset_memory,
     conda:
@@ -70,12 +70,12 @@ rule pca:
     input:
         pca_data,
     output:
-        model=f"{R}/{{dataset}}/repr/pca{{latent_dim}}/model.npz",
-        codes=f"{R}/{{dataset}}/repr/pca{{latent_dim}}/codes.npz",
+        model=f"{RESULTS}/{{dataset}}/repr/pca{{latent_dim}}/model.npz",
+        codes=f"{RESULTS}/{{dataset}}/repr/pca{{latent_dim}}/codes.npz",
     log:
-        f"{R}/logs/{{dataset}}/repr/pca{{latent_dim}}.log",
+        f"{RESULTS}/logs/{{dataset}}/repr/pca{{latent_dim}}.log",
     benchmark:
-        f"{R}/benchmarks/{{dataset}}/repr/pca{{latent_dim}}.tsv"
+        f"{RESULTS}/benchmarks/{{dataset}}/repr/pca{{latent_dim}}.tsv"
     wildcard_constraints:
         latent_dim="[1-9][0-9]*",
     params:
@@ -92,20 +92,20 @@ rule train_classifier:
     input:
         classifier_data,
     output:
-        model=f"{R}/{{dataset}}/clf/{{variant}}/model.npz",
-        history=f"{R}/{{dataset}}/clf/{{variant}}/history.csv",
-        metrics=f"{R}/{{dataset}}/clf/{{variant}}/metrics.json",
+        model=f"{RESULTS}/{{dataset}}/clf/{{variant}}/model.npz",
+        history=f"{RESULTS}/{{dataset}}/clf/{{variant}}/history.csv",
+        metrics=f"{RESULTS}/{{dataset}}/clf/{{variant}}/metrics.json",
     log:
-        f"{R}/logs/{{dataset}}/clf/{{variant}}.log",
+        f"{RESULTS}/logs/{{dataset}}/clf/{{variant}}.log",
     benchmark:
-        f"{R}/benchmarks/{{dataset}}/clf/{{variant}}.tsv"
+        f"{RESULTS}/benchmarks/{{dataset}}/clf/{{variant}}.tsv"
     wildcard_constraints:
         variant=CLASSIFIER_VARIANT_REGEX,
     params:
         training=lambda wildcards: dataset_settings(
             config["classifiers"], wildcards.dataset, CLASSIFIER_TRAINING_KEYS
         ),
-        failed=f"{R}/{{dataset}}/failed/{{variant}}.json",
+        failed=f"{RESULTS}/{{dataset}}/failed/{{variant}}.json",
     resources:
         mem_mb=dataset_memory,
         runtime=training_runtime("classifiers"),

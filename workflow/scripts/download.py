@@ -4,7 +4,7 @@ from pathlib import Path
 
 from study.data.download import GENERIC_HINT, fetch_files, local_copy_hint, mirrors_to_try
 from study.logs import log_to
-from study.registry import load_extensions
+from study.extensions import load_extensions
 
 with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])

@@ -6,7 +6,7 @@ from pathlib import Path
 from study.analyses import ANALYSES
 from study.figures import save_figure
 from study.logs import log_to
-from study.registry import load_extensions
+from study.extensions import load_extensions
 from study.results import read_npz
 from study.tables import read_table
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from study.data.dataset import save_dataset
 from study.datasets import DATASETS
 from study.logs import log_to
-from study.registry import load_extensions
+from study.extensions import load_extensions
 
 with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])

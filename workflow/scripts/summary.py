@@ -8,7 +8,7 @@ import pandas as pd
 from diy.atomic import write_text
 from study.limits import limits
 from study.logs import log_to
-from study.registry import load_extensions
+from study.extensions import load_extensions
 from study.summary import summary_html, summary_markdown
 from study.tables import read_table
 

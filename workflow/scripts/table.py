@@ -7,7 +7,7 @@ from diy.atomic import write_text
 from study.aggregates import configurations_table, pivots_markdown
 from study.analyses import ANALYSES
 from study.logs import log_to
-from study.registry import load_extensions
+from study.extensions import load_extensions
 from study.results import read_json
 from study.tables import analysis_table, html_page, html_table, markdown_table, write_csv
 

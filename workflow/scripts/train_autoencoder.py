@@ -7,7 +7,7 @@ from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, wri
 from study.data.dataset import load_dataset
 from study.failures import recorded
 from study.logs import log_to
-from study.registry import load_extensions
+from study.extensions import load_extensions
 from study.threads import limit_threads
 from study.train_autoencoder import train_autoencoder
 from study.variants import AEVariant

@@ -7,6 +7,7 @@ import pytest
 
 from study.analyses import (ANALYSES, REPRESENTATION_BASELINES, SPLITS, Analysis, Figure, Metric, Source,
                             split_view)
+from study.representations import describe
 from study.results import document, read_npz, write_npz
 from study.tables import analysis_table, metric_values
 NAMES = sorted(ANALYSES)
@@ -100,7 +101,7 @@ def test_every_analysis_returns_rows_and_arrays_of_the_same_shape(
 @pytest.mark.parametrize("name", NAMES)
 def test_every_metric_gives_one_value_per_representation(name, run_analysis, source_names, ae_name):
     analysis = ANALYSES[name]
-    documents = [document(name, "digits", representation, {}, run_analysis(name, representation)[0])
+    documents = [document(name, "digits", representation, describe(representation), {}, run_analysis(name, representation)[0])
                  for representation in source_names(analysis)]
     table = analysis_table(documents)
     for metric in analysis.metrics.values():

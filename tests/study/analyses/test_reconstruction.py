@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from study.analyses import ANALYSES, Source
-from study.analyses.reconstruction import (chosen_on_validation, examples, reconstruction_metrics,
+from study.analyses.reconstruction import (figure_representatives, examples, reconstruction_metrics,
                                            reconstructions_figure, run)
 from study.pca import pca_representation
 from study.representations import reconstruct
@@ -88,11 +88,11 @@ def test_figure_shows_the_autoencoder_chosen_on_validation_beside_pca(fake_table
 
 def test_the_representatives_are_chosen_on_the_validation_split_s_bce(fake_tables):
     # The fake tables' validation BCE favours ReLU, their test BCE tanh.
-    assert chosen_on_validation(fake_tables, "digits") == {2: "mlp_latent2_relu_noise0_seed0",
+    assert figure_representatives(fake_tables, "digits") == {2: "mlp_latent2_relu_noise0_seed0",
                                                            8: "mlp_latent8_relu_noise0_seed0"}
     table = fake_tables["reconstruction"]
     swapped = table.assign(split=table["split"].map({"val": "test", "test": "val"}))
-    assert chosen_on_validation({"reconstruction": swapped}, "digits") == {2: "mlp_latent2_tanh_noise0_seed0",
+    assert figure_representatives({"reconstruction": swapped}, "digits") == {2: "mlp_latent2_tanh_noise0_seed0",
                                                                            8: "mlp_latent8_tanh_noise0_seed0"}
 
 

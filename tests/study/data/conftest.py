@@ -10,7 +10,7 @@ _IDX_CODES = {np.dtype("u1"): 0x08, np.dtype("i1"): 0x09, np.dtype("i2"): 0x0B,
 
 
 def _idx_bytes(array):
-    """An array as IDX bytes, written independently of study.data.idx."""
+    """An array as IDX bytes, written independently of study.data.idx_format."""
     array = np.asarray(array)
     header = bytes([0, 0, _IDX_CODES[array.dtype], array.ndim])
     header += np.asarray(array.shape, dtype=">u4").tobytes()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from study.data.dataset import check_dataset
-from study.data.idx import IDXError
+from study.data.idx_format import IDXError
 from study.datasets import DATASETS
 
 MNIST = DATASETS["mnist"]

@@ -7,6 +7,7 @@ import pytest
 from sklearn.decomposition import PCA
 
 import diy
+from diy.activations import ACTIVATIONS
 from diy.conv2d import Conv2D
 from diy.conv_transpose2d import ConvTranspose2D
 from diy.flatten import Flatten
@@ -17,7 +18,6 @@ from diy.tanh import TanH
 from study.config import ConfigError, validate_config
 from study.families import FAMILIES
 from study.families.conv import FAMILY, build
-from study.families.mlp import ACTIVATIONS
 from study.settings import dataset_settings
 from study.variants import AEVariant
 
@@ -36,7 +36,7 @@ def test_registered_with_its_schema(defaults):
     assert FAMILIES["conv"] is FAMILY and FAMILY.build is build
     assert set(FAMILY.schema) == set(defaults["families"]["conv"]) == {
         "channels", "kernel", "stride", "latent_activation"}
-    assert FAMILY.schema["latent_activation"]["enum"] == ACTIVATIONS
+    assert FAMILY.schema["latent_activation"]["enum"] == list(ACTIVATIONS)
 
 
 @pytest.mark.parametrize("dataset, image_shape", [("digits", (8, 8)), ("mnist", (28, 28))])

@@ -2,11 +2,12 @@
 import numpy as np
 import pytest
 
+from diy.activations import ACTIVATIONS
 from diy.linear import Linear
 from diy.sigmoid import Sigmoid
 from diy.tanh import TanH
 from study.families import FAMILIES
-from study.families.mlp import ACTIVATIONS, FAMILY, INITS, build
+from study.families.mlp import FAMILY, INITS, build
 from study.variants import AEVariant
 
 VARIANT = AEVariant("mlp", 2, "relu", 0.0, 0)
@@ -19,7 +20,7 @@ def _sizes(sequential):
 def test_registered_with_its_schema(defaults):
     assert FAMILIES["mlp"] is FAMILY and FAMILY.build is build
     assert set(FAMILY.schema) == set(defaults["families"]["mlp"]) == {"hidden", "latent_activation", "init"}
-    assert FAMILY.schema["latent_activation"]["enum"] == ACTIVATIONS
+    assert FAMILY.schema["latent_activation"]["enum"] == list(ACTIVATIONS)
     assert FAMILY.schema["init"]["enum"] == INITS
 
 

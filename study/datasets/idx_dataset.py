@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from study.data.dataset import make_dataset
-from study.data.idx import IDXError, read_idx
+from study.data.idx_format import IDXError, read_idx
 from study.data.splits import stratified_split
 from study.datasets import Dataset
 

@@ -10,17 +10,17 @@ import pytest
 from study.config import load_schema, merge, validate_config
 from study.data.dataset import check_dataset
 from study.data.download import DownloadError, fetch_files
-from study.data.idx import IDXError
+from study.data.idx_format import IDXError
 from study.datasets import DATASETS, build_settings
-from study.datasets.idx import DOWNLOAD_SCHEMA, idx_dataset
-from study.registry import load_extensions
+from study.datasets.idx_dataset import DOWNLOAD_SCHEMA, idx_dataset
+from study.extensions import load_extensions
 
 NAME = "toyidx"
 FILES = ("toy-train-images", "toy-train-labels", "toy-test-images", "toy-test-labels")
 
 
 def idx_bytes(array):
-    """A uint8 array as the bytes of an IDX file, written independently of study.data.idx."""
+    """A uint8 array as the bytes of an IDX file, written independently of study.data.idx_format."""
     array = np.asarray(array, dtype=np.uint8)
     return bytes([0, 0, 0x08, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes() + array.tobytes()
 
@@ -61,7 +61,7 @@ def registered(tmp_path, monkeypatch, mirror):
     """The dataset declared in a module of its own, loaded as a config's extension."""
     directory, expected = mirror
     (tmp_path / "toy_dataset.py").write_text(
-        '"""A toy IDX dataset."""\nfrom study.datasets.idx import idx_dataset\n\n'
+        '"""A toy IDX dataset."""\nfrom study.datasets.idx_dataset import idx_dataset\n\n'
         f"DATASET = {_declaration(expected, directory)}\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     try:
@@ -132,7 +132,7 @@ def test_register_fetch_and_build(tmp_path, repo_root, registered, mirror, array
 def test_an_extension_may_not_take_a_registered_dataset_s_name(tmp_path, monkeypatch, mirror):
     directory, expected = mirror
     (tmp_path / "clash_dataset.py").write_text(
-        "from study.datasets.idx import idx_dataset\n\n"
+        "from study.datasets.idx_dataset import idx_dataset\n\n"
         f"DATASET = {_declaration(expected, directory).replace(repr(NAME), repr('digits'))}\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     digits = DATASETS["digits"]

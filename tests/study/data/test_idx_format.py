@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from study.data.idx import IDXError, parse_idx, read_idx
+from study.data.idx_format import IDXError, parse_idx, read_idx
 
 
 @pytest.mark.parametrize("dtype", ["u1", "i1", "i2", "i4", "f4", "f8"])

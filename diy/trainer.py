@@ -1,14 +1,15 @@
-"""`Optim`: one training step of a network and a loss, in the form of the seed project."""
-from ..objective import objective_terms
-from .sgd import SGD
+"""`Trainer`: one training step of a network and a loss (the seed project's ``Optim``, renamed
+so that it is not read as one more optimizer beside ``diy.optim.Optimizer``)."""
+from .objective import objective_terms
+from .optim.sgd import SGD
 
 
-class Optim:
+class Trainer:
     """Bundles a network, a loss and an update rule; ``step`` trains on one batch.
 
-    ``Optim(net, loss, eps)`` updates with the plain gradient step
+    ``Trainer(net, loss, eps)`` updates with the plain gradient step
     ``p -= eps * dL/dp`` (the seed's ``update_parameters(eps)``, here
-    ``SGD(net, eps)``). ``Optim(net, loss, optimizer=Adam(net))`` uses any optimizer
+    ``SGD(net, eps)``). ``Trainer(net, loss, optimizer=Adam(net))`` uses any optimizer
     instead; give one or the other.
 
     Parameters
@@ -26,7 +27,7 @@ class Optim:
 
     def __init__(self, net, loss, eps=None, *, optimizer=None):
         if (eps is None) == (optimizer is None):
-            raise ValueError("Optim: give exactly one of eps (plain gradient step) and optimizer")
+            raise ValueError("Trainer: give exactly one of eps (plain gradient step) and optimizer")
         self.net = net
         self.loss = loss
         self.optimizer = SGD(net, eps) if optimizer is None else optimizer
