@@ -7,7 +7,7 @@ from matplotlib.image import imread
 from study.analyses import ANALYSES
 from study.figures import classifier_curves, image_rows, learning_curves, save_figure, scatter_maps
 from study.metric_figures import heatmaps, metric_figure, metric_vs_latent
-from study.summary import model_free
+from study.summary.choice import model_free
 from study.tables import metric_values
 from study.variants import AEVariant, ae_variants
 

@@ -10,10 +10,11 @@ from study.analyses import ANALYSES
 from study.representations import describe
 from study.results import document
 from study.statistics import claim, format_interval, format_number, holm, paired_comparison, t_interval
-from study.summary import (best_variants_table, chosen_on_validation, claims, model_free, noise_effect_table,
-                           paired_tests,
-                           versus_family_table, versus_kmeans_table, versus_objective_table,
-                           summary_html, summary_markdown, versus_pca_table)
+from study.summary import summary_html, summary_markdown
+from study.summary.choice import chosen_on_validation, model_free
+from study.summary.claims import claims, paired_tests
+from study.summary.sections import (best_variants_table, noise_effect_table, versus_family_table, versus_kmeans_table,
+                                    versus_objective_table, versus_pca_table)
 from study.tables import analysis_table, classifiers_table, metric_values
 
 DATASETS = ["digits", "mnist"]

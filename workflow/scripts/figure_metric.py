@@ -5,7 +5,7 @@ from study.figures import save_figure
 from study.logs import log_to
 from study.extensions import load_extensions
 from study.metric_figures import metric_figure
-from study.summary import model_free
+from study.summary.choice import model_free
 from study.tables import metric_values, read_table
 
 with log_to(snakemake.log[0]):

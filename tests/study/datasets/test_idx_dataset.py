@@ -56,14 +56,19 @@ def _declaration(expected, mirror_dir):
             f"mirrors=[{str(mirror_dir)!r}])")
 
 
+def _extension_module(tmp_path, monkeypatch, module, declaration):
+    """A module `module` on the path that declares DATASET = `declaration`, as an extension would."""
+    (tmp_path / f"{module}.py").write_text(
+        '"""A toy IDX dataset."""\nfrom study.datasets.idx_dataset import idx_dataset\n\n'
+        f"DATASET = {declaration}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
 @pytest.fixture
 def registered(tmp_path, monkeypatch, mirror):
     """The dataset declared in a module of its own, loaded as a config's extension."""
     directory, expected = mirror
-    (tmp_path / "toy_dataset.py").write_text(
-        '"""A toy IDX dataset."""\nfrom study.datasets.idx_dataset import idx_dataset\n\n'
-        f"DATASET = {_declaration(expected, directory)}\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    _extension_module(tmp_path, monkeypatch, "toy_dataset", _declaration(expected, directory))
     try:
         load_extensions(["toy_dataset"])
         yield DATASETS[NAME]
@@ -131,10 +136,8 @@ def test_register_fetch_and_build(tmp_path, repo_root, registered, mirror, array
 
 def test_an_extension_may_not_take_a_registered_dataset_s_name(tmp_path, monkeypatch, mirror):
     directory, expected = mirror
-    (tmp_path / "clash_dataset.py").write_text(
-        "from study.datasets.idx_dataset import idx_dataset\n\n"
-        f"DATASET = {_declaration(expected, directory).replace(repr(NAME), repr('digits'))}\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    _extension_module(tmp_path, monkeypatch, "clash_dataset",
+                      _declaration(expected, directory).replace(repr(NAME), repr("digits")))
     digits = DATASETS["digits"]
     try:
         with pytest.raises(ValueError, match="'digits' is already registered"):
