@@ -47,13 +47,13 @@ class AutoEncoder(Sequential):
 
     @classmethod
     def build(cls, sizes, activation="tanh", output_activation="sigmoid", *,
-              latent_activation=None, tied=False, init=None, rng=None, dtype=np.float32):
+              latent_activation="linear", tied=False, init=None, rng=None, dtype=np.float32):
         """A fully connected autoencoder, mirror-symmetric in its layer sizes.
 
         ``sizes=[784, 256, 64, 16]`` gives the encoder 784-256-64-16 and the
         decoder 16-64-256-784::
 
-            encoder: Linear, act, Linear, act, Linear, latent_act
+            encoder: Linear, act, Linear, act, Linear[, latent_act]
             decoder: Linear, act, Linear, act, Linear, output_act
 
         Parameters
@@ -65,10 +65,11 @@ class AutoEncoder(Sequential):
         output_activation : {"sigmoid", "tanh", "relu", "linear"}
             After the last decoder layer: "sigmoid" for data in [0, 1] (with
             BCELoss), "linear" for unbounded data (with MSELoss).
-        latent_activation : {"tanh", "sigmoid", "relu", "linear"} or None
-            After the last encoder layer. None (the default) uses ``activation``,
-            as in the classic course autoencoder (a bounded tanh code); "linear"
-            gives an unconstrained code, as PCA's.
+        latent_activation : {"linear", "tanh", "sigmoid", "relu"}
+            After the last encoder layer. "linear" (the default) gives an unconstrained
+            code, as PCA's: a tanh or sigmoid code saturates and a ReLU code has dead
+            units, which in a small code waste the very dimensions one reads (the
+            study's finding). "tanh" gives the classic course autoencoder's bounded code.
         tied : bool
             If True the decoder's layers are ``TiedLinear`` on the encoder's
             (each decoder weight is the transpose of its mirror encoder weight,
@@ -85,7 +86,6 @@ class AutoEncoder(Sequential):
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"AutoEncoder.build: need >= 2 positive sizes, got {sizes}")
-        latent_activation = activation if latent_activation is None else latent_activation
         for name in (activation, output_activation, latent_activation):
             check_activation(name, "AutoEncoder.build")
         rng = as_generator(rng)

@@ -10,7 +10,7 @@ class ClusteringPenalty(Module):
 
     Q is its ``ClusteringLayer``'s soft assignment of the codes, P the batch's rows of DEC's
     target distribution, which the training loop sets as ``target`` before each batch
-    (``diy.fit``'s ``penalty_targets``). Placed between an encoder and a decoder it gives
+    (``fit_dec``, through ``diy.fit``'s ``before_batch``). Placed between an encoder and a decoder it gives
     IDEC's objective ``L_r + gamma * KL(P || Q)`` with the reconstruction loss L_r as the
     loss. backward adds ``ClusteringLayer``'s delta of ``gamma * dKL/dQ`` to the code's delta
     and accumulates the centroids' gradient. Without a target (prediction) it adds nothing.

@@ -1,5 +1,6 @@
 """Deep Embedded Clustering (DEC, Xie et al. 2016) and its improved form with a
 reconstruction term (IDEC, Guo et al. 2017)."""
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from .kmeans import kmeans
 from .optim import SGD
 from .random import as_generator
 from .sequential import Sequential
-from .train import fit, predict
+from .train import fit, predict, shuffled_epochs
 
 
 def target_distribution(Q):
@@ -78,9 +79,10 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
        ``tol`` of the hard assignments changed since the previous one (0.1 % by default,
        as in the authors' code), or after ``max_iter`` batches (then Q is refreshed
        once more, so the result describes the final model).
-    3. Each batch minimises KL(P || Q) (``KLDivLoss``), by mini-batches drawn from a
-       fresh permutation of the samples at every epoch, in train mode: ``diy.fit`` with
-       an epoch of ``update_interval`` batches, the target refreshed at each epoch's end.
+    3. Each batch minimises KL(P || Q) (``KLDivLoss``), by mini-batches drawn from
+       consecutive passes over the samples, each in a fresh order, in train mode: ``diy.fit``
+       with an epoch of ``update_interval`` batches (``update_intervals``), the target
+       refreshed at each epoch's end.
        IDEC minimises ``L_r + gamma * KL(P || Q)`` (Guo et al. 2017, eq. 5, gamma = 0.1:
        gamma weighs the clustering loss), with L_r = ``reconstruction_loss(X,
        decoder(encoder(X)))`` the loss and the clustering term a ``ClusteringPenalty`` on
@@ -146,10 +148,7 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
     make_optimizer = optimizer or (lambda module: SGD(module, lr=0.01, momentum=0.9))
     if decoder is not None and reconstruction_loss is None:
         reconstruction_loss = BCELoss()
-    rng = as_generator(rng)
-    # The batch order comes from fit's first stream, rng's second spawned child: the same
-    # stream whether or not the training loop is fit's.
-    kmeans_rng, = rng.spawn(1)
+    kmeans_rng, order_rng = as_generator(rng).spawn(2)
 
     encoder.eval()
     Z = predict(encoder, X)
@@ -180,12 +179,15 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
     refresh(0, None, None)
     if decoder is None:
         # DEC: KL(P || Q) is the loss of the encoder followed by the clustering layer.
-        net, loss, targets, penalty_targets = model, KLDivLoss(), P, None
+        net, loss, targets, before_batch = model, KLDivLoss(), P, None
     else:
-        # IDEC: the reconstruction is the loss, gamma KL(P || Q) a penalty on the code.
+        # IDEC: the reconstruction is the loss, gamma KL(P || Q) a penalty on the code, which
+        # compares each batch's Q with the batch's rows of P.
         clustering = ClusteringPenalty(layer, gamma)
         net, loss, targets = Sequential(encoder, clustering, decoder), reconstruction_loss, None
-        penalty_targets = {clustering: P}
+
+        def before_batch(index):
+            clustering.target = P[index]
 
     def epoch_end(record):
         step = min(record["epoch"] * update_interval, max_iter)
@@ -195,8 +197,20 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
 
     if max_iter > 0:
         fit(net, loss, make_optimizer(net), X, targets, epochs=math.ceil(max_iter / update_interval),
-            batch_size=batch_size, rng=rng, callback=epoch_end, name="DEC" if decoder is None else "IDEC",
-            steps_per_epoch=update_interval, max_steps=max_iter, penalty_targets=penalty_targets)
+            batches=update_intervals(len(X), batch_size, update_interval, max_iter, order_rng),
+            before_batch=before_batch, callback=epoch_end, name="DEC" if decoder is None else "IDEC")
+    if decoder is not None:
+        clustering.target = None  # the last batch's rows: prediction runs without them
     net.eval()
     return DECResult(labels=state["labels"], Q=state["Q"], history=history, model=model,
                      converged=state["converged"])
+
+
+def update_intervals(n, batch_size, update_interval, max_iter, rng):
+    """DEC's epochs for ``diy.fit``'s ``batches``: lists of ``update_interval`` batches of
+    indices into ``range(n)``, ``max_iter`` batches in all (the last epoch holds the rest),
+    cut from consecutive passes over the data, each pass in a fresh order drawn from ``rng``
+    (``diy.train.shuffled_epochs``): an update interval may end within a pass."""
+    batches = itertools.chain.from_iterable(shuffled_epochs(n, batch_size, rng))
+    for done in range(0, max_iter, update_interval):
+        yield [next(batches) for _ in range(min(update_interval, max_iter - done))]

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .early_stopping import EarlyStopping
 from .objective import objective_terms
-from .trainer import Trainer
 from .random import as_generator
+from .trainer import Trainer
 
 
 class TrainingDiverged(FloatingPointError):
@@ -48,8 +49,8 @@ class History:
         With early stopping: the epoch of lowest validation loss, whose parameters
         the network holds after ``fit``.
     stopped_early : bool
-        True if training stopped before ``epochs``: for lack of improvement, on the
-        callback's request or at ``max_steps``.
+        True if training stopped before ``epochs``: for lack of improvement or on the
+        callback's request.
     """
 
     records: list = field(default_factory=list)
@@ -64,16 +65,17 @@ class History:
 
 
 def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
-        X_val=None, y_val=None, metric=None, patience=None, input_transform=None,
-        callback=None, name=None, scheduler=None, steps_per_epoch=None, max_steps=None,
-        penalty_targets=None, resample=None):
+        X_val=None, y_val=None, metric=None, patience=None, input_transform=None, resample=None,
+        scheduler=None, batches=None, before_batch=None, callback=None, name=None, verbose=False):
     """Train ``net`` on ``(X, y)`` by mini-batches for ``epochs`` epochs.
 
     The objective is the whole of ``diy.objective``: ``loss(y, net(x))`` plus the penalties of
     ``net``'s modules (a VAE's KL, an L1 penalty on the code), each batch's mean. Each epoch
     visits the samples in a fresh order (a permutation of the indices, drawn from ``rng``;
     only the batch is copied, by fancy indexing), in train mode; then, with validation data,
-    evaluates in eval mode. On return the network is in eval mode.
+    evaluates in eval mode. On return the network is in eval mode. Per batch: zero the
+    gradients, forward, loss and penalties, backward (``Trainer.compute_gradient``), then
+    ``optimizer.step()`` and ``scheduler.step()``.
 
     Parameters
     ----------
@@ -108,28 +110,31 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         Applied to each training batch's input (not the target), with a Generator,
         e.g. to corrupt it afresh every epoch for a denoising autoencoder. It must
         return a new array and leave ``X_batch`` unchanged.
-    callback : callable ``(record) -> bool or None``, optional
-        Called with each epoch's record (a dict, see ``History``) once it is complete; a
-        true return value stops training there (DEC's convergence test).
-    name : str, optional
-        Names the model in the ``TrainingDiverged`` message.
-    scheduler : diy.optim.Scheduler, optional
-        Sets ``optimizer.lr`` per update: stepped once per batch, after
-        ``optimizer.step()`` (e.g. ``WarmupCosine(optimizer, epochs * n_batches,
-        warmup=...)``). None keeps the optimizer's ``lr`` throughout.
-    steps_per_epoch : int, optional
-        Batches per epoch, drawn from consecutive passes over the data, each pass in a fresh
-        order (DEC's update interval). None: an epoch is one pass.
-    max_steps : int, optional
-        Stop after this many batches in all (the last epoch then runs short).
     resample : callable ``(X_batch, rng) -> ndarray``, optional
         Draws each training batch afresh from its samples, before ``input_transform``; the
         draw is then the batch's input and, with ``y=None``, its target (dynamic
         binarization: ``diy.noise.binarize``). Validation data is used as given.
-    penalty_targets : dict Module -> ndarray of shape (n, ...), optional
-        Per-sample targets of penalty modules: before each training batch,
-        ``module.target`` is set to the batch's rows (IDEC's clustering term), and after
-        each epoch's training to None, so validation and prediction run without it.
+    scheduler : diy.optim.Scheduler, optional
+        Sets ``optimizer.lr`` per update: stepped once per batch, after
+        ``optimizer.step()`` (e.g. ``WarmupCosine(optimizer, epochs * n_batches,
+        warmup=...)``). None keeps the optimizer's ``lr`` throughout.
+    batches : iterable, optional
+        The batches of each epoch: an iterable of epochs, each a list of index arrays into
+        ``X`` (DEC's epochs run across passes over the data: ``diy.dec.update_intervals``).
+        Training ends with it if it has fewer than ``epochs``. None: each epoch one pass over
+        the data in a fresh order drawn from ``rng`` (``shuffled_epochs``).
+    before_batch : callable ``(index) -> None``, optional
+        Called before each training batch with its indices into ``X``, e.g. to give a
+        penalty module the batch's rows of per-sample targets (IDEC's clustering term). What
+        it sets stays through the epoch's validation: IDEC has none, and clears it after fit.
+    callback : callable ``(record) -> bool or None``, optional
+        Called with each epoch's record (a dict, see ``History``) once it is complete; a
+        true return value stops training there (DEC's convergence test).
+    name : str, optional
+        Names the model in the ``TrainingDiverged`` message and the ``verbose`` lines.
+    verbose : bool
+        Print one line per epoch to stdout: the objective and its terms, the validation loss
+        (and its terms, and the metric) and the epoch's time (``epoch_line``).
 
     Returns
     -------
@@ -141,101 +146,134 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         As soon as a batch objective (or the validation objective) is inf or nan; the
         parameters are left as they were before that batch's update.
     """
-    if y is not None and len(y) != len(X):
-        raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)}")
-    if (patience is not None or metric is not None) and X_val is None:
-        raise ValueError("fit: patience and metric need validation data (X_val)")
-    if batch_size < 1 or any(value is not None and value < 1 for value in (steps_per_epoch, max_steps)):
-        raise ValueError(f"fit: batch_size, steps_per_epoch and max_steps must be >= 1, got {batch_size}, "
-                         f"{steps_per_epoch}, {max_steps}")
-    if scheduler is not None and scheduler.optimizer is not optimizer:
-        raise ValueError("fit: the scheduler must drive the optimizer given to fit")
-    penalty_targets = penalty_targets or {}
+    check_fit_arguments(optimizer, X, y, batch_size, X_val, metric, patience, scheduler)
     # Spawned children are numbered: adding the third stream left the first two as they were.
     shuffle_rng, transform_rng, resample_rng = as_generator(rng).spawn(3)
-    trainer = Trainer(net, loss, optimizer=optimizer)
-    n = len(X)
-    n_batches = math.ceil(n / batch_size) if steps_per_epoch is None else steps_per_epoch
-    batches = shuffled_batches(n, batch_size, shuffle_rng)
-    history = History()
-    best_loss, best_parameters, epochs_without_improvement = math.inf, None, 0
-    steps = 0
+    read_batch = batch_reader(X, y, resample, resample_rng, input_transform, transform_rng)
+    trainer, stopping, history = Trainer(net, loss, optimizer=optimizer), EarlyStopping(net, patience), History()
+    plan = shuffled_epochs(len(X), batch_size, shuffle_rng) if batches is None else batches
 
-    for epoch in range(1, epochs + 1):
+    for epoch, epoch_batches in zip(range(1, epochs + 1), plan):
         start = time.perf_counter()
         net.train()
-        total, seen, term_totals = 0.0, 0, {}
-        epoch_batches = n_batches if max_steps is None else min(n_batches, max_steps - steps)
-        for batch in range(epoch_batches):
-            index = next(batches)
-            batch_x = X[index]
-            if resample is not None:
-                batch_x = resample(batch_x, resample_rng)
-            batch_y = batch_x if y is None else y[index]
-            if input_transform is not None:
-                batch_x = input_transform(batch_x, transform_rng)
-            for module, targets in penalty_targets.items():
-                module.target = targets[index]
-            value = trainer.compute_gradient(batch_x, batch_y)
+        sums = TermSums()
+        for number, index in enumerate(epoch_batches, 1):
+            if before_batch is not None:
+                before_batch(index)
+            value = trainer.compute_gradient(*read_batch(index))
             if not math.isfinite(value):
-                raise TrainingDiverged(name, epoch, batch + 1, epoch_batches, value)
+                raise TrainingDiverged(name, epoch, number, len(epoch_batches), value)
             optimizer.step()
             if scheduler is not None:
                 scheduler.step()
-            total += value * len(index)
-            seen += len(index)
-            for term, term_value in trainer.terms.items():
-                term_totals[term] = term_totals.get(term, 0.0) + term_value * len(index)
-        steps += epoch_batches
-        # The targets were the last batch's: validation and prediction run without them.
-        for module in penalty_targets:
-            module.target = None
+            sums.add(value, trainer.terms, len(index))
 
-        record = {"epoch": epoch, "train_loss": total / seen, "val_loss": None, "val_metric": None}
-        # Each term its own column beside the total, once the objective has more than one.
-        with_terms = len(term_totals) > 1
-        if with_terms:
-            record.update((f"train_{term}", value / seen) for term, value in term_totals.items())
+        record = sums.record(epoch)
         if X_val is not None:
             net.eval()
-            val_terms, record["val_metric"] = evaluate_terms(
-                net, loss, X_val, y_val, batch_size=batch_size, metric=metric
-            )
-            record["val_loss"] = sum(val_terms.values())
-            if with_terms:
-                record.update((f"val_{term}", value) for term, value in val_terms.items())
+            add_validation(record, net, loss, X_val, y_val, batch_size, metric)
             if not math.isfinite(record["val_loss"]):
-                raise TrainingDiverged(name, epoch, None, epoch_batches, record["val_loss"])
+                raise TrainingDiverged(name, epoch, None, len(epoch_batches), record["val_loss"])
         record["seconds"] = time.perf_counter() - start
         history.records.append(record)
+        if verbose:
+            print(epoch_line(record, epochs, name), flush=True)
         stop = callback is not None and callback(record)
-
-        if patience is not None:
-            if record["val_loss"] < best_loss:
-                best_loss, history.best_epoch, epochs_without_improvement = record["val_loss"], epoch, 0
-                best_parameters = {key: p.copy() for key, p, _ in net.parameters()}
-            else:
-                epochs_without_improvement += 1
-                stop = stop or epochs_without_improvement >= patience
-        if stop or steps == max_steps:
+        if stopping.stop(record) or stop:
             history.stopped_early = epoch < epochs
             break
 
-    if best_parameters is not None:
-        for key, parameter, _ in net.parameters():
-            parameter[...] = best_parameters[key]
+    history.best_epoch = stopping.restore()
     net.eval()
     return history
 
 
-def shuffled_batches(n, batch_size, rng):
-    """Yield the indices of each batch for ever: consecutive passes over ``range(n)``, each in
-    a fresh order drawn from ``rng``; a pass's last batch holds the remainder."""
-    n_batches = math.ceil(n / batch_size)
+def check_fit_arguments(optimizer, X, y, batch_size, X_val, metric, patience, scheduler):
+    """Raise ValueError for arguments of ``fit`` that cannot work together."""
+    if y is not None and len(y) != len(X):
+        raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)}")
+    if (patience is not None or metric is not None) and X_val is None:
+        raise ValueError("fit: patience and metric need validation data (X_val)")
+    if batch_size < 1:
+        raise ValueError(f"fit: batch_size must be >= 1, got {batch_size}")
+    if scheduler is not None and scheduler.optimizer is not optimizer:
+        raise ValueError("fit: the scheduler must drive the optimizer given to fit")
+
+
+def shuffled_epochs(n, batch_size, rng):
+    """Yield each epoch's batches for ever: a list of index arrays, one pass over ``range(n)``
+    in a fresh order drawn from ``rng``; a pass's last batch holds the remainder."""
     while True:
         order = rng.permutation(n)
-        for batch in range(n_batches):
-            yield order[batch * batch_size:(batch + 1) * batch_size]
+        yield [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+def batch_reader(X, y, resample, resample_rng, input_transform, transform_rng):
+    """``index -> (input, target)`` of a training batch: ``X[index]``, drawn afresh by
+    ``resample`` if given; the target ``y[index]``, or that input with ``y=None``; then the
+    input passed through ``input_transform`` if given."""
+    def read(index):
+        batch_x = X[index]
+        if resample is not None:
+            batch_x = resample(batch_x, resample_rng)
+        batch_y = batch_x if y is None else y[index]
+        if input_transform is not None:
+            batch_x = input_transform(batch_x, transform_rng)
+        return batch_x, batch_y
+
+    return read
+
+
+class TermSums:
+    """An epoch's objective and each of its terms, summed over its samples as they are trained
+    (each batch's mean times the batch size)."""
+
+    def __init__(self):
+        self.total, self.seen, self.terms = 0.0, 0, {}
+
+    def add(self, value, terms, size):
+        """Add a batch of ``size`` samples: its objective ``value`` and its ``terms`` (name ->
+        batch mean)."""
+        self.total += value * size
+        self.seen += size
+        for term, term_value in terms.items():
+            self.terms[term] = self.terms.get(term, 0.0) + term_value * size
+
+    def record(self, epoch):
+        """The epoch's ``History`` record so far: the means per sample, each term its own
+        column (``train_kl``, ...) once the objective has more than one."""
+        record = {"epoch": epoch, "train_loss": self.total / self.seen, "val_loss": None, "val_metric": None}
+        if len(self.terms) > 1:
+            record.update((f"train_{term}", value / self.seen) for term, value in self.terms.items())
+        return record
+
+
+def add_validation(record, net, loss, X_val, y_val, batch_size, metric):
+    """Add the validation objective (``val_loss``), the ``metric`` and, beside training's, each
+    term's column (``val_kl``, ...) to an epoch's ``record``."""
+    terms, record["val_metric"] = evaluate_terms(net, loss, X_val, y_val, batch_size=batch_size, metric=metric)
+    record["val_loss"] = sum(terms.values())
+    if "train_output" in record:
+        record.update((f"val_{term}", value) for term, value in terms.items())
+
+
+def epoch_line(record, epochs, name=None):
+    """An epoch's ``History`` record as one line, the terms of each objective beside its total::
+
+        epoch 3/50: train_loss 0.41235 (output 0.40123 + kl 0.01112), val_loss 0.43102 (...), 0.12 s
+    """
+    def with_terms(split):
+        terms = [f"{key[len(split) + 1:]} {value:.5g}" for key, value in record.items()
+                 if key.startswith(f"{split}_") and key not in ("train_loss", "val_loss", "val_metric")]
+        return f"{split}_loss {record[f'{split}_loss']:.5g}" + (f" ({' + '.join(terms)})" if terms else "")
+
+    parts = [with_terms("train")]
+    if record["val_loss"] is not None:
+        parts.append(with_terms("val"))
+    if record["val_metric"] is not None:
+        parts.append(f"val_metric {record['val_metric']:.5g}")
+    prefix = f"{name} " if name else ""
+    return f"{prefix}epoch {record['epoch']}/{epochs}: {', '.join(parts)}, {record['seconds']:.2f} s"
 
 
 def predict(net, X, *, batch_size=1024):

@@ -126,11 +126,6 @@ def validate_config(config, schema, source="config", defaults=None):
     return normalised
 
 
-def per_dataset(value, dataset):
-    """A setting given once for every dataset, or as a mapping per dataset: `dataset`'s value."""
-    return value[dataset] if isinstance(value, Mapping) else value
-
-
 def main(argv=None):
     """``python -m study.config [STUDY.yaml ...]``: check study configs before any run.
 

@@ -1,7 +1,6 @@
 """A config section's settings as they apply to one dataset, and a job's resources."""
 import math
-
-from study.config import per_dataset
+from collections.abc import Mapping
 
 #: The settings of ``training`` (autoencoders) and ``classifiers`` that shape a training run.
 AE_TRAINING_KEYS = ("epochs", "batch_size", "lr", "schedule", "warmup_epochs", "patience", "dtype",
@@ -10,6 +9,11 @@ CLASSIFIER_TRAINING_KEYS = ("epochs", "batch_size", "lr", "patience", "max_train
 #: Settings added after models had been trained, at the value those models were trained with:
 #: a job's params leave such a key out while it has that value (:func:`without_legacy_defaults`).
 LEGACY_DEFAULTS = {"loss": "bce", "optimizer": "adam", "momentum": 0.9, "init": "default"}
+
+
+def per_dataset(value, dataset):
+    """A setting given once for every dataset, or as a mapping per dataset: `dataset`'s value."""
+    return value[dataset] if isinstance(value, Mapping) else value
 
 
 def dataset_settings(section, dataset, keys=None):

@@ -1,6 +1,8 @@
 """The `Optimizer` base class: the one walk over a module's parameters."""
 import numpy as np
 
+from ..module import Module
+
 
 class Optimizer:
     """Updates a module's parameters, in place, from the gradients accumulated in it.
@@ -13,12 +15,18 @@ class Optimizer:
     Parameters
     ----------
     module : Module
-        The model whose parameters are updated.
+        The model whose parameters are updated: the network itself (``Adam(net)``), not
+        ``net.parameters()``, which yields once only, and without the names the state is
+        keyed by.
     lr : float
         Learning rate (step size), > 0.
     """
 
     def __init__(self, module, lr):
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(self).__name__}: module must be the network to train, a diy Module "
+                            f"(e.g. {type(self).__name__}(net, lr=0.01)), got {type(module).__name__}; pass the "
+                            f"module itself, not net.parameters()")
         if not lr > 0:
             raise ValueError(f"{type(self).__name__}: lr must be > 0, got {lr!r}")
         self.module = module

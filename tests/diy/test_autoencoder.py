@@ -68,8 +68,11 @@ def test_build_mirrors_the_sizes_and_names_the_halves():
         "encoder.4.W": (64, 16), "encoder.4.b": (16,), "decoder.0.W": (16, 64), "decoder.0.b": (64,),
         "decoder.2.W": (64, 256), "decoder.2.b": (256,), "decoder.4.W": (256, 784), "decoder.4.b": (784,),
     }
-    assert [type(m) for m in ae.encoder] == [Linear, TanH, Linear, TanH, Linear, TanH]
+    # The code is linear by default (no saturated or dead code units); tanh elsewhere.
+    assert [type(m) for m in ae.encoder] == [Linear, TanH, Linear, TanH, Linear]
     assert [type(m) for m in ae.decoder] == [Linear, TanH, Linear, TanH, Linear, Sigmoid]
+    bounded = AutoEncoder.build([784, 256, 64, 16], latent_activation="tanh", rng=0)
+    assert [type(m) for m in bounded.encoder] == [Linear, TanH, Linear, TanH, Linear, TanH]
     assert "(encoder): Sequential" in repr(ae)
 
     X = np.random.default_rng(0).random((5, 784), dtype=np.float32)

@@ -13,6 +13,7 @@ from sklearn.datasets import load_digits
 
 import diy
 from diy import SGD, fit_dec, target_distribution
+from diy.dec import update_intervals
 from diy.assignment import clustering_accuracy
 from diy.train import predict
 
@@ -121,6 +122,19 @@ def test_same_seed_same_result_bit_for_bit_and_labels_never_enter_training():
     assert [r["accuracy"] for r in blind.history] == [None] * len(blind.history)
     other = run(encoder, X, max_iter=30, tol=0, rng=6)
     assert not np.array_equal(first.Q, other.Q)
+
+
+def test_update_intervals_cut_consecutive_passes_into_fit_s_epochs():
+    """50 samples by 8: passes of 7 batches (the last of 2). Intervals of 3 batches and 10 in
+    all: 4 epochs, 3 + 3 + 3 + 1 batches, the third crossing into a second pass."""
+    epochs = list(update_intervals(50, 8, 3, 10, np.random.default_rng(0)))
+    assert [len(epoch) for epoch in epochs] == [3, 3, 3, 1]
+    batches = [index for epoch in epochs for index in epoch]
+    assert [len(index) for index in batches] == [8, 8, 8, 8, 8, 8, 2, 8, 8, 8]
+    first_pass, second_pass = np.concatenate(batches[:7]), np.concatenate(batches[7:])
+    np.testing.assert_array_equal(np.sort(first_pass), np.arange(50))
+    assert len(np.unique(second_pass)) == 24  # a fresh permutation, not the first one again
+    assert not np.array_equal(second_pass, first_pass[:24])
 
 
 def test_refreshes_every_update_interval_and_once_more_at_max_iter():

@@ -1,7 +1,7 @@
 """fit on the whole objective: without penalties the loop is the plain one, bit for bit; with
 them the history splits the objective into its terms, early stopping watches their sum, and
-steps_per_epoch, max_steps, stopping callbacks and penalty_targets drive the loop; a VAE
-trains on its negative ELBO."""
+a plan of batches, stopping callbacks and the per-batch hook drive the loop; a VAE trains on
+its negative ELBO."""
 import numpy as np
 import pytest
 
@@ -152,33 +152,19 @@ def id_data(n):
     return X
 
 
-def test_steps_per_epoch_and_max_steps_cut_epochs_across_passes():
-    """50 samples by 8: passes of 7 batches (the last of 2). Epochs of 3 batches and 10 steps
-    in all: 4 epochs, 3 + 3 + 3 + 1 batches, the third crossing into a second pass."""
-    X = id_data(50)
+def test_batches_give_each_epoch_its_batches_and_training_ends_with_them():
+    """An epoch is the batches the plan gives it, however many; a plan shorter than epochs ends
+    training there, which is not an early stop."""
+    X = id_data(20)
     recorder = Recorder()
     net = Sequential(recorder, Linear(3, 1, rng=0, dtype=np.float64))
     optimizer = CountingSGD(net, 0.01)
+    plan = [[np.array([3, 1]), np.array([0])], [np.arange(5, 10)]]
     steps_at_end = []
-    history = fit(net, MSELoss(), optimizer, X, np.zeros((50, 1)), epochs=10, batch_size=8, rng=0,
-                  steps_per_epoch=3, max_steps=10, callback=lambda record: steps_at_end.append(optimizer.steps))
-    assert history["epoch"] == [1, 2, 3, 4] and steps_at_end == [3, 6, 9, 10]
-    assert history.stopped_early
-    assert [len(ids) for ids in recorder.ids] == [8, 8, 8, 8, 8, 8, 2, 8, 8, 8]
-    first_pass = np.concatenate(recorder.ids[:7])
-    np.testing.assert_array_equal(np.sort(first_pass), np.arange(50))
-    second_pass = np.concatenate(recorder.ids[7:])
-    assert len(np.unique(second_pass)) == 24  # a fresh permutation, not the first one again
-    assert not np.array_equal(second_pass, first_pass[:24])
-
-
-def test_max_steps_at_the_last_epoch_is_not_an_early_stop():
-    X = id_data(20)
-    net = Linear(3, 1, rng=0, dtype=np.float64)
-    optimizer = CountingSGD(net, 0.01)
-    history = fit(net, MSELoss(), optimizer, X, np.zeros((20, 1)), epochs=2, batch_size=5, rng=0,
-                  steps_per_epoch=3, max_steps=6)
-    assert len(history) == 2 and optimizer.steps == 6 and not history.stopped_early
+    history = fit(net, MSELoss(), optimizer, X, np.zeros((20, 1)), epochs=10, rng=0, batches=iter(plan),
+                  callback=lambda record: steps_at_end.append(optimizer.steps))
+    assert history["epoch"] == [1, 2] and steps_at_end == [2, 3] and not history.stopped_early
+    assert [ids.tolist() for ids in recorder.ids] == [[3, 1], [0], [5, 6, 7, 8, 9]]
 
 
 def test_a_callback_returning_true_stops_training():
@@ -193,13 +179,17 @@ def test_a_callback_returning_true_stops_training():
     assert len(history) == 3 and not history.stopped_early
 
 
-def test_penalty_targets_give_each_module_its_batchs_rows():
+def test_before_batch_sees_each_batch_s_indices_before_it_is_trained():
     X = id_data(30)
     rows = 10.0 * np.arange(30)[:, None] + [0.0, 1.0]  # row i: (10 i, 10 i + 1)
     recorder = Recorder()
+
+    def give_rows(index):
+        recorder.target = rows[index]
+
     net = Sequential(recorder, Linear(3, 1, rng=0, dtype=np.float64))
     fit(net, MSELoss(), SGD(net, 0.01), X, np.zeros((30, 1)), epochs=2, batch_size=7, rng=0,
-        penalty_targets={recorder: rows})
+        before_batch=give_rows)
     assert len(recorder.ids) == 10
     for ids, target in zip(recorder.ids, recorder.targets, strict=True):
         np.testing.assert_array_equal(target, rows[ids.astype(int)])
@@ -246,22 +236,7 @@ def test_resample_draws_each_batch_afresh_as_input_and_target():
     np.testing.assert_array_equal(X, 0.5)  # the data itself is left grey
 
 
-def test_penalty_targets_are_cleared_for_validation_and_prediction():
-    from diy import ClusteringLayer, ClusteringPenalty
-    from diy.train import predict
-
-    rng = np.random.default_rng(0)
-    X, P = rng.uniform(size=(30, 6)), rng.dirichlet(np.ones(3), size=30)
-    penalty = ClusteringPenalty(ClusteringLayer(3, 4, rng=0, dtype=np.float64), 0.4)
-    net = Sequential(Linear(6, 4, rng=0, dtype=np.float64), penalty, Linear(4, 6, rng=1, dtype=np.float64))
-    history = fit(net, BCEWithLogitsLoss(), Adam(net), X, epochs=2, batch_size=8, rng=0, X_val=X[:10],
-                  penalty_targets={penalty: P})
-    assert penalty.target is None and history.records[0]["train_clustering"] > 0
-    assert "val_clustering" not in history.records[0]  # no targets for validation: no term
-    assert predict(net, X).shape == (30, 6)
-
-
-def test_max_steps_below_one_is_refused():
+def test_batch_size_below_one_is_refused():
     net = Linear(2, 1, rng=0, dtype=np.float64)
-    with pytest.raises(ValueError, match="max_steps"):
-        fit(net, BCEWithLogitsLoss(), Adam(net), np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, max_steps=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        fit(net, BCEWithLogitsLoss(), Adam(net), np.zeros((4, 2)), np.zeros((4, 1)), epochs=1, batch_size=0)

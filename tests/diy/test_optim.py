@@ -122,6 +122,16 @@ def test_invalid_hyperparameters_are_rejected():
         Adam(layer, betas=(0.9, 1.0))
 
 
+@pytest.mark.parametrize("optimizer", [SGD, Adam])
+def test_an_optimizer_refuses_parameters_and_asks_for_the_module(optimizer):
+    """PyTorch's habit, ``Adam(net.parameters())``, is refused when made, not at step()."""
+    layer = scalar_model(1.0)
+    for wrong in (layer.parameters(), list(layer.parameters())):
+        with pytest.raises(TypeError, match=rf"^{optimizer.__name__}: module must be the network to train, "
+                                            r"a diy Module .*got (generator|list); pass the module itself"):
+            optimizer(wrong, lr=0.1)
+
+
 def test_optim_step_is_forward_loss_backward_update():
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((5, 2)), rng.standard_normal((5, 1))

@@ -68,6 +68,31 @@ def test_autoencoder_round_trips(tmp_path, tied):
         assert "decoder.0.W" not in names
 
 
+#: The architecture of an autoencoder saved by ``AutoEncoder.build([3, 2], "tanh")`` when the
+#: code's activation defaulted to the hidden one (a tanh code), as the file holds it.
+OLD_DEFAULT_AUTOENCODER = (
+    '{"format": "diy", "version": 1, "dtype": "float64", "training": true, "model": {"type": "AutoEncoder", '
+    '"config": {}, "children": [["encoder", {"type": "Sequential", "config": {}, "children": [["0", {"type": '
+    '"Linear", "config": {"d_in": 3, "d_out": 2, "init": "xavier", "bias": true}}], ["1", {"type": "TanH", '
+    '"config": {}}]]}], ["decoder", {"type": "Sequential", "config": {}, "children": [["0", {"type": "Linear", '
+    '"config": {"d_in": 2, "d_out": 3, "init": "xavier", "bias": true}}], ["1", {"type": "Sigmoid", "config": '
+    '{}}]]}]]}}')
+
+
+def test_a_file_saved_before_the_linear_code_default_loads_with_its_tanh_code(tmp_path):
+    """A file lists every module, the code's activation included, so changing the default of
+    ``AutoEncoder.build`` changes no saved model."""
+    rng = np.random.default_rng(0)
+    W1, b1, W2, b2 = rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(2, 3)), rng.normal(size=3)
+    np.savez(tmp_path / "old.npz", **{ARCHITECTURE: np.array(OLD_DEFAULT_AUTOENCODER), "encoder.0.W": W1,
+                                      "encoder.0.b": b1, "decoder.0.W": W2, "decoder.0.b": b2})
+    model = load(tmp_path / "old.npz")
+    assert [type(m) for m in model.encoder] == [Linear, TanH]
+    X = rng.uniform(size=(4, 3))
+    np.testing.assert_allclose(model.encode(X), np.tanh(X @ W1 + b1), rtol=1e-12)
+    np.testing.assert_allclose(model.forward(X), 1 / (1 + np.exp(-(np.tanh(X @ W1 + b1) @ W2 + b2))), rtol=1e-12)
+
+
 def test_classifier_round_trips_with_its_classes(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((60, 4))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from diy import (
-    SGD, Adam, BCELoss, Linear, MSELoss, Sequential, Sigmoid, TanH, TrainingDiverged, fit,
+    SGD, Adam, BCELoss, L1Penalty, Linear, MSELoss, Sequential, Sigmoid, TanH, TrainingDiverged, fit,
 )
 from diy.optim import Scheduler, WarmupCosine
 from diy.train import History, evaluate, predict
@@ -208,3 +208,28 @@ def test_fit_refuses_a_scheduler_of_another_optimizer():
     model = Linear(2, 1, rng=0, dtype=np.float64)
     with pytest.raises(ValueError, match="scheduler"):
         fit(model, MSELoss(), SGD(model, 0.1), X, y, epochs=1, scheduler=Scheduler(SGD(model, 0.1)))
+
+
+def test_verbose_prints_one_line_per_epoch_with_the_objective_s_terms(capsys):
+    X, y = circles(100, seed=0)
+    net = Sequential(Linear(2, 8, rng=0, dtype=np.float64), TanH(), L1Penalty(0.01),
+                     Linear(8, 1, rng=1, dtype=np.float64), Sigmoid())
+    history = fit(net, BCELoss(), Adam(net), X, y, epochs=3, batch_size=32, rng=0, X_val=X[:20], y_val=y[:20],
+                  metric=lambda t, p: np.mean((p > 0.5) == t), name="circles", verbose=True)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    last = history.records[-1]
+    assert lines[-1] == (
+        f"circles epoch 3/3: train_loss {last['train_loss']:.5g} (output {last['train_output']:.5g} + l1 "
+        f"{last['train_l1']:.5g}), val_loss {last['val_loss']:.5g} (output {last['val_output']:.5g} + l1 "
+        f"{last['val_l1']:.5g}), val_metric {last['val_metric']:.5g}, {last['seconds']:.2f} s")
+    fit(net, BCELoss(), Adam(net), X, y, epochs=2, batch_size=32, rng=0)
+    assert capsys.readouterr().out == ""  # quiet by default
+
+
+def test_verbose_without_validation_or_penalties_prints_the_training_loss_alone(capsys):
+    X, y = circles(64, seed=0)
+    net = small_net(0)
+    history = fit(net, BCELoss(), Adam(net), X, y, epochs=1, batch_size=32, rng=0, verbose=True)
+    record = history.records[0]
+    assert capsys.readouterr().out == f"epoch 1/1: train_loss {record['train_loss']:.5g}, {record['seconds']:.2f} s\n"

@@ -66,3 +66,21 @@ def test_resources_grow_with_the_dataset_and_the_epochs():
     # classifiers), with a little headroom.
     assert memory_mb(220) == 1160 and memory_mb(0.5) == 501
     assert memory_mb(220) > 885
+
+
+def test_the_trainers_do_not_import_the_config_validator():
+    """study.settings holds per_dataset, its one user, and imports no other module of the study,
+    so the trainer, which reads LEGACY_DEFAULTS from it, does not reach study.config (jsonschema,
+    the registries' schemas) through it."""
+    from test_import_cycles import imports, module_names
+
+    known = module_names()
+    graph = {name: imports(path, known) - {name} for name, path in known.items()}
+    assert graph["study.settings"] == set()
+    for trainer in ("study.train_autoencoder", "study.train_classifier"):
+        reached, todo = set(), [trainer]
+        while todo:
+            for module in graph[todo.pop()] - reached:
+                reached.add(module)
+                todo.append(module)
+        assert "study.config" not in reached, trainer

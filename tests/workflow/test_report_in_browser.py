@@ -1,7 +1,9 @@
 """The quick study's report (``snakemake --report``), browsed as a reader browses it, in headless
-Chromium (tests/workflow/chromium.py): every category of the menu clicked, every subcategory,
-every entry's view button (and each value of a toggle, where the report makes one), so that
-every figure the workflow made is shown, and its front page's example command runs as shown.
+Chromium driven by Selenium through Debian's chromedriver: every category of the menu clicked,
+every subcategory, every entry's view button (and each value of a toggle, where the report makes
+one), so that every figure the workflow made is shown, and its front page's example command runs
+as shown. A click is WebDriver's: refused unless the element is displayed, enabled and the one
+under the pointer, so a link hidden behind another or still moving is not clicked.
 
 One run (module-scoped, a minute or two): the quick config, all of it, in a temporary directory.
 """
@@ -9,6 +11,7 @@ import base64
 import json
 import os
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -16,12 +19,24 @@ import sys
 import pytest
 import yaml
 
-from chromium import CHROMIUM, Chromium
 from snakemake_runs import REPO, job_counts
 
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in requirements.lock")
+from selenium.common.exceptions import ElementClickInterceptedException  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+#: Debian's chromium and chromium-driver packages (.ci/run installs both).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1600,1000"]
+TIMEOUT = 30
+
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(CHROMIUM is None, reason="no chromium to browse the report in "
-                                 "(Debian: apt-get install chromium, as .ci/run does)")]
+              pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
+                                 reason="no chromium and chromedriver to browse the report with "
+                                 "(Debian: apt-get install chromium chromium-driver, as .ci/run does)")]
 
 QUICK = yaml.safe_load(open(os.path.join(REPO, "workflow", "configs", "quick.yaml")))
 R = QUICK["results"]
@@ -49,39 +64,52 @@ def study(quick_study):
 
 
 @pytest.fixture(scope="module")
-def browsed(study):
-    return browse(study.path(f"{R}/report.html"))
+def browsed(study, tmp_path_factory):
+    return browse(study.path(f"{R}/report.html"), tmp_path_factory.mktemp("chromium-profile"))
 
 
-def browse(report):
+def chromium(profile):
+    """A headless Chromium with a fresh profile in `profile`, driven by Debian's chromedriver
+    (named, so that Selenium never looks for a driver to download)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+
+
+def browse(report, profile):
     """``(front page text, categories, [what each view button showed])``, from one walk
     through every category and subcategory of the report at `report` (a path)."""
     shown = []
-    with Chromium() as browser:
-        page = browser.open(report.resolve().as_uri())
-        page.wait_for(MENU_LINK.format(name=js("Workflow")), "the report's menu")
-        page.wait_for("document.querySelector('.prose')", "the front page")
-        front = page.evaluate("document.querySelector('.prose').innerText")
+    browser = chromium(profile)
+    try:
+        browser.get(report.resolve().as_uri())
+        wait_for(browser, MENU_LINK.format(name=js("Workflow")), "the report's menu")
+        wait_for(browser, "document.querySelector('.prose')", "the front page")
+        front = evaluate(browser, "document.querySelector('.prose').innerText")
         # The menu's categories: the links after its "Results" heading.
-        categories = page.evaluate("""(() => {
+        categories = evaluate(browser, """(() => {
             const items = [...document.querySelectorAll('nav ul > li')];
             const heading = items.findIndex(li => !li.querySelector('a') && li.textContent.trim() === 'Results');
             return items.slice(heading + 1).map(li => li.textContent.trim());
         })()""")
         for category in categories:
-            page.click(MENU_LINK.format(name=js(category)), f"category {category}")
-            page.wait_for(BREADCRUMB.format(name=js(category)), f"category {category} to open")
-            if page.evaluate("Boolean(document.querySelector('nav table'))"):  # one subcategory: shown at once
-                _view_subcategory(page, shown)
+            click(browser, MENU_LINK.format(name=js(category)), f"category {category}")
+            wait_for(browser, BREADCRUMB.format(name=js(category)), f"category {category} to open")
+            if evaluate(browser, "Boolean(document.querySelector('nav table'))"):  # one subcategory: shown at once
+                _view_subcategory(browser, shown)
             else:
-                for subcategory in _texts(page, "nav ul a"):
-                    page.click(MENU_LINK.format(name=js(subcategory)), f"{category}: {subcategory}")
-                    page.wait_for("document.querySelector('nav table')", f"{category}: {subcategory} to open")
-                    _view_subcategory(page, shown)
-                    page.click(BREADCRUMB.format(name=js(category)), f"back to {category}")
-                    page.wait_for("!document.querySelector('nav table')", f"back to {category}")
-            page.click(BREADCRUMB.format(name=js("Results")), "back to the menu")
-            page.wait_for(MENU_LINK.format(name=js(categories[0])), "the menu")
+                for subcategory in _texts(browser, "nav ul a"):
+                    click(browser, MENU_LINK.format(name=js(subcategory)), f"{category}: {subcategory}")
+                    wait_for(browser, "document.querySelector('nav table')", f"{category}: {subcategory} to open")
+                    _view_subcategory(browser, shown)
+                    click(browser, BREADCRUMB.format(name=js(category)), f"back to {category}")
+                    wait_for(browser, "!document.querySelector('nav table')", f"back to {category}")
+            click(browser, BREADCRUMB.format(name=js("Results")), "back to the menu")
+            wait_for(browser, MENU_LINK.format(name=js(categories[0])), "the menu")
+    finally:
+        browser.quit()
     return front, categories, shown
 
 
@@ -90,29 +118,57 @@ def js(value):
     return json.dumps(value)
 
 
-def _texts(page, selector):
-    return page.evaluate(f"[...document.querySelectorAll({js(selector)})].map(e => e.textContent.trim())")
+def evaluate(browser, expression):
+    """The value of a JavaScript expression, evaluated in the page (a DOM element comes back as
+    Selenium's WebElement)."""
+    return browser.execute_script(f"return {expression};")
 
 
-def _view_subcategory(page, shown):
+def wait_for(browser, condition, what):
+    """Wait until the JavaScript `condition` is true."""
+    WebDriverWait(browser, TIMEOUT).until(lambda b: evaluate(b, f"Boolean({condition})"),
+                                          f"timed out waiting for {what}")
+
+
+def click(browser, element, what):
+    """Click the element the JavaScript expression `element` returns, as WebDriver clicks: scrolled
+    into view and refused while another element covers its middle. The report's links have CSS
+    transitions and its layout settles as fonts and icons load, so a refused click is retried
+    until the timeout."""
+    def clicked(b):
+        target = evaluate(b, element)
+        assert target is not None, f"cannot click {what}: no such element"
+        try:
+            target.click()
+        except ElementClickInterceptedException:
+            return False
+        return True
+    WebDriverWait(browser, TIMEOUT).until(clicked, f"cannot click {what}: not visible")
+
+
+def _texts(browser, selector):
+    return evaluate(browser, f"[...document.querySelectorAll({js(selector)})].map(e => e.textContent.trim())")
+
+
+def _view_subcategory(browser, shown):
     """Every entry of the subcategory shown, under each value of its toggle if it has one."""
-    values = _texts(page, "nav fieldset label")
+    values = _texts(browser, "nav fieldset label")
     for value in values or [None]:
         if value is not None:
-            page.click(f"[...document.querySelectorAll('nav fieldset label')]"
-                       f".find(l => l.textContent.trim() === {js(value)})", f"toggle {value}")
-        _view_rows(page, shown)
+            click(browser, f"[...document.querySelectorAll('nav fieldset label')]"
+                  f".find(l => l.textContent.trim() === {js(value)})", f"toggle {value}")
+        _view_rows(browser, shown)
 
 
-def _view_rows(page, shown):
+def _view_rows(browser, shown):
     """Click each row's view button; `shown` gets what the content pane then shows."""
-    for i in range(page.evaluate(f"{ROWS}.length")):
-        before = page.evaluate(SHOWN)
-        page.click(f"{ROWS}[{i}].querySelector('td:last-child a')", f"the view button of row {i}")
-        page.wait_for(f"JSON.stringify({SHOWN}) !== {js(json.dumps(before))}", f"row {i} to be shown")
-        if page.evaluate(SHOWN)[0] == "img":
-            page.wait_for(f"{CONTENT}.querySelector('img').complete", f"row {i}'s image to load")
-        shown.append(page.evaluate(SHOWN))
+    for i in range(evaluate(browser, f"{ROWS}.length")):
+        before = evaluate(browser, SHOWN)
+        click(browser, f"{ROWS}[{i}].querySelector('td:last-child a')", f"the view button of row {i}")
+        wait_for(browser, f"JSON.stringify({SHOWN}) !== {js(json.dumps(before))}", f"row {i} to be shown")
+        if evaluate(browser, SHOWN)[0] == "img":
+            wait_for(browser, f"{CONTENT}.querySelector('img').complete", f"row {i}'s image to load")
+        shown.append(evaluate(browser, SHOWN))
 
 
 def png_size(data):
@@ -129,7 +185,7 @@ def decoded(uri):
 
 def test_every_figure_is_reached_by_clicking_through_the_report(study, browsed):
     _, categories, shown = browsed
-    assert len(categories) >= 8 and "1. Summary" in categories
+    assert len(categories) >= 8 and "01. Summary" in categories
     # {file's bytes: (natural width, height, drawn width)} of every image a view button showed.
     images = {decoded(uri): tuple(size) for kind, uri, *size in shown if kind == "img"}
     figures = sorted(study.path(f"{R}/figures").glob("*.png"))
