@@ -1,8 +1,9 @@
 """The figures of a metric over the grid, from an analysis' table: the metric against the latent
 size, beside PCA and a model-free baseline (:func:`metric_vs_latent`), and the autoencoders'
-heatmaps over latent size x training noise (:func:`heatmaps`); :func:`metric_figure` titles
-either for one dataset. Nothing is computed here but means and t intervals over seeds of the
-values given (``study.tables.metric_values``).
+heatmaps over latent size x training noise (:func:`heatmaps`); :func:`metric_figure` draws and
+titles either for one dataset, the heatmap's outline on the configuration the summary chooses
+on validation (``study.summary.choice.chosen_on_validation``). Nothing is computed here but
+means and t intervals over seeds of the values given (``study.tables.metric_values``).
 """
 import itertools
 import math
@@ -11,8 +12,9 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
-from study.figures import OTHER_COLOURS, activation_colour, panel_grid
-from study.tables import format_value, objectives_vary
+from study.figures import OTHER_COLOURS, activation_colour, fitted, panel_grid
+from study.statistics import format_number
+from study.tables import format_value, metric_values, objectives_vary
 
 #: How the figures name a representation that is not an autoencoder's; an analysis names its own
 #: baselines (:attr:`study.analyses.Analysis.baseline_labels`).
@@ -107,7 +109,7 @@ def metric_vs_latent(values, label, title, reference=None, reference_label=REPRE
         ax.minorticks_off()
         ax.set(xlabel="latent size", title="every objective" if noise is None else f"training noise {format_value(noise)}")
         ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel(label)
+    axes[0, 0].set_ylabel(fitted(label, 2.4))
     # Beside the panels, where it hides no band or point.
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right center", fontsize=8)
     if unit_interval and values["value"].notna().any():
@@ -116,25 +118,44 @@ def metric_vs_latent(values, label, title, reference=None, reference_label=REPRE
     return fig
 
 
-def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
+def heatmaps(values, label, title, higher_is_better=True, confidence=0.95, chosen=None, validation=None,
+             kind="error"):
     """The autoencoders' metric over latent size (rows) x training noise (columns), one
-    panel per activation, mean over seeds, each cell annotated; a shared colour scale whose
-    bright end is the better one. The best cell and every cell whose t interval over seeds
-    overlaps the best one's are outlined in red: the data cannot tell them from the best
-    (with one seed there are no intervals, and only the best is outlined)."""
+    panel per activation, the mean over seeds written in each cell in one number of decimals
+    (`kind`: :data:`study.statistics.NUMBER_FORMATS`, the decimals of the cell that needs the
+    most); a shared colour scale whose bright end is the better one.
+
+    chosen : the configuration chosen on validation (a row with ``activation``,
+        ``latent_dim``, ``noise``, ``objective``: :func:`study.summary.choice.chosen_on_validation`'s),
+        outlined in red, or None.
+    validation : the same metric on the validation split (:func:`study.tables.metric_values`):
+        every cell whose t interval over seeds there overlaps the chosen one's is outlined
+        dashed, the configurations validation cannot tell from the chosen one (none with one
+        seed, which has no interval).
+    """
     ae = values[values["method"] == "autoencoder"]
     activations = list(dict.fromkeys(ae["activation"]))
     sizes = sorted(int(s) for s in ae["latent_dim"].unique())
     # Columns: the training noise, or the objective when the study compares objectives.
     column = "objective" if objectives_vary(ae) else "noise"
     noises = list(dict.fromkeys(ae[column])) if column == "objective" else sorted(ae["noise"].unique())
-    cells = seed_intervals(ae.assign(cell=list(zip(ae["activation"], ae["latent_dim"].astype(int), ae[column]))),
-                           "cell", confidence)
-    means = cells["mean"]
-    best = cells.iloc[cells.index.get_loc(means.idxmax() if higher_is_better else means.idxmin())]
-    overlaps = (cells["low"] <= best["high"]) & (cells["high"] >= best["low"])
-    overlaps[best.name] = True
+
+    def cells(rows):
+        return seed_intervals(rows.assign(cell=list(zip(rows["activation"], rows["latent_dim"].astype(int),
+                                                        rows[column]))), "cell", confidence)
+
+    means = cells(ae)["mean"]
+    outlines = {}  # cell -> line style
+    if chosen is not None:
+        best = (chosen["activation"], int(chosen["latent_dim"]), chosen[column])
+        intervals = None if validation is None else cells(validation[validation["method"] == "autoencoder"])
+        if intervals is not None and best in intervals.index:
+            around = intervals.loc[[best]].iloc[0]
+            near = (intervals["low"] <= around["high"]) & (intervals["high"] >= around["low"])
+            outlines.update((cell, "--") for cell in intervals.index[near])
+        outlines[best] = "-"
     low, high = float(means.min()), float(means.max())
+    decimals = max(_decimals(format_number(value, kind)) for value in means.dropna())
     cmap = "viridis" if higher_is_better else "viridis_r"
     fig, axes = panel_grid(1, max(len(activations), 1), width=3.4, height=0.45 * len(sizes) + 2)
     image = None
@@ -142,42 +163,58 @@ def heatmaps(values, label, title, higher_is_better=True, confidence=0.95):
         grid = np.full((len(sizes), len(noises)), np.nan)
         for (act, size, noise), value in means.items():
             if act == activation:
+                grid[sizes.index(size), noises.index(noise)] = value
+        for (act, size, noise), style in outlines.items():
+            if act == activation and size in sizes and noise in noises:
                 i, j = sizes.index(size), noises.index(noise)
-                grid[i, j] = value
-                if overlaps[(act, size, noise)]:
-                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="red", lw=2))
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="red", ls=style,
+                                       lw=2.5 if style == "-" else 1.5, zorder=3 if style == "-" else 2))
         image = ax.imshow(grid, cmap=cmap, vmin=low, vmax=high, aspect="auto", origin="lower")
         middle = (low + high) / 2
         for (i, j), value in np.ndenumerate(grid):
             if not math.isnan(value):
                 bright = (value > middle) == higher_is_better
-                ax.text(j, i, format_value(value, 3), ha="center", va="center", fontsize=8,
+                ax.text(j, i, format_number(value, kind, decimals), ha="center", va="center", fontsize=8,
                         color="k" if bright else "w")
         ax.set_xticks(range(len(noises)), [format_value(n) for n in noises],
                       rotation=45 if column == "objective" else 0, ha="right" if column == "objective" else "center")
         ax.set_yticks(range(len(sizes)), [str(s) for s in sizes])
         ax.set(xlabel="training noise" if column == "noise" else "objective", ylabel="latent size", title=activation)
     if image is not None:
-        fig.colorbar(image, ax=axes[0].tolist(), label=label, shrink=0.9)
+        fig.colorbar(image, ax=axes[0].tolist(), label=fitted(label, 0.45 * len(sizes) + 1.3), shrink=0.9)
     fig.suptitle(title, wrap=True)
     return fig
 
 
-def metric_figure(values, dataset, metric, kind="lines", reference=None, reference_label=None, confidence=0.95):
-    """A metric (:class:`study.analyses.Metric`) of one dataset from its
-    :func:`study.tables.metric_values`: :func:`metric_vs_latent` (``kind="lines"``, with the
-    model-free `reference` representation dotted, named `reference_label`: by default as in
-    :data:`REPRESENTATION_LABELS`, else by its name) or :func:`heatmaps` (``kind="heatmap"``),
-    titled with the dataset, the metric and what is drawn."""
+def _decimals(text):
+    """The decimals of a number written as `text`."""
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def metric_figure(table, dataset, metric, kind="lines", reference=None, reference_label=None, confidence=0.95):
+    """A metric (:class:`study.analyses.Metric`) of one dataset from its analysis' `table`:
+    :func:`metric_vs_latent` of its test values (``kind="lines"``, with the model-free
+    `reference` representation dotted, named `reference_label`: by default as in
+    :data:`REPRESENTATION_LABELS`, else by its name) or :func:`heatmaps` (``kind="heatmap"``,
+    outlined on the configuration chosen on validation, as the summary chooses it), titled
+    with the dataset, the metric and what is drawn."""
+    values = metric_values(table, metric)
     values = values[values["dataset"] == dataset]
     seeds = values.loc[values["method"] == "autoencoder", "seed"].nunique()
     over_seeds = f"mean over {seeds} seeds, {confidence:.0%} interval" if seeds > 1 else "one seed"
     if kind == "heatmap":
+        from study.summary.choice import chosen_on_validation
+
+        picked = chosen_on_validation(table, metric, dataset)
+        validation = metric_values(table, metric, split="val")
         direction = "higher" if metric.higher_is_better else "lower"
-        outlined = f"the best and those within its {confidence:.0%} interval" if seeds > 1 else "the best"
+        outlined = "red: the configuration chosen on validation" + (
+            f", dashed: those whose {confidence:.0%} interval on validation overlaps its" if seeds > 1 else "")
+        cells = f"test split, mean over {seeds} seeds" if seeds > 1 else "test split, one seed"
         return heatmaps(values, metric.label, f"{dataset}: {metric.label} of each autoencoder\n"
-                        f"({over_seeds}; {direction} is better; red: {outlined})", metric.higher_is_better,
-                        confidence)
+                        f"(cells: {cells}; {direction} is better; {outlined})", metric.higher_is_better,
+                        confidence, chosen=None if picked is None else picked[0],
+                        validation=validation[validation["dataset"] == dataset], kind=metric.number_kind)
     label = reference_label or REPRESENTATION_LABELS.get(reference, reference)
     beside = "PCA" + (f" and {label}" if (values["method"] == reference).any() else "")
     return metric_vs_latent(values, metric.label, f"{dataset}: {metric.label}\nagainst the latent "

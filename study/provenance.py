@@ -1,9 +1,12 @@
-"""Where a result comes from: package versions, the project's commit, the CPU.
+"""Where a result comes from: package versions, the project's commit, the CPU, and the BLAS
+kernel and threads that computed it.
 
 Every result JSON records :func:`provenance`, the report shows it once, and a run whose
 installed versions differ from ``requirements.lock`` says so at startup
 (:func:`lock_differences`): a number computed with other versions may differ in its last
-digits (t-SNE, k-means on a new scikit-learn) or more.
+digits (t-SNE, k-means on a new scikit-learn) or more. So may one computed with another BLAS
+kernel (OpenBLAS picks its kernel by CPU, or by ``OPENBLAS_CORETYPE``): float32 rounds unlike
+from one kernel to the next, which is why :func:`thread_pools` records the kernel that ran.
 """
 import functools
 import importlib.metadata
@@ -11,6 +14,8 @@ import platform
 import re
 import subprocess
 from pathlib import Path
+
+from threadpoolctl import threadpool_info
 
 #: The packages whose versions a result depends on.
 PACKAGES = ("numpy", "scipy", "scikit-learn", "pandas", "matplotlib", "joblib", "threadpoolctl",
@@ -83,7 +88,35 @@ def cpu():
     return platform.processor() or platform.machine()
 
 
+#: What :func:`thread_pools` keeps of each library threadpoolctl finds.
+THREAD_POOL_KEYS = ("internal_api", "version", "architecture", "num_threads")
+
+
+def thread_pools():
+    """threadpoolctl's view of the BLAS and OpenMP libraries loaded in this process, one dict
+    per library: ``internal_api`` (``openblas``, ``mkl``, ``blis``, ``openmp``), ``version``,
+    ``architecture`` (the kernel OpenBLAS runs: ``Haswell``, ``SkylakeX``, ``Katmai``; None for a
+    library that names none) and ``num_threads`` (its threads now, in a job the rule's); sorted,
+    since the order threadpoolctl finds them in is the order they were loaded in, which the
+    imports before the call decide, and a rerun of a job must record the same."""
+    pools = [{key: pool.get(key) for key in THREAD_POOL_KEYS} for pool in threadpool_info()]
+    return sorted(pools, key=lambda pool: [str(pool[key]) for key in THREAD_POOL_KEYS])
+
+
+def thread_pools_text(pools):
+    """``"openblas 0.3.31 (SkylakeX kernel, 2 threads), openmp (2 threads)"`` for
+    :func:`thread_pools`' `pools`, or ``"none loaded"``."""
+    def one(pool):
+        name = " ".join(str(part) for part in (pool["internal_api"], pool.get("version")) if part)
+        kernel = f"{pool['architecture']} kernel, " if pool.get("architecture") else ""
+        threads = pool.get("num_threads")
+        return f"{name} ({kernel}{threads} thread{'' if threads == 1 else 's'})"
+
+    return ", ".join(one(pool) for pool in pools) or "none loaded"
+
+
 def provenance():
-    """What a result JSON records of where it was computed."""
+    """What a result JSON records of where it was computed: ``versions``, ``commit``, ``cpu``
+    and ``thread_pools`` (:func:`thread_pools`)."""
     return {"versions": {"python": platform.python_version(), **installed_versions()},
-            "commit": git_commit(), "cpu": cpu()}
+            "commit": git_commit(), "cpu": cpu(), "thread_pools": thread_pools()}

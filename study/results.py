@@ -5,14 +5,14 @@ One document per analysis and representation, ``results/{dataset}/{analysis}/{na
     {"analysis": "kmeans", "dataset": "mnist", "representation": "mlp_latent16_tanh_noise0.25_seed0",
      "method": "autoencoder", "family": "mlp", "latent_dim": 16, "activation": "tanh",
      "noise": 0.25, "seed": 0, "params": {"n_init": 10, "seed": 0}, "rows": [{...}, ...],
-     "provenance": {"versions": {...}, "commit": "...", "cpu": "..."}}
+     "provenance": {"versions": {...}, "commit": "...", "cpu": "...", "thread_pools": [{...}, ...]}}
 
 ``name`` is a representation (an autoencoder variant, ``pca{k}``, ``pixels``) or one of the
 analysis' own baselines (denoising's ``noisy`` input); the columns from ``method`` to
 ``seed`` are :func:`study.representations.describe`'s. ``params`` holds the settings the
-numbers depend on, ``rows`` the analysis' rows, ``provenance`` the package versions, commit and
-CPU that computed them (:mod:`study.provenance`). Beside it, ``{name}.npz`` holds the arrays its
-figures need (possibly none).
+numbers depend on, ``rows`` the analysis' rows, ``provenance`` the package versions, commit, CPU
+and BLAS kernel that computed them (:mod:`study.provenance`). Beside it, ``{name}.npz`` holds
+the arrays its figures need (possibly none).
 """
 import json
 import logging

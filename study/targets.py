@@ -11,7 +11,13 @@ not list is accepted: that is how one target outside the grid is built.
 
 Each function raises :class:`TargetError`, one line per problem, each naming the part, the
 path (`target`) and the config key whose schema refuses it.
+
+A path under another study's results directory (each study config sets ``results:``) is one no
+rule of this study writes: :func:`other_studies` names the config that does, where Snakemake
+would say only "No rule to produce" it; :func:`results_as_configs` names a result file read as a
+config file (``--configfile`` takes every word after it, targets too).
 """
+import os
 import re
 
 from study.config_checks import latent_dim_problem
@@ -98,6 +104,65 @@ def representation(analysis_name, name, dataset_name, config, schema, target):
             f"variants (like mlp_latent16_tanh_noise0.25_seed0)"
             + (f" and {', '.join(names)}" if names else "") + " only")
     return entry
+
+
+def study_results(repository):
+    """``{results directory: config file}`` of the repository's studies: ``config.yaml``'s and
+    each ``workflow/configs/*.yaml``'s ``results:`` key, the config file relative to
+    `repository` (a :class:`pathlib.Path`)."""
+    from study.config import read_yaml
+
+    studies = {}
+    for path in [repository / "config.yaml", *sorted((repository / "workflow" / "configs").glob("*.yaml"))]:
+        results = (read_yaml(path) or {}).get("results")
+        if isinstance(results, str):
+            studies.setdefault(os.path.normpath(results), path.relative_to(repository).as_posix())
+    return studies
+
+
+def holding_study(path, directories):
+    """The one of `directories` (results directories) that holds `path`, the deepest if they
+    nest (``results/quick`` in ``results``), or None."""
+    path = os.path.normpath(path)
+    holding = [directory for directory in directories if path == directory or path.startswith(directory + "/")]
+    return max(holding, key=len, default=None)
+
+
+def other_studies(requested, results, studies):
+    """Refuse the `requested` targets that lie in another study's results directory than this
+    study's `results`; `studies` is :func:`study_results`. A target outside every results
+    directory (``data/...``, a rule's name) passes."""
+    results = os.path.normpath(results)
+    problems = []
+    for target in map(_relative, requested):
+        owner = holding_study(target, [*studies, results])
+        if owner is None or owner == results:
+            continue
+        config = studies[owner]
+        how = ("without --configfile (config.yaml's study)" if config == "config.yaml"
+               else f"with --configfile {config}, written after the targets")
+        problems.append(f"{target}: a file of the study whose results go to {owner}/, not of this one "
+                        f"({results}/): ask for it {how}")
+    _raise(problems)
+
+
+def results_as_configs(configfiles, studies):
+    """Refuse config files that lie in a study's results directory (`studies`: see
+    :func:`study_results`): targets written after ``--configfile``, which reads every word that
+    follows it as a config file."""
+    configfiles = [_relative(path) for path in configfiles]
+    misread = [path for path in configfiles
+               if holding_study(path, studies)]
+    configs = [path for path in configfiles if path not in misread]
+    example = " ".join(["snakemake --cores all", *misread] + (["--configfile", *configs] if configs else []))
+    _raise([f"{path}: a result file read as a config file: --configfile (like --config) takes every "
+            f"word that follows it, so write the targets before it: {example}" for path in misread])
+
+
+def _relative(path):
+    """`path` relative to the working directory, as the results directories are, if it is there."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _parse(kind, name, target):

@@ -53,28 +53,28 @@ def run(data, source, settings):
 
 def denoising_figure(tables, dataset, load):
     """Clean test images; for each test noise kind at its middle level, the noisy input and its
-    denoising by the best autoencoder (highest mean PSNR over the noises of the validation
-    split, so chosen without looking at the test PSNR it prints), by the best plain
-    autoencoder (trained without noise) when that is another one, and by PCA of the best one's
-    size. The title lists the rows in the order drawn."""
+    denoising by the best autoencoder (the configuration of highest mean PSNR over the noises
+    of the validation split, as the summary chooses it, so chosen without looking at the test
+    PSNR it prints), by the best plain autoencoder (trained without noise) when that is
+    another one, and by PCA of the best one's size. The title lists the rows in the order
+    drawn."""
     from study import figures
-    from study.tables import best, format_value, metric_values
+    from study.analyses.reconstruction import chosen_representative
+    from study.statistics import format_number
+    from study.tables import format_value
+    from study.variants import AEVariant
 
-    values = metric_values(tables["denoising"], METRICS["denoising_psnr"], split="val")
-    values = values[values["dataset"] == dataset]
-    top = best(values, higher_is_better=True)
-    plain = best(values[values["noise"] == 0], higher_is_better=True)
-    k = int(top["latent_dim"])
+    top = AEVariant.parse(chosen_representative(tables["denoising"], METRICS["denoising_psnr"], dataset))
+    plain = chosen_representative(tables["denoising"], METRICS["denoising_psnr"], dataset, noise=0.0)
+    k = top.latent_dim
     # Under each noisy input, in the order drawn: (what the title calls it, label, name).
-    outputs = [(f"the best denoising autoencoder (training noise {format_value(top['noise'])})"
-                if top["noise"] > 0 else "the best autoencoder (trained without noise)",
-                f"AE {top['representation']}", top["representation"])]
-    if plain is not None and plain["representation"] != top["representation"]:
-        outputs.append(("the best plain autoencoder (trained without noise)", f"AE {plain['representation']}",
-                        plain["representation"]))
+    outputs = [(f"the best denoising autoencoder (training noise {format_value(top.noise)})"
+                if top.noise > 0 else "the best autoencoder (trained without noise)", f"AE {top.name}", top.name)]
+    if plain is not None and plain != top.name:
+        outputs.append(("the best plain autoencoder (trained without noise)", f"AE {plain}", plain))
     outputs.append((f"PCA {k}", f"PCA {k}", f"pca{k}"))
     arrays = {name: load(name) for _, _, name in outputs}
-    ae = arrays[top["representation"]]
+    ae = arrays[top.name]
     level = len(ae["levels"]) // 2
     table = tables["denoising"]
     table = table[(table["dataset"] == dataset) & (table["split"] == "test")]
@@ -83,7 +83,7 @@ def denoising_figure(tables, dataset, load):
         """The PSNR of representation `name` on the whole test split at (kind, middle level)."""
         row = table[(table["representation"] == name) & (table["test_noise_kind"] == kind)
                     & (table["test_noise_level"] == float(ae["levels"][level]))]
-        return f"PSNR {format_value(float(row['psnr'].iloc[0]), 3)} dB" if len(row) else ""
+        return f"PSNR {format_number(float(row['psnr'].iloc[0]), 'psnr')} dB" if len(row) else ""
 
     rows = [("clean", ae["clean"])]
     for i, kind in enumerate(ae["kinds"]):

@@ -114,21 +114,30 @@ def interpolations_figure(tables, dataset, load):
 
 
 def code_plane_figure(tables, dataset, load):
-    """The decoded grid of the code plane of the chosen autoencoder of latent size 2."""
+    """The decoded grid of the code plane of the chosen autoencoder of latent size 2, each
+    decoded image a tile centred on its code, tiles apart by a gap of the background."""
+    from matplotlib import colormaps
     from matplotlib.figure import Figure as MatplotlibFigure
-
 
     name = figure_representatives(tables, dataset)[2]
     arrays = load(name)
     shape = tuple(int(s) for s in arrays["image_shape"])
-    tiles = arrays["plane"].reshape(PLANE_GRID, PLANE_GRID, *shape)
-    mosaic = tiles.transpose(0, 2, 1, 3).reshape(PLANE_GRID * shape[0], PLANE_GRID * shape[1])
+    # A margin of NaN (drawn white) round each tile: two tiles are told apart where a digit's
+    # black background would run into the next one's.
+    margin = max(1, shape[0] // 16)
+    tiles = np.pad(arrays["plane"].reshape(PLANE_GRID, PLANE_GRID, *shape).astype(float),
+                   ((0, 0), (0, 0), (margin, margin), (margin, margin)), constant_values=np.nan)
+    height, width = tiles.shape[2:]
+    mosaic = tiles.transpose(0, 2, 1, 3).reshape(PLANE_GRID * height, PLANE_GRID * width)
     fig = MatplotlibFigure(figsize=(7, 7.4), layout="constrained")
     ax = fig.subplots()
     z1_low, z1_high, z2_low, z2_high = (float(v) for v in arrays["plane_extent"])
+    # Each tile's centre at its code: the grid's codes run from low to high, a tile is a step wide.
+    half1, half2 = (z1_high - z1_low) / (PLANE_GRID - 1) / 2, (z2_high - z2_low) / (PLANE_GRID - 1) / 2
+    cmap = colormaps["gray"].with_extremes(bad="white")
     # Square tiles: one code unit is as long on both axes as the grid's steps make it.
-    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1, extent=(z1_low, z1_high, z2_low, z2_high),
-              aspect=(z1_high - z1_low) / (z2_high - z2_low))
+    ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, extent=(z1_low - half1, z1_high + half1, z2_low - half2, z2_high + half2),
+              aspect=(z1_high - z1_low) / (z2_high - z2_low), interpolation="nearest")
     ax.set_xlabel("code 1")
     ax.set_ylabel("code 2")
     fig.suptitle(f"{dataset}: the decoder of {name} over its code plane (1st to 99th percentile of the test codes)",

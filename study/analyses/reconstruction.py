@@ -16,7 +16,8 @@ Rows (one per split)::
   Bernoulli cross-entropy's numbers, comparable between models but not published values.
 
 The validation split's ``bce`` is the training objective measured where the figures pick a
-representation without looking at the test split (:func:`figure_representatives`).
+representation without looking at the test split (:func:`figure_representatives`, through the
+summary's choice on validation: :func:`chosen_representative`).
 
 Arrays: ``indices`` (m,) of the example test images, ``image_shape``, ``clean`` (m, d) and
 ``reconstruction`` (m, d); ``worst_indices`` (m,), ``worst_error`` (m,), ``worst_clean`` and
@@ -87,17 +88,34 @@ def run(data, source, settings):
     return [row], arrays
 
 
-def figure_representatives(tables, dataset, family=None):
-    """``{latent_dim: representation}``: the autoencoder (of `family`, if given) of each latent
-    size with the lowest validation BCE (the training objective), so that a figure shows a
-    representative chosen without looking at the test numbers it prints."""
-    from study.tables import best_per_latent_dim, metric_values
+def chosen_representative(table, metric, dataset, **where):
+    """The representation a figure shows for the configuration chosen on validation, as the
+    summary chooses it (:func:`study.summary.choice.chosen_on_validation` of `metric` in
+    `table`, restricted by ``where``: column=value): that configuration's lowest seed, so that
+    no seed is picked on any number; None if there is none."""
+    from study.aggregates import configuration_of
+    from study.summary.choice import chosen_on_validation
+    from study.tables import metric_values
 
-    values = metric_values(tables["reconstruction"], METRICS["reconstruction_bce"], split="val")
-    values = values[values["dataset"] == dataset]
-    if family is not None:
-        values = values[values["family"] == family]
-    return {k: row["representation"] for k, row in best_per_latent_dim(values, higher_is_better=False).items()}
+    picked = chosen_on_validation(table, metric, dataset, **where)
+    if picked is None:
+        return None
+    values = metric_values(table, metric, split="val")
+    rows = values[(values["dataset"] == dataset) & (values["representation"].map(configuration_of) == picked[0].name)]
+    return rows.loc[rows["seed"].idxmin(), "representation"]
+
+
+def figure_representatives(tables, dataset, family=None):
+    """``{latent_dim: representation}``: for each latent size, the autoencoder (of `family`, if
+    given) of the configuration with the lowest validation BCE (the training objective) over
+    its seeds (:func:`chosen_representative`), so that a figure shows a representative chosen
+    without looking at the test numbers it prints."""
+    table = tables["reconstruction"]
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
+    where = {} if family is None else {"family": family}
+    chosen = {k: chosen_representative(table, METRICS["reconstruction_bce"], dataset, latent_dim=k, **where)
+              for k in sorted({int(k) for k in ae["latent_dim"].dropna()})}
+    return {k: name for k, name in chosen.items() if name is not None}
 
 
 def reconstructions_figure(tables, dataset, load):
@@ -156,8 +174,8 @@ ANALYSIS = Analysis(
     settings=lambda config: {"n_examples": config["analysis"]["examples"], "n_worst": config["analysis"]["examples"]},
     baselines=("pca",), metrics=METRICS, figures={"reconstructions": Figure(reconstructions_figure, """\
 The first test images (top row) and their reconstructions: for each latent size, the autoencoder with
-the lowest validation loss (chosen without looking at the test split; its name and test squared error
-per image on the left), then PCA with as many components. Small codes keep the digit's class and rough shape; PCA's reconstructions at the same
+the lowest validation loss (of the configuration, the mean over its seeds; its first seed shown: chosen
+without looking at the test split; its name and test squared error per image on the left), then PCA with as many components. Small codes keep the digit's class and rough shape; PCA's reconstructions at the same
 size are blurrier, mixtures of the principal "eigendigits"."""),
         "worst_reconstructions": Figure(worst_reconstructions_figure, """\
 For the autoencoder of each latent size with the lowest validation loss, the test images it reconstructs

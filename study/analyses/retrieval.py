@@ -109,22 +109,24 @@ def run(data, source, settings):
 
 def retrieval_figure(tables, dataset, load):
     """Queries and the nearest train image of each by the autoencoder of each latent size chosen
-    on validation mAP, by PCA of that size and by the raw pixels."""
+    on validation mAP (:func:`study.analyses.reconstruction.chosen_representative`), by PCA of
+    that size and by the raw pixels."""
     from study import figures
-    from study.tables import best_per_latent_dim, format_value, metric_values, value_of
+    from study.analyses.reconstruction import chosen_representative
+    from study.statistics import format_number
+    from study.tables import metric_values, value_of
 
     metric = METRICS["retrieval_map"]
     values = metric_values(tables["retrieval"], metric)
     values = values[values["dataset"] == dataset]
-    validation = metric_values(tables["retrieval"], metric, split="val")
-    validation = validation[validation["dataset"] == dataset]
+    ae = values[values["method"] == "autoencoder"]
     pixels = load("pixels")
-    rows = [("query", pixels["queries"]), (f"pixels\nmAP {format_value(value_of(values, 'pixels'), 3)}", pixels["nearest"])]
-    for latent_dim, row in best_per_latent_dim(validation, higher_is_better=True).items():
-        name = row["representation"]
+    rows = [("query", pixels["queries"]), (f"pixels\nmAP {format_number(value_of(values, 'pixels'), 'accuracy')}", pixels["nearest"])]
+    for latent_dim in sorted({int(k) for k in ae["latent_dim"]}):
+        name = chosen_representative(tables["retrieval"], metric, dataset, latent_dim=latent_dim)
         ae_map = float(values.loc[values["representation"] == name, "value"].iloc[0])
-        rows.append((f"AE {name}\nmAP {format_value(ae_map, 3)}", load(name)["nearest"]))
-        rows.append((f"PCA {latent_dim}\nmAP {format_value(value_of(values, 'pca', latent_dim), 3)}",
+        rows.append((f"AE {name}\nmAP {format_number(ae_map, 'accuracy')}", load(name)["nearest"]))
+        rows.append((f"PCA {latent_dim}\nmAP {format_number(value_of(values, 'pca', latent_dim), 'accuracy')}",
                      load(f"pca{latent_dim}")["nearest"]))
     return figures.image_rows(rows, pixels["image_shape"], f"{dataset}: test queries (top) and the nearest "
                               "train image of each, by the raw pixels, and by the autoencoder of each latent "

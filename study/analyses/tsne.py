@@ -118,7 +118,8 @@ def tsne_figure(tables, dataset, load):
     validation loss (chosen without looking at the k-means accuracy its title prints), PCA of
     each size, and raw pixels."""
     from study import figures
-    from study.tables import format_value, metric_values, value_of, value_of_representation
+    from study.statistics import format_number
+    from study.tables import metric_values, value_of, value_of_representation
 
     values = metric_values(tables["tsne"], METRICS["tsne_kmeans_accuracy"])
     values = values[values["dataset"] == dataset]
@@ -126,7 +127,7 @@ def tsne_figure(tables, dataset, load):
 
     def panel(label, name, score):
         arrays = load(name)
-        return f"{label}\nk-means acc. {format_value(score, 3)}", arrays["map"], arrays["y"]
+        return f"{label}\nk-means acc. {format_number(score, 'accuracy')}", arrays["map"], arrays["y"]
 
     # The rows as drawn: the autoencoders, then raw pixels; PCA under each autoencoder.
     sizes = ", ".join(str(k) for k in chosen)
@@ -193,8 +194,9 @@ ANALYSIS = Analysis(
     figures={
         "tsne": Figure(tsne_figure, tables=("reconstruction",), caption="""\
 t-SNE maps of a seeded subset of the test images (the same images in every panel), one colour per
-digit. Top row: for each latent size, the autoencoder with the lowest validation loss (chosen without
-looking at the k-means accuracy on the map that each title prints), then the map of the raw pixels;
+digit. Top row: for each latent size, the autoencoder with the lowest validation loss (the configuration's
+mean over seeds, its first seed shown: chosen without looking at the k-means accuracy on the map that
+each title prints), then the map of the raw pixels;
 bottom row: PCA codes of the same size. Well separated, single-coloured islands mean the codes keep the classes apart without
 ever seeing a label."""),
         "codes2d": Figure(codes2d_figure, """\

@@ -5,14 +5,17 @@ import pandas as pd
 
 from study.aggregates import configuration_of, configuration_values
 from study.analyses import ANALYSES
+from study.report import category_number
 from study.statistics import format_interval, paired_comparison, t_interval
 from study.tables import metric_values
 
 
 def analysis_metrics(tables):
-    """``(analysis, name, Metric)`` of every registered analysis whose table is given."""
+    """``(analysis, name, Metric)`` of every registered analysis whose table is given, in the
+    report's order of their categories (by number: 2 before 10)."""
     return [(analysis, name, metric)
-            for analysis in sorted(ANALYSES.values(), key=lambda a: a.category) if analysis.name in tables
+            for analysis in sorted(ANALYSES.values(), key=lambda a: category_number(a.category))
+            if analysis.name in tables
             for name, metric in analysis.metrics.items()]
 
 
@@ -72,13 +75,14 @@ def single_value(table, metric, dataset, method, latent_dim=None):
 def best_classifier(classifiers, dataset):
     """The raw-pixel classifier configuration (its variant without ``_seed``) of `dataset` with
     the best validation accuracy averaged over its seeds -> ``(name, t_interval of its test
-    accuracies)``, or None."""
+    accuracies, sorted epochs its seeds trained)``, or None."""
     rows = classifiers[(classifiers["dataset"] == dataset) & classifiers["val_accuracy"].notna()]
     if rows.empty:
         return None
     rows = rows.assign(configuration=rows["variant"].map(configuration_of))
     name = rows.groupby("configuration", sort=False)["val_accuracy"].mean().idxmax()
-    return name, t_interval(rows.loc[rows["configuration"] == name, "test_accuracy"])
+    chosen = rows[rows["configuration"] == name]
+    return name, t_interval(chosen["test_accuracy"]), sorted({int(e) for e in chosen["epochs_trained"].dropna()})
 
 
 def chosen_per_latent_size(table, metric, dataset):

@@ -5,8 +5,8 @@ from study.analyses import ANALYSES, Metric
 from study.families import FAMILIES
 from study.statistics import Comparison, claim, format_number, holm
 from study.summary.choice import analysis_metrics, interval_text, paired_by_seed, seed_values
-from study.summary.comparisons import (OBJECTIVE_METRICS, clusterings, compares_objectives, versus_family,
-                                       versus_kmeans, versus_objective, versus_pca)
+from study.summary.comparisons import (NOISE_METRIC, clusterings, compares_objectives, objective_metrics,
+                                       versus_family, versus_kmeans, versus_objective, versus_pca)
 from study.tables import format_value, metric_values
 
 
@@ -62,18 +62,21 @@ def _dataset_tests(tables, dataset):
                    "reference (chosen on val)": reference[0].name, "reference test": interval_text(reference[1], metric),
                    "other family (chosen on val)": other[0].name, "other test": interval_text(other[1], metric)}
             yield Tested("family", dataset, row, other[0].name, reference[0].name, metric, metric.label, c, on_kmeans)
-    for analysis, name in OBJECTIVE_METRICS:
-        if analysis in tables and compares_objectives(tables[analysis]):
-            metric = ANALYSES[analysis].metrics[name]
+    headlines = set()
+    for analysis, name, metric in objective_metrics(tables):
+        if compares_objectives(tables[analysis.name]):
+            # The claims take each analysis' first metric; the table has them all.
+            claimed = analysis.name not in headlines
+            headlines.add(analysis.name)
             reference = {}
-            for latent_dim, objective, validation, test, c in versus_objective(tables[analysis], metric, dataset):
+            for latent_dim, objective, validation, test, c in versus_objective(tables[analysis.name], metric, dataset):
                 if c is None:
                     reference = {"reference (chosen on val)": validation.name, "reference test": interval_text(test, metric)}
                     continue
                 row = {"dataset": dataset, "latent": latent_dim, "metric": metric.label, "objective": objective,
                        "configuration (chosen on val)": validation.name, "test": interval_text(test, metric), **reference}
                 yield Tested("objective", dataset, row, validation.name, reference["reference (chosen on val)"],
-                             metric, metric.label, c, True)
+                             metric, metric.label, c, claimed)
     if "kmeans" in tables:
         yield from _factor_tests(tables["kmeans"], ANALYSES["kmeans"].metrics["kmeans_accuracy"], dataset,
                                  "activation")
@@ -86,9 +89,11 @@ def _dataset_tests(tables, dataset):
                        "k-means test, same codes": interval_text(kmeans_test, metric)}
                 yield Tested("clustering", dataset, row, f"{label} of {validation.name}", "k-means of the same codes",
                              metric, "accuracy", c, True)
-    if "denoising" in tables:
-        yield from _factor_tests(tables["denoising"], ANALYSES["denoising"].metrics["denoising_psnr"], dataset,
-                                 "noise", against=0.0)
+    analysis, name = NOISE_METRIC
+    # Where objectives are compared, a training noise is the denoising autoencoder's objective,
+    # tested against no noise on this metric at each latent size above: once is enough.
+    if analysis in tables and not compares_objectives(tables[analysis]):
+        yield from _factor_tests(tables[analysis], ANALYSES[analysis].metrics[name], dataset, "noise", against=0.0)
 
 
 def _factor_tests(table, metric, dataset, factor, against=None):
@@ -116,9 +121,11 @@ def _factor_tests(table, metric, dataset, factor, against=None):
 def claims(tested):
     """The study's claims as sentences (:func:`study.statistics.claim`), per dataset in
     :data:`CLAIM_ORDER`: the autoencoder chosen on validation against PCA at each latent
-    size and each model family's against the first family's, on k-means accuracy; every pair
-    of activations on k-means accuracy; each clustering method against k-means of the same
-    codes; every training noise against none on denoising PSNR."""
+    size and each model family's against the first family's, on k-means accuracy; each objective
+    against the first at each latent size, on each analysis' first metric of
+    :func:`objective_metrics`; every pair of activations on k-means accuracy; each clustering
+    method against k-means of the same codes; every training noise against none on denoising
+    PSNR (unless objectives are compared: a training noise is one of them)."""
     datasets = list(dict.fromkeys(t.dataset for t in tested))
     claimed = sorted((t for t in tested if t.claimed),
                      key=lambda t: (datasets.index(t.dataset), CLAIM_ORDER.index(t.section)))

@@ -6,8 +6,8 @@ import numpy as np
 from study.analyses import ANALYSES
 from study.families import FAMILIES
 from study.statistics import paired_comparison
-from study.summary.choice import (chosen_on_validation, chosen_per_latent_size, configuration_rows, paired_by_seed,
-                                  seed_values, single_value)
+from study.summary.choice import (analysis_metrics, chosen_on_validation, chosen_per_latent_size, configuration_rows,
+                                  paired_by_seed, seed_values, single_value)
 
 
 def versus_pca(table, metric, dataset):
@@ -37,9 +37,18 @@ def versus_family(table, metric, dataset):
                                                                seed_values(table, metric, dataset, reference[0].name))
 
 
-#: The metrics on which the objectives are compared: (analysis, metric name).
-OBJECTIVE_METRICS = [("kmeans", "kmeans_accuracy"), ("classification", "knn_accuracy"),
-                     ("denoising", "denoising_psnr"), ("reconstruction", "reconstruction_error")]
+#: The metric training noise is judged on, (analysis, metric name): the summary's noise section
+#: and claims, and the objectives' comparison (a denoising autoencoder is one of the objectives).
+NOISE_METRIC = ("denoising", "denoising_psnr")
+
+
+def objective_metrics(tables):
+    """``(analysis, name, Metric)`` on which the objectives are compared, in the summary's order:
+    every metric of `tables`' analyses that the summary compares with PCA (declared by its
+    ``versus_pca``: clustering, classification, the probes, retrieval, reconstruction, ...) and
+    :data:`NOISE_METRIC`."""
+    return [(analysis, name, metric) for analysis, name, metric in analysis_metrics(tables)
+            if metric.versus_pca or (analysis.name, name) == NOISE_METRIC]
 
 
 def compares_objectives(table):

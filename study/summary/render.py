@@ -1,7 +1,7 @@
 """``summary.md`` and ``summary.html``: the sections and the claims, with where they were made."""
 import html
 
-from study.provenance import provenance
+from study.provenance import provenance, thread_pools_text
 from study.summary.claims import claims, paired_tests
 from study.summary.sections import sections
 from study.tables import html_page, html_table, markdown_table
@@ -27,10 +27,12 @@ CLAIMS_TEXT = ("Paired comparisons across training seeds on the test split. The 
 
 
 def provenance_text():
-    """One line: the versions, commit and CPU the summary was made with (study.provenance)."""
+    """One line: the versions, commit, CPU and BLAS kernel the summary was made with
+    (study.provenance)."""
     made = provenance()
     versions = ", ".join(f"{name} {version}" for name, version in made["versions"].items())
-    return f"Made with {versions}; commit {made['commit']}; CPU: {made['cpu']}."
+    return (f"Made with {versions}; commit {made['commit']}; CPU: {made['cpu']}; "
+            f"BLAS and OpenMP: {thread_pools_text(made['thread_pools'])}.")
 
 
 LIMITS_HEADING = "What this run cannot support"

@@ -13,7 +13,8 @@ from study.tables import format_value
 def best_variants_table(tables, datasets, classifiers=None):
     """Per dataset and metric: the autoencoder configuration chosen on validation and its test
     mean over seeds, beside PCA of its latent size and the model-free baseline; with
-    `classifiers`, the raw-pixel DIY classifier chosen on validation accuracy."""
+    `classifiers`, the raw-pixel DIY classifier chosen on validation accuracy and the epochs
+    its seeds trained."""
     records = []
     for dataset in datasets:
         for analysis, _, metric in analysis_metrics(tables):
@@ -35,14 +36,22 @@ def best_variants_table(tables, datasets, classifiers=None):
         if classifiers is not None and len(classifiers):
             chosen = best_classifier(classifiers, dataset)
             if chosen is not None:
-                name, test = chosen
+                name, test, epochs = chosen
                 records.append({"dataset": dataset, "metric": "raw-pixel DIY classifier accuracy",
-                                "best": "higher", "chosen on validation": f"(classifier {name})",
+                                "best": "higher", "chosen on validation": f"(classifier {name}, {_epochs(epochs)})",
                                 "test": format_interval(test.mean, test.low, test.high, "accuracy"),
                                 "seeds": test.n, "PCA, same size": "", "without a model": ""})
     return pd.DataFrame.from_records(records, columns=[
         "dataset", "metric", "best", "chosen on validation", "test", "seeds", "PCA, same size",
         "without a model"])
+
+
+def _epochs(epochs):
+    """``"108 epochs"``, or ``"95-120 epochs"`` for seeds that stopped at different epochs."""
+    if not epochs:
+        return "epochs unknown"
+    span = str(epochs[0]) if epochs[0] == epochs[-1] else f"{epochs[0]}-{epochs[-1]}"
+    return f"{span} epoch{'' if span == '1' else 's'}"
 
 
 def noise_effect_table(tables, datasets):
@@ -107,7 +116,7 @@ def versus_family_table(tested):
 
 
 def versus_objective_table(tested):
-    """Per dataset, metric of :data:`OBJECTIVE_METRICS`, latent size and objective after the
+    """Per dataset, metric of :func:`objective_metrics`, latent size and objective after the
     first: :func:`versus_objective`'s choice and its test mean, the first objective's, and their
     paired difference (empty unless the study compares objectives)."""
     return _comparison_table(tested, "objective", "objective - reference", [
@@ -141,13 +150,16 @@ FAMILIES_SECTION = (
 
 OBJECTIVES_SECTION = (
     "Objectives at each latent size",
-    "For each latent size, metric and objective (a family and its setting: `mlp noise0` the plain "
-    "autoencoder, `mlp noise0.5` a denoising one, `vae beta1` the VAE, `vae beta4` a beta-VAE, "
-    "`sparse sparsity1`, `contractive contraction1`), the objective's configuration chosen on "
-    "validation, its test mean over seeds [interval], against the first objective's (the "
-    "reference); `objective - reference`: the mean difference over seeds [interval], `p` its "
-    "paired t-test (`p (Holm)`: adjusted). Only when the study has a family of its own objective "
-    "(vae, sparse, contractive); it then replaces the comparison of families.")
+    "For each metric the summary compares with PCA (clustering, classification, the probes, "
+    "retrieval, reconstruction) and denoising PSNR, each latent size and each objective (a family "
+    "and its setting: `mlp noise0` the plain autoencoder, `mlp noise0.5` a denoising one, `vae "
+    "beta1` the VAE, `vae beta4` a beta-VAE, `sparse sparsity1`, `contractive contraction1`), the "
+    "objective's configuration chosen on validation, its test mean over seeds [interval], against "
+    "the first objective's (the reference); `objective - reference`: the mean difference over "
+    "seeds [interval], `p` its paired t-test (`p (Holm)`: adjusted). The claims below take each "
+    "analysis' first metric. Only when the study has a family of its own objective (vae, sparse, "
+    "contractive); it then replaces the comparison of families, and a training noise, being an "
+    "objective, is tested here rather than against no noise on average.")
 
 
 CLUSTERINGS_SECTION = (
@@ -174,7 +186,9 @@ def sections(tables, datasets, tested, classifiers=None, failed=None):
          "its test mean [interval], beside PCA with as many components as its latent size and the "
          "baseline that needs no model (raw pixels; for denoising the noisy input, for inpainting "
          "the mean image). The last row of each dataset is the raw-pixel DIY classifier chosen on "
-         "validation accuracy, the supervised reference.",
+         "validation accuracy and the epochs it trained (it stops once its validation accuracy has not "
+         "improved for `classifiers.patience` epochs, or at `classifiers.epochs`, and keeps its best "
+         "epoch): the supervised reference.",
          best_variants_table(tables, datasets, classifiers)),
         ("Autoencoder vs PCA at each latent size",
          "For each latent size, the autoencoder configuration chosen on validation (over family, "

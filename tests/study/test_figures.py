@@ -1,7 +1,10 @@
 """The figures: each drawn from small fake inputs and written as a non-empty PNG."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from matplotlib.image import imread
 
 from study.analyses import ANALYSES
@@ -35,6 +38,11 @@ def values_of(fake_tables, name):
     return metric_values(fake_tables[analysis.name], metric), metric, model_free(analysis)
 
 
+def table_of(fake_tables, name):
+    """The table of the analysis of metric `name`."""
+    return fake_tables[METRICS[name][0].name]
+
+
 # One metric of each kind: an error (lower is better), one with the noisy input as its
 # reference, one selected by classifier, one from the t-SNE table, one with the mean image.
 @pytest.mark.parametrize("name, reference_label", [
@@ -44,13 +52,14 @@ def test_metric_against_latent_size(tmp_path, fake_tables, name, reference_label
     values, metric, reference = values_of(fake_tables, name)
     # An own baseline is named by its analysis (noisy input), raw pixels by the figures.
     label = METRICS[name][0].baseline_labels.get(reference)
-    fig = metric_figure(values, "digits", metric, kind="lines", reference=reference, reference_label=label)
+    fig = metric_figure(table_of(fake_tables, name), "digits", metric, kind="lines", reference=reference,
+                        reference_label=label)
     assert fig._suptitle.get_text().startswith(f"digits: {metric.label}")
     axes = fig.get_axes()
     assert len(axes) == 2  # one panel per training noise
     assert [ax.get_title() for ax in axes] == ["training noise 0", "training noise 0.5"]
     assert all(ax.get_xlabel() == "latent size" for ax in axes)
-    assert axes[0].get_ylabel() == metric.label
+    assert axes[0].get_ylabel().replace("\n", " ") == metric.label  # wrapped to the axis' height
     labels = [line.get_label() for line in axes[0].get_lines()]
     assert labels[:3] == ["AE, tanh", "AE, relu", "PCA, same size"]
     assert (reference_label in labels) if reference_label else len(labels) == 3
@@ -62,18 +71,18 @@ def test_metric_against_latent_size(tmp_path, fake_tables, name, reference_label
 
 
 def test_one_line_style_per_family(fake_tables):
-    values, metric, _ = values_of(fake_tables, "reconstruction_error")
-    other = values[values["method"] == "autoencoder"].copy()
+    table, metric = table_of(fake_tables, "reconstruction_error"), METRICS["reconstruction_error"][1]
+    other = table[table["method"] == "autoencoder"].copy()
     other["family"] = "conv"
-    fig = metric_figure(pd.concat([values, other]), "digits", metric)
+    other["representation"] = "conv" + other["representation"].str.removeprefix("mlp")
+    fig = metric_figure(pd.concat([table, other]), "digits", metric)
     labels = [line.get_label() for line in fig.get_axes()[0].get_lines()]
     assert labels[:4] == ["mlp AE, tanh", "mlp AE, relu", "conv AE, tanh", "conv AE, relu"]
 
 
 @pytest.mark.parametrize("name", ["reconstruction_error", "kmeans_accuracy"])
 def test_heatmap(tmp_path, fake_tables, name):
-    values, metric, _ = values_of(fake_tables, name)
-    fig = metric_figure(values, "mnist", metric, kind="heatmap")
+    fig = metric_figure(table_of(fake_tables, name), "mnist", METRICS[name][1], kind="heatmap")
     panels = [ax for ax in fig.get_axes() if ax.get_title()]
     assert [ax.get_title() for ax in panels] == ["tanh", "relu"]
     assert all(ax.get_xlabel() == "training noise" and ax.get_ylabel() == "latent size" for ax in panels)
@@ -87,7 +96,7 @@ def test_heatmap_cells_are_means_over_seeds():
                            "noise": [0.0, 0.0, 0.0, 0.0], "seed": [0, 1, 0, 1], "value": [1.0, 2.0, 3.0, 5.0]})
     fig = heatmaps(values, "x", "t")
     texts = sorted(text.get_text() for text in fig.get_axes()[0].texts)
-    assert texts == ["1.5", "4"]
+    assert texts == ["1.50", "4.00"]
 
 
 def test_learning_curves(tmp_path, fake_grid):
@@ -95,11 +104,12 @@ def test_learning_curves(tmp_path, fake_grid):
                                   "val_loss": 48 / np.arange(1, 6), "seconds": 0.1})
                  for v in ae_variants(fake_grid)}
     fig = learning_curves(histories, "digits: learning curves")
-    # One panel per latent size; one line per activation and noise; its final value in the legend.
+    # One panel per latent size; one line per activation and noise; its best value in the legend.
     sizes = sorted({v.latent_dim for v in histories})
     assert [ax.get_title() for ax in fig.get_axes()] == [f"latent {k}" for k in sizes]
     ax = fig.get_axes()[0]
-    assert ax.get_ylabel() == "validation loss"
+    # A plain autoencoder's objective is its reconstruction term, and its label says so.
+    assert ax.get_ylabel().replace("\n", " ") == "validation objective: reconstruction BCE per image"
     per_panel = len([v for v in histories if v.latent_dim == sizes[0]])
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert len(ax.get_lines()) == per_panel and len(labels) == len({(v.activation, v.noise) for v in histories})
@@ -107,13 +117,71 @@ def test_learning_curves(tmp_path, fake_grid):
     check_png(save(fig, tmp_path, "curves"))
 
 
-def test_variant_order_does_not_matter_for_learning_curves(fake_grid):
-    variants = list(reversed(ae_variants(fake_grid)))
-    history = pd.DataFrame({"epoch": [1, 2], "train_loss": [2.0, 1.0], "val_loss": [2.0, 1.0]})
-    fig = learning_curves({v: history for v in variants}, "t")
-    assert fig.get_axes()[0].get_title() == "latent 2"
-    assert fig.get_axes()[0].get_legend().get_texts()[0].get_text().startswith("tanh, noise 0: ")
-    assert isinstance(variants[0], AEVariant)
+def _history(output, penalty=None, name="kl"):
+    """A history of per-epoch validation terms: the output's loss, and a penalty's if given."""
+    output = np.asarray(output, float)
+    frame = {"epoch": np.arange(1, len(output) + 1), "train_loss": output}
+    if penalty is None:
+        return pd.DataFrame({**frame, "val_loss": output, "seconds": 0.1})
+    penalty = np.asarray(penalty, float)
+    return pd.DataFrame({**frame, "val_loss": output + penalty, "val_output": output, f"val_{name}": penalty,
+                         "seconds": 0.1})
+
+
+def test_learning_curves_draw_each_objective_and_its_reconstruction_term_apart():
+    from study.variants import AEVariant
+
+    vae = lambda beta: AEVariant("vae", 8, "relu", settings=(("beta", beta),))
+    # beta 1: best objective 25 at epoch 3 (output 23); beta 4: best 34 at epoch 2 (output 27).
+    histories = {AEVariant("mlp", 8, "relu"): _history([30, 20, 19]),
+                 vae(1.0): _history([30, 25, 23], [4, 3, 2]), vae(4.0): _history([35, 27, 29], [9, 7, 8]),
+                 AEVariant("sparse", 8, "relu", settings=(("sparsity", 1.0),)): _history([30, 24, 22], [1, 1, 1],
+                                                                                       "sparsity")}
+    fig = learning_curves(histories, "t")
+    panels = {ax.get_title(): [] for ax in fig.get_axes()}
+    for ax in fig.get_axes():
+        panels[ax.get_title()].append(ax)
+    assert list(panels) == ["mlp, latent 8", "sparse, latent 8", "vae, latent 8"]
+    whole, term = panels["vae, latent 8"]
+    assert whole.get_ylabel().replace("\n", " ") == "validation whole objective: BCE per image + beta x KL"
+    assert term.get_ylabel().replace("\n", " ") == "validation its reconstruction term: BCE per image"
+    # beta 1 and beta 4 each their own line and legend entry, at their own best epoch.
+    assert [t.get_text() for t in whole.get_legend().get_texts()] == ["relu, beta 1: 25", "relu, beta 4: 34"]
+    assert [t.get_text() for t in term.get_legend().get_texts()] == ["relu, beta 1: 23", "relu, beta 4: 27"]
+    assert [list(line.get_ydata()) for line in term.get_lines()] == [[30, 25, 23], [35, 27, 29]]
+    assert len({line.get_linestyle() for line in whole.get_lines()}) == 2
+    assert panels["sparse, latent 8"][0].get_ylabel().replace("\n", " ").endswith("+ sparsity penalty")
+    assert len(panels["mlp, latent 8"]) == 1  # its objective is its reconstruction term
+
+
+def _tick_values(ax):
+    return [float(t.get_text()) for t in ax.get_yticklabels()]
+
+
+@pytest.mark.parametrize("low, high", [(17.1, 32.0), (21.7, 36.0), (0.9, 2.6), (0.5, 300.0), (17.1, 17.3)])
+def test_log_axes_have_plain_ticks_round_every_curve(low, high):
+    from study.figures import plain_log_axis
+
+    ax = Figure().subplots()
+    ax.plot([1, 2], [high, low])
+    plain_log_axis(ax, [high, low])
+    texts = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) for text in texts), texts  # no 3.6x10^1
+    ticks = _tick_values(ax)
+    assert ticks[0] <= low and high <= ticks[-1] and len(ticks) >= 3
+    assert ax.get_ylim() == pytest.approx((ticks[0], ticks[-1]))
+    if high < 10 * low:  # evenly spaced: one number of decimals
+        assert len({len(text.partition(".")[2]) for text in texts}) == 1
+
+
+def test_learning_curve_panels_are_ticked_below_their_lowest_curve():
+    from study.variants import AEVariant
+
+    epochs = np.arange(1, 101)
+    histories = {AEVariant("mlp", k, "tanh"): _history(base + 15 * np.exp(-epochs / 10)) for k, base in ((2, 21.7), (8, 17.1))}
+    for ax in learning_curves(histories, "t").get_axes():
+        ticks, lowest = _tick_values(ax), min(line.get_ydata().min() for line in ax.get_lines())
+        assert ticks[0] <= lowest and "x" not in "".join(t.get_text() for t in ax.get_yticklabels())
 
 
 def test_classifier_curves(tmp_path):
@@ -192,41 +260,76 @@ def test_one_seed_has_no_band():
     assert len(ax.collections[0].get_offsets()) == 2  # the seeds' points still
 
 
-def _outlined(ax):
-    """(row, column) of the cells outlined in red."""
+def _outlined(ax, style=None):
+    """(row, column) of the cells outlined in red (solid or dashed, or of line `style`: "-", "--")."""
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Rectangle
 
     return sorted((round(p.get_y() + 0.5), round(p.get_x() + 0.5)) for p in ax.patches
-                  if isinstance(p, Rectangle) and p.get_edgecolor() == to_rgba("red") and not p.get_fill())
+                  if isinstance(p, Rectangle) and p.get_edgecolor() == to_rgba("red") and not p.get_fill()
+                  and (style is None or p.get_linestyle() == style))
 
 
-def test_heatmap_outlines_the_best_cell_and_those_whose_interval_overlaps_it():
-    # Higher is better. Latent 8 (row 1) is best: 0.80 [0.775, 0.825] over 3 seeds; latent 2 at
-    # noise 0 (row 0, column 0) overlaps it; latent 2 at noise 0.5 is far below with a tight interval.
-    values = pd.concat([_seeds({2: [0.76, 0.79, 0.80], 8: [0.79, 0.80, 0.81]}, noise=0.0),
-                        _seeds({2: [0.50, 0.50, 0.51], 8: [0.60, 0.61, 0.60]}, noise=0.5)])
-    fig = heatmaps(values, "accuracy", "t")
-    assert _outlined(fig.get_axes()[0]) == [(0, 0), (1, 0)]
-    # Lower is better: the best is latent 2 at noise 0.5, alone.
-    fig = heatmaps(values, "error", "t", higher_is_better=False)
-    assert _outlined(fig.get_axes()[0]) == [(0, 1)]
+def _chosen(activation="tanh", latent_dim=8, noise=0.0):
+    """A configuration row as study.summary.choice.chosen_on_validation gives it."""
+    return pd.Series({"activation": activation, "latent_dim": latent_dim, "noise": noise, "objective": "mlp"})
 
 
-def test_heatmap_outlines_only_the_best_cell_with_one_seed():
+def test_heatmap_outlines_the_chosen_cell_and_those_whose_validation_interval_overlaps_it():
+    # On test, latent 2 at noise 0.5 is best by far; the outline follows validation: latent 8
+    # at noise 0 chosen, 0.80 [0.775, 0.825] over 3 seeds, and latent 2 at noise 0 overlaps it.
+    test = pd.concat([_seeds({2: [0.6, 0.6, 0.6], 8: [0.6, 0.6, 0.6]}, noise=0.0),
+                      _seeds({2: [0.9, 0.9, 0.9], 8: [0.6, 0.6, 0.6]}, noise=0.5)])
+    validation = pd.concat([_seeds({2: [0.76, 0.79, 0.80], 8: [0.79, 0.80, 0.81]}, noise=0.0),
+                            _seeds({2: [0.50, 0.50, 0.51], 8: [0.60, 0.61, 0.60]}, noise=0.5)])
+    ax = heatmaps(test, "accuracy", "t", chosen=_chosen(), validation=validation).get_axes()[0]
+    assert _outlined(ax, "-") == [(1, 0)] and _outlined(ax, "--") == [(0, 0)]
+    # Without a choice, nothing is outlined: no cell is picked on the numbers drawn.
+    assert _outlined(heatmaps(test, "accuracy", "t").get_axes()[0]) == []
+
+
+def test_heatmap_outlines_only_the_chosen_cell_with_one_seed():
     values = pd.concat([_seeds({2: [0.79], 8: [0.80]}, noise=0.0), _seeds({2: [0.5], 8: [0.6]}, noise=0.5)])
-    fig = heatmaps(values, "accuracy", "t")
-    assert _outlined(fig.get_axes()[0]) == [(1, 0)]
+    ax = heatmaps(values, "accuracy", "t", chosen=_chosen(latent_dim=2), validation=values).get_axes()[0]
+    assert _outlined(ax) == [(0, 0)]
 
 
 def test_heatmap_outlines_cells_of_other_panels_too():
     tanh = _seeds({2: [0.70, 0.71, 0.72], 8: [0.79, 0.80, 0.81]})
-    # The best is relu at latent 2, 0.82 [0.770, 0.870]; tanh at latent 8 overlaps it, at latent 2 not.
+    # Chosen: relu at latent 2, 0.82 [0.770, 0.870]; tanh at latent 8 overlaps it, at latent 2 not.
     relu = _seeds({2: [0.80, 0.82, 0.84], 8: [0.40, 0.41, 0.42]}, activation="relu")
-    fig = heatmaps(pd.concat([tanh, relu]), "accuracy", "t")
+    values = pd.concat([tanh, relu])
+    fig = heatmaps(values, "accuracy", "t", chosen=_chosen("relu", 2), validation=values)
     panels = [ax for ax in fig.get_axes() if ax.get_title()]
     assert [ax.get_title() for ax in panels] == ["tanh", "relu"]
-    assert _outlined(panels[0]) == [(1, 0)] and _outlined(panels[1]) == [(0, 0)]
+    assert _outlined(panels[0], "--") == [(1, 0)] and _outlined(panels[1], "-") == [(0, 0)]
+
+
+@pytest.mark.parametrize("name", ["kmeans_accuracy", "reconstruction_error"])
+def test_the_heatmap_outlines_the_configuration_the_summary_chooses_on_validation(fake_tables, name):
+    from study.summary.choice import chosen_on_validation
+
+    # The fake study's ReLU autoencoders are best on validation, its tanh ones on test.
+    table, metric = table_of(fake_tables, name), METRICS[name][1]
+    validation, test = chosen_on_validation(table, metric, "digits")
+    assert validation["activation"] == "relu"
+    fig = metric_figure(table, "digits", metric, kind="heatmap")
+    panels = {ax.get_title(): ax for ax in fig.get_axes() if ax.get_title()}
+    sizes, noises = [2, 8], [0.0, 0.5]
+    assert _outlined(panels["relu"], "-") == [(sizes.index(validation["latent_dim"]),
+                                                  noises.index(validation["noise"]))]
+    assert _outlined(panels["tanh"], "-") == []
+    assert "red: the configuration chosen on validation" in fig.get_suptitle()
+    assert "cells: test split" in fig.get_suptitle()
+
+
+def test_heatmap_cells_have_one_number_of_decimals():
+    # Errors (3 significant digits) of 9.3 and 12.14 would print "9.3" beside "12.1".
+    values = pd.concat([_seeds({2: [12.14], 8: [9.3]}), _seeds({2: [40.0], 8: [0.5]}, noise=0.5)])
+    texts = [t.get_text() for t in heatmaps(values, "error", "t", higher_is_better=False).get_axes()[0].texts]
+    assert sorted(texts) == ["0.500", "12.140", "40.000", "9.300"]
+    texts = [t.get_text() for t in heatmaps(values, "psnr", "t", kind="psnr").get_axes()[0].texts]
+    assert sorted(texts) == ["0.50", "12.14", "40.00", "9.30"]
 
 
 def test_overlapping_bands_are_told_apart_by_an_outline_in_their_line_colour():
@@ -282,10 +385,10 @@ def _denoised(name):
 
 def _figure(fake_tables, kind):
     """A figure of `kind`, with its real title: t-SNE maps in 3 columns, image rows, metrics."""
-    values, metric, reference = values_of(fake_tables, "knn_accuracy")
+    _, metric, reference = values_of(fake_tables, "knn_accuracy")
     if kind in ("tsne", "denoising"):
         return ANALYSES[kind].figures[kind].draw(fake_tables, "digits", _maps if kind == "tsne" else _denoised)
-    return metric_figure(values, "digits", metric, kind=kind, reference=reference)
+    return metric_figure(table_of(fake_tables, "knn_accuracy"), "digits", metric, kind=kind, reference=reference)
 
 
 @pytest.mark.parametrize("kind", ["tsne", "denoising", "lines", "heatmap"])

@@ -117,10 +117,10 @@ def test_best_variants_table(fake_tables):
     # Two raw-pixel classifier configurations of two seeds each: the one whose validation mean is
     # best is reported (hidden32: 0.93 against 0.92), though hidden64 has the best single seed.
     classifiers = classifiers_table([
-        ("digits", "hidden64_relu_dropout0_seed0", {"test_accuracy": 0.97, "val_accuracy": 0.95}),
-        ("digits", "hidden64_relu_dropout0_seed1", {"test_accuracy": 0.96, "val_accuracy": 0.89}),
-        ("digits", "hidden32_relu_dropout0_seed0", {"test_accuracy": 0.98, "val_accuracy": 0.93}),
-        ("digits", "hidden32_relu_dropout0_seed1", {"test_accuracy": 0.97, "val_accuracy": 0.93})])
+        ("digits", "hidden64_relu_dropout0_seed0", {"test_accuracy": 0.97, "val_accuracy": 0.95, "epochs_trained": 9}),
+        ("digits", "hidden64_relu_dropout0_seed1", {"test_accuracy": 0.96, "val_accuracy": 0.89, "epochs_trained": 9}),
+        ("digits", "hidden32_relu_dropout0_seed0", {"test_accuracy": 0.98, "val_accuracy": 0.93, "epochs_trained": 52}),
+        ("digits", "hidden32_relu_dropout0_seed1", {"test_accuracy": 0.97, "val_accuracy": 0.93, "epochs_trained": 40})])
     table = best_variants_table(fake_tables, DATASETS, classifiers=classifiers)
     assert list(table.columns) == ["dataset", "metric", "best", "chosen on validation", "test", "seeds",
                                    "PCA, same size", "without a model"]
@@ -144,11 +144,22 @@ def test_best_variants_table(fake_tables):
     # The mean image's test PSNR over the two masks: 10 + 10 * 0.6 - 0 and - 1, 2 decimals.
     assert inpainting["without a model"].item() == "15.50 (mean)"
     classifier = table[table["metric"] == "raw-pixel DIY classifier accuracy"]
-    assert classifier["chosen on validation"].item() == "(classifier hidden32_relu_dropout0)"
+    # Named with the epochs its seeds trained: a reference cut short would show it.
+    assert classifier["chosen on validation"].item() == "(classifier hidden32_relu_dropout0, 40-52 epochs)"
     interval = t_interval([0.98, 0.97])
     assert classifier["test"].item() == format_interval(interval.mean, interval.low, interval.high, "accuracy")
     assert classifier["test"].item().startswith("0.975 [") and classifier["seeds"].item() == 2
     assert classifier["dataset"].item() == "digits"
+
+
+def test_the_reference_classifier_says_how_long_it_trained(fake_tables):
+    classifiers = classifiers_table([("digits", "hidden256_relu_dropout0_seed0",
+                                      {"test_accuracy": 0.83, "val_accuracy": 0.84, "epochs_trained": 10})])
+    table = best_variants_table(fake_tables, ["digits"], classifiers=classifiers)
+    row = table[table["metric"] == "raw-pixel DIY classifier accuracy"]
+    assert row["chosen on validation"].item() == "(classifier hidden256_relu_dropout0, 10 epochs)"
+    text = summary_markdown(fake_tables, ["digits"], classifiers)
+    assert "(classifier hidden256_relu_dropout0, 10 epochs)" in text and "`classifiers.epochs`" in text
 
 
 def test_one_seed_has_no_interval(fake_tables):
@@ -368,6 +379,58 @@ def test_objectives_are_compared_with_the_first_at_each_latent_size(fake_tables)
     assert "## Objectives at each latent size" in markdown and "Model families" not in markdown
     # A study of one objective family (mlp only) has no such section.
     assert versus_objective_table(paired_tests(fake_tables, ["digits"])).empty
+
+
+def _objectives_study(tables, gain):
+    """The fake study with a VAE objective in every table: every MLP autoencoder row of noise 0
+    again as a ``vae`` of beta 4, better by `gain` on each of its analysis' metrics' columns."""
+    studied = {}
+    for name, table in tables.items():
+        vae = table[(table["family"] == "mlp") & (table["noise"] == 0)].copy()
+        vae["representation"] = (vae["representation"].str.replace("mlp_", "vae_", n=1)
+                                 .str.replace("_noise0_", "_beta4_", n=1))
+        vae["family"], vae["objective"] = "vae", "vae beta4"
+        for column, higher in {(m.column, m.higher_is_better) for m in ANALYSES[name].metrics.values()}:
+            vae[column] += gain if higher else -gain
+        studied[name] = pd.concat([table, vae], ignore_index=True)
+    return studied
+
+
+def test_objectives_are_compared_on_every_metric_compared_with_pca_and_on_denoising(fake_tables):
+    tables = _objectives_study(_without_clusterings(fake_tables), 0.2)
+    tested = paired_tests(tables, ["digits"])
+    table = versus_objective_table(tested)
+    # Read from the declarations: the probes and retrieval too, not only k-means, k-NN and the like.
+    declared = {metric.label for name in tables for metric in ANALYSES[name].metrics.values() if metric.versus_pca}
+    assert {"linear probe accuracy, 10 labels per class", "retrieval mAP (Euclidean)"} <= declared
+    assert set(table["metric"]) == declared | {ANALYSES["denoising"].metrics["denoising_psnr"].label}
+    # Each metric: 2 latent sizes x 2 objectives after the reference (mlp noise0.5, vae beta4).
+    assert table.groupby("metric").size().eq(4).all()
+    retrieval = table[(table["metric"] == "retrieval mAP (Euclidean)") & (table["objective"] == "vae beta4")]
+    assert set(retrieval["configuration (chosen on val)"]) == {"vae_latent2_relu_beta4", "vae_latent8_relu_beta4"}
+    # The claims take each analysis' first of them: one per analysis, latent size and objective.
+    firsts = {}
+    for label in table["metric"]:
+        firsts.setdefault(next(n for n in tables if label in {m.label for m in ANALYSES[n].metrics.values()}), label)
+    claimed = [t.metric.label for t in tested if t.section == "objective" and t.claimed]
+    assert sorted(claimed) == sorted(list(firsts.values()) * 4)
+    assert "## Objectives at each latent size" in summary_markdown(tables, ["digits"])
+
+
+def test_training_noise_is_tested_once_where_objectives_are_compared(fake_tables):
+    """The denoising autoencoder (mlp noise0.5) against the plain one on denoising PSNR is a row of
+    the objectives' table; the noise claim (noise 0.5 vs 0) would test it again in the same Holm
+    family."""
+    psnr = ANALYSES["denoising"].metrics["denoising_psnr"]
+    tested = paired_tests(_objectives_study({"denoising": fake_tables["denoising"]}, 0.2), ["digits"])
+    assert not [t for t in tested if t.section == "noise"]
+    noise = [t for t in tested if t.section == "objective" and t.row["objective"] == "mlp noise0.5"]
+    assert [(t.metric, t.row["latent"], t.claimed) for t in noise] == [(psnr, 2, True), (psnr, 8, True)]
+    # Holm's family: the PCA rows (denoising PSNR has none) and the objectives' rows, once each.
+    assert len(tested) == 2 * 2
+    # Without objectives, the noise claim is the one test of training noise.
+    tested = paired_tests({"denoising": fake_tables["denoising"]}, ["digits"])
+    assert [t.section for t in tested] == ["noise"]
 
 
 def _manifold_of(kmeans, gain):

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from repository import REPO
 from study import targets
 from study.config import validate_config
 from study.config_schema import item_problems
@@ -101,3 +102,39 @@ def test_an_analysis_of_a_representation_is_checked_part_by_part(config, schema)
         assert str(error.value).startswith(message), (analysis, name, str(error.value))
     with pytest.raises(TargetError, match="^dataset 'cifar' in"):
         targets.representation("kmeans", "pixels", "cifar", config, schema, target)
+
+
+@pytest.fixture(scope="module")
+def studies():
+    return targets.study_results(REPO)
+
+
+def test_the_studies_are_the_configs_results_directories(studies):
+    assert studies["results"] == "config.yaml"
+    assert studies["results/quick"] == "workflow/configs/quick.yaml"
+
+
+def test_a_target_of_another_study_names_the_config_that_makes_it(studies):
+    with pytest.raises(TargetError) as error:
+        targets.other_studies(["results/quick/digits/kmeans/pca8.json", "aggregate"], "results", studies)
+    assert str(error.value) == (
+        "results/quick/digits/kmeans/pca8.json: a file of the study whose results go to results/quick/, not "
+        "of this one (results/): ask for it with --configfile workflow/configs/quick.yaml, written after the targets")
+    with pytest.raises(TargetError, match="results/tables/kmeans.csv: .* without --configfile"):
+        targets.other_studies(["results/tables/kmeans.csv"], "results/quick", studies)
+    # This study's own files, data/, rule names and a results directory no study config names pass.
+    targets.other_studies(["results/digits/kmeans/pca8.json", "data/digits.npz", "all"], "results", studies)
+    targets.other_studies(["results/quick/tables/kmeans.csv"], "results/quick/", studies)
+    targets.other_studies(["results/mine/tables/kmeans.csv"], "results/mine", studies)
+
+
+def test_a_result_file_read_as_a_config_file_says_where_targets_go(studies, monkeypatch):
+    monkeypatch.chdir(REPO)  # Snakemake's working directory, which the paths are relative to
+    configfiles = ["workflow/configs/quick.yaml", "results/quick/digits/kmeans/pca8.json"]
+    with pytest.raises(TargetError) as error:
+        targets.results_as_configs(configfiles, studies)
+    assert str(error.value).endswith("write the targets before it: snakemake --cores all "
+                                     "results/quick/digits/kmeans/pca8.json --configfile workflow/configs/quick.yaml")
+    targets.results_as_configs(["workflow/configs/quick.yaml", "my-study.yaml"], studies)
+    with pytest.raises(TargetError, match="^results/x.json: "):  # Snakemake's configfiles are paths
+        targets.results_as_configs([REPO / "results" / "x.json"], studies)

@@ -7,6 +7,9 @@
 #   snakemake --cores 2 aggregate --forcerun table classifiers_table
 
 
+from study.report import SUMMARY, TRAINING, report_categories, report_category
+
+
 report: "../report/workflow.rst"
 
 
@@ -18,6 +21,9 @@ config["report_example"] = rebuild_command(
     workflow.config_settings.config_args,
     os.getcwd(),
 )
+# Its list of the report's categories: the menu's names (numbers zero-padded, so that the menu,
+# sorting them as text, shows them in order) and the analyses each holds.
+config["report_categories"] = report_categories(ANALYSES)
 
 
 TABLES = expand(f"{RESULTS}/tables/{{table}}.{{ext}}", table=TABLE_NAMES, ext=["csv", "md", "html"]) + expand(
@@ -72,7 +78,7 @@ rule table:
         html=report(
             f"{RESULTS}/tables/{{table}}.html",
             caption="../report/caption.rst",
-            category=lambda wildcards: ANALYSES[wildcards.table].category,
+            category=lambda wildcards: report_category(ANALYSES[wildcards.table].category),
             subcategory="tables",
             labels={"table": "{table}"},
         ),
@@ -116,7 +122,7 @@ rule classifiers_table:
         html=report(
             f"{RESULTS}/tables/classifiers.html",
             caption="../report/classifiers.rst",
-            category=ANALYSES["classification"].category if "classification" in ANALYSES else "classifiers",
+            category=report_category(ANALYSES["classification"].category if "classification" in ANALYSES else TRAINING),
             subcategory="tables",
             labels={"table": "classifiers"},
         ),
@@ -145,7 +151,7 @@ rule summary:
         html=report(
             f"{RESULTS}/tables/summary.html",
             caption="../report/summary.rst",
-            category="1. Summary",
+            category=report_category(SUMMARY),
             labels={"table": "summary"},
         ),
     log:
@@ -178,7 +184,7 @@ rule learning_curves_figure:
         report(
             f"{RESULTS}/figures/{{dataset}}_learning_curves.png",
             caption="../report/learning_curves.rst",
-            category="0. Training",
+            category=report_category(TRAINING),
             subcategory="{dataset}",
             labels={"dataset": "{dataset}", "figure": "autoencoder learning curves"},
         ),
@@ -205,7 +211,7 @@ rule classifier_curves_figure:
         report(
             f"{RESULTS}/figures/{{dataset}}_classifier_curves.png",
             caption="../report/classifier_curves.rst",
-            category="0. Training",
+            category=report_category(TRAINING),
             subcategory="{dataset}",
             labels={"dataset": "{dataset}", "figure": "raw-pixel classifier learning curves"},
         ),
@@ -228,7 +234,7 @@ rule metric_figure:
         report(
             f"{RESULTS}/figures/{{dataset}}_{{metric}}_{{kind}}.png",
             caption="../report/metric_figure.rst",
-            category=lambda wildcards: METRICS[wildcards.metric][0].category,
+            category=lambda wildcards: report_category(METRICS[wildcards.metric][0].category),
             subcategory="{dataset}",
             labels=metric_labels,
         ),
@@ -256,7 +262,7 @@ rule analysis_figure:
         report(
             f"{RESULTS}/figures/{{dataset}}_{{figure}}.png",
             caption="../report/caption.rst",
-            category=lambda wildcards: FIGURES[wildcards.figure][0].category,
+            category=lambda wildcards: report_category(FIGURES[wildcards.figure][0].category),
             subcategory="{dataset}",
             labels=lambda wildcards: {"dataset": wildcards.dataset, "figure": wildcards.figure},
         ),

@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import sys
+from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
@@ -24,6 +25,15 @@ from study.report import rebuild_command
 from study.representations import pca_name
 from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
 from study.variants import AEVariant, ae_variants, classifier_variants
+
+# The repository's studies by their results directory (study.targets): a result file given as a
+# config file, or a target in another study's results directory, is named with the config that
+# makes it, where Snakemake would report a decoding error or "No rule to produce" it.
+STUDIES = targets.study_results(Path(workflow.basedir))
+try:
+    targets.results_as_configs(workflow.config_settings.configfiles, STUDIES)
+except targets.TargetError as error:
+    raise WorkflowError(f"a target written after --configfile:\n{error}") from None
 
 try:
     # config.yaml holds every default; a --configfile or --config is merged over it.
@@ -54,6 +64,28 @@ DATASETS = config["datasets"]
 ANALYSES = {name: REGISTERED_ANALYSES[name] for name in config["analyses"]}
 # Where this study's results, logs and benchmarks go: a study config sets its own.
 RESULTS = config["results"]
+
+
+def command_line_targets():
+    """The targets of the snakemake command line that runs this file (empty in a cluster job's
+    process, or under another program). Snakemake hands its targets to the workflow only once
+    this file is parsed, and reads a target no rule's pattern matches as "No rule to produce"."""
+    program = Path(sys.argv[0])
+    if not workflow.is_main_process or "snakemake" not in (program.name, program.parent.name):
+        return []
+    from snakemake.cli import get_argument_parser
+
+    try:
+        arguments, _ = get_argument_parser().parse_known_args(sys.argv[1:])
+    except SystemExit:
+        return []
+    return arguments.targets or []
+
+
+try:
+    targets.other_studies(command_line_targets(), RESULTS, STUDIES)
+except targets.TargetError as error:
+    raise WorkflowError(f"a target of another study:\n{error}") from None
 # Variants whose training failed in an earlier run (study.failures): {dataset: {variant: why}}.
 # They are retrained by the default target, but left out of analyses and tables until they
 # succeed, and the summary lists them.

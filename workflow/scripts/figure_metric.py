@@ -6,15 +6,14 @@ from study.logs import log_to
 from study.extensions import load_extensions
 from study.metric_figures import metric_figure
 from study.summary.choice import model_free
-from study.tables import metric_values, read_table
+from study.tables import read_table
 
 with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])
     analysis = ANALYSES[snakemake.params.analysis]
     metric = analysis.metrics[snakemake.wildcards.metric]
-    values = metric_values(read_table(snakemake.input[0]), metric)
     kind = "heatmap" if snakemake.wildcards.kind == "heatmap" else "lines"
     reference = model_free(analysis)
-    figure = metric_figure(values, snakemake.wildcards.dataset, metric, kind, reference,
+    figure = metric_figure(read_table(snakemake.input[0]), snakemake.wildcards.dataset, metric, kind, reference,
                            analysis.baseline_labels.get(reference), snakemake.params.confidence)
     save_figure(figure, snakemake.output[0])

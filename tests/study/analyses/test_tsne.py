@@ -5,7 +5,6 @@ from sklearn.datasets import make_blobs
 
 from diy.assignment import matched_correctly
 from study.analyses import ANALYSES, Source
-from study.tables import format_value
 from study.analyses.tsne import (codes2d_figure, knn_loo_correct, map_scores, run, subset_indices,
                                  tsne_figure, tsne_map)
 from study.analyses.kmeans import kmeans_labels
@@ -147,8 +146,9 @@ def test_tsne_figure_picks_on_validation_and_prints_the_test_score(fake_tables):
     shown = ["mlp_latent2_relu_noise0_seed0", "mlp_latent8_relu_noise0_seed0"]
     scores = [float(tsne.loc[(tsne["dataset"] == "digits") & (tsne["representation"] == name)
                              & (tsne["split"] == "test"), "kmeans_accuracy"].item()) for name in shown]
-    assert titles[:2] == [f"{name}\nk-means acc. {format_value(score, 3)}" for name, score in zip(shown, scores)]
-    assert titles[2:] == ["raw pixels\nk-means acc. 0.65", "PCA 2\nk-means acc. 0.57", "PCA 8\nk-means acc. 0.63"]
+    # One number of decimals for every panel (an accuracy's 3).
+    assert titles[:2] == [f"{name}\nk-means acc. {score:.3f}" for name, score in zip(shown, scores)]
+    assert titles[2:] == ["raw pixels\nk-means acc. 0.650", "PCA 2\nk-means acc. 0.570", "PCA 8\nk-means acc. 0.630"]
 
 
 def test_codes2d_figure_shows_every_latent2_autoencoder_and_pca2(fake_tables, fake_grid):
