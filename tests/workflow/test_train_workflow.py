@@ -27,6 +27,10 @@ pytestmark = pytest.mark.slow
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 QUICK = yaml.safe_load(open(os.path.join(REPO, "workflow", "configs", "quick.yaml")))
 DEFAULTS = read_yaml(os.path.join(REPO, "config.yaml"))
+#: The quick study's one raw-pixel classifier, named from its config (hidden layers, activation,
+#: dropout, seed).
+[CLASSIFIER] = [variant.name for variant in classifier_variants(
+    {"classifiers": {**DEFAULTS["classifiers"], **QUICK["classifiers"]}})]
 AE_FILES = ("model.npz", "history.csv", "codes.npz")
 CLASSIFIER_FILES = ("model.npz", "history.csv", "metrics.json")
 R = QUICK["results"]
@@ -99,7 +103,7 @@ def test_quick_config_trains_the_digits_grid(digits_run):
         log = digits_run.path(f"{R}/logs/digits/repr/{name}.log").read_text()
         assert log.count(f"digits/{name}: epoch ") == len(history["epoch"]) <= QUICK["training"]["epochs"]
         assert digits_run.path(f"{R}/benchmarks/digits/repr/{name}.tsv").exists()
-    metrics = check_classifier(digits_run.path(f"{R}/digits/clf/hidden64_relu_dropout0_seed0"), data)
+    metrics = check_classifier(digits_run.path(f"{R}/digits/clf/{CLASSIFIER}"), data)
     assert metrics["test_accuracy"] > 0.8
     # Nothing half-written is left beside the outputs, and nothing outside the study's own root.
     assert not [p for p in digits_run.path("results").rglob(".*") if p.is_file()]
@@ -214,7 +218,7 @@ def test_failed_variants_fail_alone_leave_no_model_and_are_listed_by_the_summary
         assert record["variant"] == name and message in record["error"]
     assert "exploding weights; try a smaller training.lr" in result.stderr
     # --keep-going: the rest is built.
-    assert run.path(f"{R}/digits/clf/hidden64_relu_dropout0_seed0/metrics.json").exists()
+    assert run.path(f"{R}/digits/clf/{CLASSIFIER}/metrics.json").exists()
     # The next run analyses what trained and says what did not.
     run.run("--cores", "2", f"{R}/tables/summary.md", "--omit-from", "train_autoencoder")
     summary = run.path(f"{R}/tables/summary.md").read_text()
@@ -241,5 +245,5 @@ def test_quick_config_on_a_subset_of_mnist(tmp_path, schema):
         check_autoencoder(run.path(f"{R}/mnist/repr/{name}"), data, 2)
         log = run.path(f"{R}/logs/mnist/repr/{name}.log").read_text()
         assert "trained on 3000 samples (validation 6000)" in log
-    metrics = check_classifier(run.path(f"{R}/mnist/clf/hidden64_relu_dropout0_seed0"), data)
+    metrics = check_classifier(run.path(f"{R}/mnist/clf/{CLASSIFIER}"), data)
     assert metrics["test_accuracy"] > 0.8
