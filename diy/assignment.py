@@ -84,8 +84,8 @@ def matched_correctly(y_true, y_cluster):
     """
     y_true, y_cluster = np.asarray(y_true), np.asarray(y_cluster)
     if y_true.ndim != 1 or y_true.shape != y_cluster.shape:
-        raise ValueError(f"matched_correctly: expected labels and cluster ids of the same shape (n,), "
-                         f"got {y_true.shape} and {y_cluster.shape}")
+        raise ValueError(f"matched_correctly: y_true and y_cluster must be labels and cluster ids of the "
+                         f"same shape (n,), got shapes {y_true.shape} and {y_cluster.shape}")
     labels, y_true = np.unique(y_true, return_inverse=True)
     clusters, y_cluster = np.unique(y_cluster, return_inverse=True)
     contingency = np.zeros((len(clusters), len(labels)), dtype=np.int64)

@@ -2,6 +2,8 @@
 import numpy as np
 
 from .activations import check_activation, dense_layers, with_activation
+from .checks import positive_int
+from .module import Module
 from .random import as_generator
 from .sequential import Sequential
 from .tied_linear import TiedLinear
@@ -21,6 +23,9 @@ class AutoEncoder(Sequential):
     """
 
     def __init__(self, encoder, decoder):
+        for name, module in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(module, Module):
+                raise TypeError(f"AutoEncoder: {name} must be a diy Module, got {module!r}")
         super().__init__(encoder, decoder)
 
     @property
@@ -83,7 +88,7 @@ class AutoEncoder(Sequential):
         dtype : numpy dtype
             Of every parameter.
         """
-        sizes = [int(s) for s in sizes]
+        sizes = [positive_int("AutoEncoder.build", "sizes", s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"AutoEncoder.build: need >= 2 positive sizes, got {sizes}")
         for name in (activation, output_activation, latent_activation):

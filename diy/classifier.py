@@ -1,6 +1,7 @@
 """A multi-layer perceptron classifier with a scikit-learn-like interface."""
 import numpy as np
 
+from .checks import float_dtype, number, positive, positive_int
 from .activations import check_activation, dense_layers
 from .cross_entropy_loss import CrossEntropyLoss
 from .optim.adam import Adam
@@ -56,16 +57,19 @@ class MLPClassifier:
                  batch_size=200, patience=10, validation_fraction=0.1, random_state=None,
                  dtype=np.float32):
         check_activation(activation, "MLPClassifier")
-        if not 0.0 <= dropout < 1.0:
+        if not 0.0 <= number("MLPClassifier", "dropout", dropout) < 1.0:
             raise ValueError(f"MLPClassifier: dropout must be in [0, 1), got {dropout!r}")
-        if not 0.0 < validation_fraction < 1.0:
+        if not 0.0 < number("MLPClassifier", "validation_fraction", validation_fraction) < 1.0:
             raise ValueError(f"MLPClassifier: validation_fraction must be in (0, 1), got {validation_fraction!r}")
-        self.hidden = tuple(int(h) for h in hidden)
-        self.activation, self.dropout, self.lr = activation, float(dropout), float(lr)
-        self.epochs, self.batch_size, self.patience = int(epochs), int(batch_size), patience
+        self.hidden = tuple(positive_int("MLPClassifier", "hidden", h) for h in hidden)
+        self.activation, self.dropout = activation, float(dropout)
+        self.lr = positive("MLPClassifier", "lr", lr)
+        self.epochs = positive_int("MLPClassifier", "epochs", epochs)
+        self.batch_size = positive_int("MLPClassifier", "batch_size", batch_size)
+        self.patience = None if patience is None else positive_int("MLPClassifier", "patience", patience)
         self.validation_fraction = float(validation_fraction)
         self.random_state = random_state
-        self.dtype = np.dtype(dtype)
+        self.dtype = float_dtype("MLPClassifier", "dtype", dtype)
 
     def fit(self, X, y, X_val=None, y_val=None, *, callback=None, name=None):
         """Train on ``X`` of shape (n, d) and labels ``y`` of shape (n,) or one-hot (n, K).

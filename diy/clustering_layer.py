@@ -1,6 +1,7 @@
 """Soft assignment of codes to learnable centroids (the clustering layer of DEC)."""
 import numpy as np
 
+from .checks import float_dtype, positive, positive_int
 from .linear import check_input
 from .module import Module
 from .random import as_generator
@@ -43,9 +44,10 @@ class ClusteringLayer(Module):
 
     def __init__(self, n_clusters, latent_dim, alpha=1.0, *, centroids=None, rng=None, dtype=np.float32):
         super().__init__()
-        if not alpha > 0:
-            raise ValueError(f"ClusteringLayer: alpha must be > 0, got {alpha!r}")
-        self.n_clusters, self.latent_dim, self.alpha = int(n_clusters), int(latent_dim), float(alpha)
+        self.n_clusters = positive_int("ClusteringLayer", "n_clusters", n_clusters)
+        self.latent_dim = positive_int("ClusteringLayer", "latent_dim", latent_dim)
+        self.alpha = positive("ClusteringLayer", "alpha", alpha)
+        dtype = float_dtype("ClusteringLayer", "dtype", dtype)
         shape = (self.n_clusters, self.latent_dim)
         if centroids is None:
             mu = as_generator(rng).standard_normal(shape).astype(dtype)

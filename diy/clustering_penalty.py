@@ -1,4 +1,5 @@
 """DEC's clustering term as a penalty on the code (IDEC, Guo et al. 2017)."""
+from .checks import non_negative
 from .clustering_layer import ClusteringLayer
 from .kl_div_loss import KLDivLoss
 from .module import Module
@@ -29,9 +30,7 @@ class ClusteringPenalty(Module):
         super().__init__()
         if not isinstance(layer, ClusteringLayer):
             raise TypeError(f"ClusteringPenalty: expected a ClusteringLayer, got {type(layer).__name__}")
-        if not gamma >= 0:
-            raise ValueError(f"ClusteringPenalty: gamma must be >= 0, got {gamma!r}")
-        self.layer, self.gamma = layer, float(gamma)
+        self.layer, self.gamma = layer, non_negative("ClusteringPenalty", "gamma", gamma)
         self.target = None
         self._kl, self._q, self._term = KLDivLoss(), None, None
 

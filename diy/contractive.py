@@ -1,6 +1,7 @@
 """The contractive penalty of Rifai et al. (2011), for a code layer in closed form."""
 import numpy as np
 
+from .checks import non_negative
 from .linear import Linear
 from .sequential import Sequential
 from .sigmoid import Sigmoid
@@ -46,10 +47,9 @@ class Contractive(Sequential):
         if not isinstance(linear, Linear) or type(activation) not in self._ACTIVATIONS:
             raise TypeError(f"Contractive: expected a Linear and a Sigmoid or TanH, got "
                             f"{type(linear).__name__} and {type(activation).__name__}")
-        if not weight >= 0:
-            raise ValueError(f"Contractive: weight must be >= 0, got {weight!r}")
+        weight = non_negative("Contractive", "weight", weight)
         super().__init__(linear, activation)
-        self.activation, self.weight = self._ACTIVATIONS[type(activation)], float(weight)
+        self.activation, self.weight = self._ACTIVATIONS[type(activation)], weight
         self._term = None
 
     @classmethod

@@ -1,6 +1,7 @@
 """1-D (temporal) convolution of sequences."""
 import numpy as np
 
+from .checks import float_dtype, positive_int
 from .im2col import (
     add_bias, check_init, check_input, col2im, column_sums, im2col, init_weight, scratch, window_1d,
 )
@@ -45,7 +46,9 @@ class Conv1D(Module):
         super().__init__()
         check_init(init, "Conv1D")
         self.k_size, self.stride = window_1d(k_size, stride, "Conv1D")
-        self.chan_in, self.chan_out, self.init = int(chan_in), int(chan_out), init
+        self.chan_in, self.chan_out = positive_int("Conv1D", "chan_in", chan_in), positive_int("Conv1D", "chan_out", chan_out)
+        self.init = init
+        dtype = float_dtype("Conv1D", "dtype", dtype)
         W = init_weight(init, (self.k_size, self.chan_in, self.chan_out), self.k_size * self.chan_in,
                         self.k_size * self.chan_out, as_generator(rng), dtype)
         self.register_parameter("W", W)

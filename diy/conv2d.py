@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from .checks import float_dtype, positive_int
 from .im2col import (
     add_bias, check_init, check_input, col2im, column_sums, im2col, init_weight, pad, pair, scratch,
 )
@@ -47,7 +48,8 @@ class Conv2D(Module):
                  dtype=np.float32, init="xavier"):
         super().__init__()
         check_init(init, "Conv2D")
-        self.chan_in, self.chan_out, self.init = int(chan_in), int(chan_out), init
+        self.chan_in, self.chan_out = positive_int("Conv2D", "chan_in", chan_in), positive_int("Conv2D", "chan_out", chan_out)
+        self.init = init
         self.kernel = pair(kernel, "kernel", "Conv2D")
         self.stride = pair(stride, "stride", "Conv2D")
         self.padding = pair(padding, "padding", "Conv2D")
@@ -55,6 +57,7 @@ class Conv2D(Module):
             raise ValueError(f"Conv2D: kernel and stride must be >= 1 and padding >= 0, got "
                              f"{self.kernel}, {self.stride}, {self.padding}")
         k = self.kernel[0] * self.kernel[1]
+        dtype = float_dtype("Conv2D", "dtype", dtype)
         W = init_weight(init, self.kernel + (self.chan_in, self.chan_out), k * self.chan_in,
                         k * self.chan_out, as_generator(rng), dtype)
         self.register_parameter("W", W)

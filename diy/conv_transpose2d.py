@@ -1,6 +1,7 @@
 """Transposed 2-D convolution of channels-last images: the decoder's way back up."""
 import numpy as np
 
+from .checks import float_dtype, positive_int
 from .im2col import (
     add_bias, check_init, check_input, col2im, column_sums, im2col, init_weight, pad, pair, scratch,
 )
@@ -55,7 +56,8 @@ class ConvTranspose2D(Module):
                  rng=None, dtype=np.float32, init="xavier"):
         super().__init__()
         check_init(init, "ConvTranspose2D")
-        self.chan_in, self.chan_out, self.init = int(chan_in), int(chan_out), init
+        self.chan_in, self.chan_out = positive_int("ConvTranspose2D", "chan_in", chan_in), positive_int("ConvTranspose2D", "chan_out", chan_out)
+        self.init = init
         self.kernel = pair(kernel, "kernel", "ConvTranspose2D")
         self.stride = pair(stride, "stride", "ConvTranspose2D")
         self.padding = pair(padding, "padding", "ConvTranspose2D")
@@ -67,6 +69,7 @@ class ConvTranspose2D(Module):
                              f"0 <= output_padding < stride, got kernel {self.kernel}, stride "
                              f"{self.stride}, padding {self.padding}, output_padding {self.output_padding}")
         k, s = self.kernel[0] * self.kernel[1], self.stride[0] * self.stride[1]
+        dtype = float_dtype("ConvTranspose2D", "dtype", dtype)
         W = init_weight(init, self.kernel + (self.chan_out, self.chan_in),
                         max(self.chan_in, k * self.chan_in / s), k * self.chan_out,
                         as_generator(rng), dtype)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .assignment import clustering_accuracy
+from .checks import integer, number, positive, positive_int, probability
 from .bce_loss import BCELoss
 from .clustering_layer import ClusteringLayer
 from .clustering_penalty import ClusteringPenalty
@@ -26,6 +27,8 @@ def target_distribution(Q):
     cluster frequency f_j keeps large clusters from absorbing the others. Returns P of
     Q's shape and dtype, rows summing to 1.
     """
+    if np.ndim(Q) != 2:
+        raise ValueError(f"target_distribution: Q must be of shape (n, k), got shape {np.shape(Q)}")
     weight = np.square(Q)
     weight /= Q.sum(axis=0)
     weight /= weight.sum(axis=1, keepdims=True)
@@ -138,9 +141,13 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
     TrainingDiverged
         If a batch loss is inf or nan.
     """
-    if update_interval < 1 or batch_size < 1 or max_iter < 0:
-        raise ValueError(f"fit_dec: need update_interval >= 1, batch_size >= 1, max_iter >= 0; "
-                         f"got {update_interval}, {batch_size}, {max_iter}")
+    for key, value in (("n_clusters", n_clusters), ("update_interval", update_interval),
+                       ("batch_size", batch_size), ("n_init", n_init)):
+        positive_int("fit_dec", key, value)
+    integer("fit_dec", "max_iter", max_iter, minimum=0)
+    positive("fit_dec", "alpha", alpha)
+    number("fit_dec", "gamma", gamma)
+    probability("fit_dec", "tol", tol)
     if y_monitor is not None and len(y_monitor) != len(X):
         raise ValueError(f"fit_dec: X has {len(X)} samples but y_monitor has {len(y_monitor)}")
     if decoder is not None and not gamma > 0:

@@ -1,6 +1,7 @@
 """Inverted dropout."""
 import numpy as np
 
+from .checks import number
 from .module import Module
 from .random import as_generator
 
@@ -23,7 +24,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, *, rng=None):
         super().__init__()
-        if not 0 <= p < 1:
+        if not 0 <= number("Dropout", "p", p) < 1:
             raise ValueError(f"Dropout: p must be in [0, 1), got {p!r}")
         self.p = float(p)
         self.rng = as_generator(rng)

@@ -1,6 +1,7 @@
 """The reparameterisation trick of a variational autoencoder (Kingma & Welling 2014)."""
 import numpy as np
 
+from .checks import non_negative
 from .module import Module
 from .random import as_generator
 
@@ -39,9 +40,7 @@ class GaussianSample(Module):
 
     def __init__(self, beta=1.0, *, rng=None):
         super().__init__()
-        if not beta >= 0:
-            raise ValueError(f"GaussianSample: beta must be >= 0, got {beta!r}")
-        self.beta = float(beta)
+        self.beta = non_negative("GaussianSample", "beta", beta)
         self.rng = as_generator(rng)
         self._eps = self._sigma = self._kl = None
 

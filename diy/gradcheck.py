@@ -15,6 +15,7 @@ import copy
 
 import numpy as np
 
+from .checks import positive
 from .random import as_generator
 
 
@@ -56,6 +57,7 @@ def check_gradient(module, X, *, eps=1e-6, rng=0, loss=None, y=None):
         Relative error (see the module docstring) for ``"input"``, then for each
         parameter under its name in ``module.parameters()`` (``"W"``, ``"0.b"``, ...).
     """
+    positive("check_gradient", "eps", eps)
     net = copy.deepcopy(module).astype(np.float64)
     X = np.array(X, dtype=np.float64)
     generators = _generators(net)
@@ -96,6 +98,7 @@ def check_loss_gradient(loss, y, yhat, *, eps=1e-6):
     ``yhat`` and a floating ``y`` are converted to float64 copies; integer class
     indices are kept. Returns ``{"yhat": relative error}`` (see the module docstring).
     """
+    positive("check_loss_gradient", "eps", eps)
     yhat = np.array(yhat, dtype=np.float64)
     y = np.asarray(y)
     if np.issubdtype(y.dtype, np.floating):

@@ -15,6 +15,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .checks import positive_int
 from .init import INITIALISERS
 
 
@@ -32,11 +33,8 @@ def pair(value, name, owner):
 def window_1d(k_size, stride, owner):
     """``(k_size, stride)`` of a 1-D window as ints, stride None meaning ``k_size``; ValueError
     naming `owner` unless both are >= 1."""
-    k_size = int(k_size)
-    step = k_size if stride is None else int(stride)
-    if k_size < 1 or step < 1:
-        raise ValueError(f"{owner}: k_size and stride must be >= 1, got {k_size}, {stride}")
-    return k_size, step
+    k_size = positive_int(owner, "k_size", k_size)
+    return k_size, (k_size if stride is None else positive_int(owner, "stride", stride))
 
 
 def check_init(init, owner):

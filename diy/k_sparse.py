@@ -1,6 +1,7 @@
 """The k-sparse layer of Makhzani & Frey (2014)."""
 import numpy as np
 
+from .checks import number
 from .module import Module
 
 
@@ -21,7 +22,7 @@ class KSparse(Module):
 
     def __init__(self, k):
         super().__init__()
-        if int(k) != k or k < 1:
+        if number("KSparse", "k", k) != int(k) or k < 1:
             raise ValueError(f"KSparse: k must be an integer >= 1, got {k!r}")
         self.k = int(k)
         self._mask = None

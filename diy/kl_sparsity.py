@@ -1,6 +1,7 @@
 """The KL-divergence sparsity penalty of a sparse autoencoder (Ng, "Sparse autoencoder", CS294A)."""
 import numpy as np
 
+from .checks import non_negative, number
 from .module import Module
 
 
@@ -33,9 +34,9 @@ class KLSparsity(Module):
 
     def __init__(self, rho=0.05, weight=1.0):
         super().__init__()
-        if not 0 < rho < 1 or not weight >= 0:
-            raise ValueError(f"KLSparsity: need 0 < rho < 1 and weight >= 0, got {rho!r}, {weight!r}")
-        self.rho, self.weight = float(rho), float(weight)
+        self.rho, self.weight = number("KLSparsity", "rho", rho, 0.0, strict=True), non_negative("KLSparsity", "weight", weight)
+        if not self.rho < 1:
+            raise ValueError(f"KLSparsity: rho must be < 1, got {rho!r}")
         self._rho_hat = self._term = None
 
     def forward(self, X):

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from .checks import non_negative, positive_int
 from .random import as_generator
 
 
@@ -45,6 +46,9 @@ def kmeans(Z, k, *, n_init=10, max_iter=300, tol=1e-4, rng=None):
     Z = np.asarray(Z)
     if Z.ndim != 2:
         raise ValueError(f"kmeans: expected Z of shape (n, d), got {Z.shape}")
+    k, n_init, max_iter = (positive_int("kmeans", name, value) for name, value in
+                           (("k", k), ("n_init", n_init), ("max_iter", max_iter)))
+    non_negative("kmeans", "tol", tol)
     if not 1 <= k <= len(Z):
         raise ValueError(f"kmeans: need 1 <= k <= n = {len(Z)}, got k = {k}")
     if n_init < 1 or max_iter < 1:

@@ -1,6 +1,7 @@
 """An L1 penalty on the activations that pass through (Torch7's ``nn.L1Penalty``)."""
 import numpy as np
 
+from .checks import non_negative
 from .module import Module
 
 
@@ -21,9 +22,7 @@ class L1Penalty(Module):
 
     def __init__(self, weight):
         super().__init__()
-        if not weight >= 0:
-            raise ValueError(f"L1Penalty: weight must be >= 0, got {weight!r}")
-        self.weight = float(weight)
+        self.weight = non_negative("L1Penalty", "weight", weight)
         self._term = None
 
     def forward(self, X):

@@ -1,9 +1,9 @@
 """A VAE's evidence lower bound and its importance-sampled log-likelihood (Burda et al. 2016)."""
-import math
-
 import numpy as np
 
+from .autoencoder import AutoEncoder
 from .bce_with_logits_loss import BCEWithLogitsLoss
+from .checks import in_unit_interval, positive_int
 from .gaussian_sample import GaussianSample
 from .random import as_generator
 from .sigmoid import Sigmoid
@@ -41,11 +41,14 @@ def vae_log_likelihood(model, X, *, samples=200, rng=None, batch_size=50):
     -------
     dict with ``"elbo"`` and ``"log_likelihood"``: float64 ndarrays of shape (n,).
     """
+    if not isinstance(model, AutoEncoder):
+        raise TypeError(f"vae_log_likelihood: model must be a VAE (diy.build_vae), got {model!r}")
     encoder, decoder = model.encoder, model.decoder
     if not isinstance(encoder[-1], GaussianSample):
         raise ValueError("vae_log_likelihood: the model's encoder must end in a GaussianSample")
-    if samples < 1:
-        raise ValueError(f"vae_log_likelihood: samples must be >= 1, got {samples}")
+    samples = positive_int("vae_log_likelihood", "samples", samples)
+    batch_size = positive_int("vae_log_likelihood", "batch_size", batch_size)
+    in_unit_interval("vae_log_likelihood", "X", X)
     model.eval()
     rng = as_generator(rng)
     logits_decoder = decoder.modules[:-1] if isinstance(decoder[-1], Sigmoid) else decoder.modules

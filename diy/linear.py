@@ -1,6 +1,7 @@
 """Fully connected layer."""
 import numpy as np
 
+from .checks import float_dtype, positive_int
 from .init import INITIALISERS
 from .module import Module
 from .random import as_generator
@@ -34,7 +35,9 @@ class Linear(Module):
         super().__init__()
         if init not in INITIALISERS:
             raise ValueError(f"Linear: unknown init {init!r}; choose one of {sorted(INITIALISERS)}")
-        self.d_in, self.d_out, self.init, self.bias = int(d_in), int(d_out), init, bias
+        self.d_in, self.d_out = positive_int("Linear", "d_in", d_in), positive_int("Linear", "d_out", d_out)
+        self.init, self.bias = init, bias
+        dtype = float_dtype("Linear", "dtype", dtype)
         W = INITIALISERS[init](self.d_in, self.d_out, as_generator(rng), dtype)
         self.register_parameter("W", W)
         if bias:

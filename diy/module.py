@@ -21,6 +21,8 @@ them as ``parameters()`` walks it for parameters (``diy.objective``).
 """
 import numpy as np
 
+from .checks import number
+
 
 class Module:
     """Base class of every layer and container.
@@ -143,6 +145,7 @@ class Module:
 
     def update_parameters(self, gradient_step=1e-3):
         """Plain gradient step, in place: p -= gradient_step * dL/dp."""
+        number(f"{type(self).__name__}.update_parameters", "gradient_step", gradient_step)
         for _, parameter, gradient in self.parameters():
             parameter -= gradient_step * gradient
 

@@ -6,13 +6,13 @@ randomness from the `rng` passed in. Level 0 returns an unchanged copy.
 """
 import numpy as np
 
+from .checks import in_unit_interval, non_negative, probability
+
 
 def gaussian(X, sigma, rng):
     """``clip(X + sigma * N(0, 1), 0, 1)``, independent noise per entry."""
-    X = _floating(X)
-    if sigma < 0:
-        raise ValueError(f"gaussian noise: sigma must be >= 0, got {sigma}")
-    if sigma == 0:
+    X = _floating(X, "gaussian noise")
+    if non_negative("gaussian noise", "sigma", sigma) == 0:
         return X.copy()
     out = rng.standard_normal(X.shape, dtype=X.dtype)
     out *= X.dtype.type(sigma)
@@ -41,7 +41,7 @@ def binarize(X, rng):
     Drawn afresh for every batch this is *dynamic binarization* (Salakhutdinov & Murray
     2008), how binary likelihoods are usually measured on MNIST's grey pixels.
     """
-    X = _floating(X)
+    X = _floating(X, "binarize")
     out = rng.random(X.shape, dtype=X.dtype)
     np.less(out, X, out=out)
     return out
@@ -59,11 +59,12 @@ def corrupt(X, kind, level, rng):
     return noise(X, level, rng)
 
 
-def _floating(X):
+def _floating(X, name):
+    """``X`` as an array, checked: floating-point pixels in [0, 1]."""
     X = np.asarray(X)
     if not np.issubdtype(X.dtype, np.floating):
-        raise TypeError(f"noise needs a floating-point array, got {X.dtype}")
-    return X
+        raise TypeError(f"{name}: X must be a floating-point array, got {X.dtype}")
+    return in_unit_interval(name, "X", X)
 
 
 def _chosen_entries(X, fraction, rng, name):
@@ -74,9 +75,8 @@ def _chosen_entries(X, fraction, rng, name):
     out : copy of X
     index : int ndarray of shape (..., k), distinct indices along the last axis per row
     """
-    X = _floating(X)
-    if not 0 <= fraction <= 1:
-        raise ValueError(f"{name} noise: fraction must be in [0, 1], got {fraction}")
+    X = _floating(X, f"{name} noise")
+    probability(f"{name} noise", "fraction", fraction)
     k = int(round(fraction * X.shape[-1]))
     out = X.copy()
     if k == 0:

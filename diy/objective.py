@@ -1,4 +1,6 @@
 """The objective a network trains on: the loss of its output plus the penalties of its modules."""
+from .module import Module
+
 
 
 def objective_terms(net, loss, y, output):
@@ -9,6 +11,8 @@ def objective_terms(net, loss, y, output):
     batch is the sum of the terms' means, and each module's backward adds its penalty's
     gradient, so back-propagating ``loss.backward(y, output)`` gives the gradient of the whole.
     """
+    if not isinstance(net, Module):
+        raise TypeError(f"objective_terms: net must be a diy Module, got {net!r}")
     terms = {"output": loss.forward(y, output)}
     for name, term in net.penalties():
         if name in terms:

@@ -13,4 +13,5 @@ def as_generator(rng):
         return rng
     if rng is None or isinstance(rng, (int, np.integer)):
         return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None, not {type(rng).__name__}")
+    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {rng!r} "
+                    f"({type(rng).__name__})")

@@ -1,6 +1,7 @@
 """Reshape the features of each sample."""
 import math
 
+from .checks import positive_int
 from .module import Module
 
 
@@ -18,7 +19,7 @@ class Reshape(Module):
 
     def __init__(self, shape):
         super().__init__()
-        self.shape = tuple(int(d) for d in shape)
+        self.shape = tuple(positive_int("Reshape", "shape", d) for d in shape)
         if not self.shape or min(self.shape) < 1:
             raise ValueError(f"Reshape: shape must be a non-empty sequence of positive ints, got {shape!r}")
 

@@ -18,7 +18,8 @@ class Sequential(Module):
         super().__init__()
         for module in modules:
             if not isinstance(module, Module):
-                raise TypeError(f"Sequential takes Modules, got {type(module).__name__}")
+                raise TypeError(f"{type(self).__name__}: modules must be diy Modules, got {module!r} "
+                                f"({type(module).__name__})")
         self.modules = list(modules)
         self._inputs = []
 

@@ -8,6 +8,11 @@ and ``__architecture__``: a JSON text describing how to rebuild the model::
          ["encoder", {"type": "Sequential", "config": {}, "children": [...]}],
          ["decoder", ...]]}}
 
+``"metadata"`` holds what the caller passed to :func:`save` (JSON: e.g. which run made the
+model) and ``"digest"`` the SHA-256 of the parameters (:func:`digest`), checked by :func:`load`:
+a file whose arrays are not the ones saved with its architecture is refused, and a program
+that reads a model beside other files (codes computed from it) can tell they belong together.
+
 A module is described by its class name, its ``get_config()`` and its named
 children; a config value that is a module of the same model (``TiedLinear``'s
 ``source``) is written ``{"$module": "encoder.0"}``, its dotted path. An
@@ -46,6 +51,7 @@ checked against what the file holds:
    and shape, so the model never holds more values than the file stores.
 5. Only then are the arrays read, one at a time; each must be finite.
 """
+import hashlib
 import importlib
 import json
 import math
@@ -80,8 +86,11 @@ class ModelFileError(ValueError):
     """A model file that cannot be read, or does not match the architecture it declares."""
 
 
-def save(model, path):
-    """Write ``model`` (a Module or a fitted MLPClassifier) to ``path`` as one .npz, atomically."""
+def save(model, path, metadata=None):
+    """Write ``model`` (a Module or a fitted MLPClassifier) to ``path`` as one .npz, atomically,
+    with ``metadata`` (a dict of JSON values, or None) and the parameters' :func:`digest`."""
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"save: metadata must be a dict or None, got {type(metadata).__name__}")
     if isinstance(model, MLPClassifier):
         if not hasattr(model, "net_"):
             raise ValueError("save: the MLPClassifier is not fitted")
@@ -100,7 +109,8 @@ def save(model, path):
     if len(dtypes) > 1:
         raise ValueError(f"save: parameters of mixed dtypes {sorted(dtypes)}; cast with astype first")
     architecture = {"format": FORMAT, "version": VERSION, "dtype": dtypes.pop() if dtypes else None,
-                    "training": net.training, "model": description}
+                    "training": net.training, "model": description, "metadata": metadata,
+                    "digest": digest(model)}
     arrays[ARCHITECTURE] = np.array(json.dumps(architecture))
     for name, parameter, _ in net.parameters():
         arrays[name] = parameter
@@ -123,6 +133,31 @@ def load(path):
         raise
     except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as error:
         raise ModelFileError(f"{path}: not a readable .npz model file ({error})") from error
+
+
+def digest(model):
+    """SHA-256 (hex) of a model's parameters (a Module's, or a fitted MLPClassifier's network's):
+    their names, dtypes, shapes and bytes, in ``parameters()`` order."""
+    net = model.net_ if isinstance(model, MLPClassifier) else model
+    sha = hashlib.sha256()
+    for name, parameter, _ in net.parameters():
+        sha.update(f"{name}:{parameter.dtype.str}:{parameter.shape};".encode())
+        sha.update(np.ascontiguousarray(parameter).tobytes())
+    return sha.hexdigest()
+
+
+def read_metadata(path):
+    """``(metadata, digest)`` recorded in the model file at ``path`` by :func:`save` (None for
+    either that the file does not record), reading only its architecture; raise ``ModelFileError``
+    if that cannot be read. :func:`load` checks the digest against the arrays."""
+    try:
+        stored = npz_headers(path)
+        with zipfile.ZipFile(path) as archive:
+            text = _read(archive, ARCHITECTURE) if ARCHITECTURE in stored else None
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error) as error:
+        raise ModelFileError(f"{path}: not a readable .npz model file ({error})") from error
+    architecture = _read_architecture(text, path)
+    return architecture.get("metadata"), architecture.get("digest")
 
 
 def import_layers():
@@ -211,6 +246,11 @@ def _load(archive, stored, path):
         unread.discard(name)
     if unread:
         raise ModelFileError(f"{path}: unexpected keys {sorted(unread)} not in the architecture")
+    recorded = architecture.get("digest")
+    if recorded is not None and recorded != digest(model):
+        raise ModelFileError(f"{path}: the parameters are not the ones saved with its architecture "
+                             f"(their digest differs from the one recorded): a damaged or altered "
+                             f"file; re-run the job that makes it")
     net.train(_field(architecture, "training", bool, path, "architecture"))
     return model
 

@@ -28,7 +28,7 @@ class TiedLinear(Module):
     def __init__(self, source, *, bias=True):
         super().__init__()
         if not isinstance(source, Linear):
-            raise TypeError(f"TiedLinear ties to a Linear, got {type(source).__name__}")
+            raise TypeError(f"TiedLinear: source must be the Linear it ties to, got {source!r}")
         self.source, self.bias = source, bias
         self.d_in, self.d_out = source.d_out, source.d_in
         if bias:

@@ -1,34 +1,15 @@
 """Mini-batch training: the one training loop of diy, and batched evaluation."""
-import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .checks import array, integer, positive_int
+from .divergence import Divergence, TrainingDiverged  # noqa: F401 (diy.train.TrainingDiverged)
 from .early_stopping import EarlyStopping
 from .objective import objective_terms
 from .random import as_generator
 from .trainer import Trainer
-
-
-class TrainingDiverged(FloatingPointError):
-    """The loss became inf or nan; says which model, epoch and batch (counted from 1).
-
-    ``batch`` is None when the validation loss, not a training batch, was non-finite.
-    """
-
-    def __init__(self, name, epoch, batch, n_batches, loss):
-        self.name, self.epoch, self.batch, self.n_batches, self.loss = name, epoch, batch, n_batches, loss
-        where = "validation" if batch is None else f"batch {batch}/{n_batches}"
-        super().__init__(
-            f"{name or 'training'} diverged at epoch {epoch}, {where}: loss = {loss} "
-            f"(try a smaller learning rate)"
-        )
-
-    def __reduce__(self):
-        # Rebuilt from the constructor's arguments, not the message, so the error
-        # survives pickling (joblib and multiprocessing re-raise it in the parent).
-        return type(self), (self.name, self.epoch, self.batch, self.n_batches, self.loss)
 
 
 @dataclass
@@ -143,14 +124,20 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
     Raises
     ------
     TrainingDiverged
-        As soon as a batch objective (or the validation objective) is inf or nan; the
-        parameters are left as they were before that batch's update.
+        As soon as a batch objective is inf or nan (the parameters are left as they were
+        before that batch's update), or at the end of an epoch whose training or validation
+        objective is inf, nan or far above the first epoch's, or after which a parameter is
+        inf, nan or far larger than before training (``diy.divergence``). The message names
+        the likely cause: a penalty's weight when its term makes most of the objective, else
+        the learning rate.
     """
     check_fit_arguments(optimizer, X, y, batch_size, X_val, metric, patience, scheduler)
+    epochs = integer("fit", "epochs", epochs, minimum=0)
     # Spawned children are numbered: adding the third stream left the first two as they were.
     shuffle_rng, transform_rng, resample_rng = as_generator(rng).spawn(3)
     read_batch = batch_reader(X, y, resample, resample_rng, input_transform, transform_rng)
     trainer, stopping, history = Trainer(net, loss, optimizer=optimizer), EarlyStopping(net, patience), History()
+    divergence = Divergence(net, optimizer, name)
     plan = shuffled_epochs(len(X), batch_size, shuffle_rng) if batches is None else batches
 
     for epoch, epoch_batches in zip(range(1, epochs + 1), plan):
@@ -161,8 +148,7 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
             if before_batch is not None:
                 before_batch(index)
             value = trainer.compute_gradient(*read_batch(index))
-            if not math.isfinite(value):
-                raise TrainingDiverged(name, epoch, number, len(epoch_batches), value)
+            divergence.batch(epoch, number, len(epoch_batches), value, trainer.terms)
             optimizer.step()
             if scheduler is not None:
                 scheduler.step()
@@ -172,8 +158,7 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
         if X_val is not None:
             net.eval()
             add_validation(record, net, loss, X_val, y_val, batch_size, metric)
-            if not math.isfinite(record["val_loss"]):
-                raise TrainingDiverged(name, epoch, None, len(epoch_batches), record["val_loss"])
+        divergence.epoch(record, len(epoch_batches))
         record["seconds"] = time.perf_counter() - start
         history.records.append(record)
         if verbose:
@@ -189,13 +174,18 @@ def fit(net, loss, optimizer, X, y=None, *, epochs, batch_size=256, rng=None,
 
 
 def check_fit_arguments(optimizer, X, y, batch_size, X_val, metric, patience, scheduler):
-    """Raise ValueError for arguments of ``fit`` that cannot work together."""
+    """Raise ValueError or TypeError, naming the argument, for arguments of ``fit`` that are
+    not of their kind or cannot work together."""
+    for key, value in (("X", X), ("y", y), ("X_val", X_val)):
+        if value is not None:
+            array("fit", key, value)
+    if patience is not None:
+        positive_int("fit", "patience", patience)
     if y is not None and len(y) != len(X):
         raise ValueError(f"fit: X has {len(X)} samples but y has {len(y)}")
     if (patience is not None or metric is not None) and X_val is None:
         raise ValueError("fit: patience and metric need validation data (X_val)")
-    if batch_size < 1:
-        raise ValueError(f"fit: batch_size must be >= 1, got {batch_size}")
+    positive_int("fit", "batch_size", batch_size)
     if scheduler is not None and scheduler.optimizer is not optimizer:
         raise ValueError("fit: the scheduler must drive the optimizer given to fit")
 
@@ -281,6 +271,7 @@ def predict(net, X, *, batch_size=1024):
 
     Runs in the network's current mode; call ``net.eval()`` first for inference.
     """
+    positive_int("predict", "batch_size", batch_size)
     return np.concatenate([net.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
 
 
@@ -300,6 +291,7 @@ def evaluate_terms(net, loss, X, y=None, *, batch_size=1024, metric=None):
     Forwards in batches, in the network's current mode (call ``net.eval()`` first).
     ``y=None`` means ``y = X``. The predictions are kept only if a metric needs them.
     """
+    positive_int("evaluate", "batch_size", batch_size)
     y = X if y is None else y
     totals, outputs = {}, []
     for i in range(0, len(X), batch_size):

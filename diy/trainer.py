@@ -1,5 +1,6 @@
 """`Trainer`: one training step of a network and a loss (the seed project's ``Optim``, renamed
 so that it is not read as one more optimizer beside ``diy.optim.Optimizer``)."""
+from .module import Module
 from .objective import objective_terms
 from .optim.sgd import SGD
 
@@ -26,6 +27,8 @@ class Trainer:
     """
 
     def __init__(self, net, loss, eps=None, *, optimizer=None):
+        if not isinstance(net, Module):
+            raise TypeError(f"Trainer: net must be a diy Module, got {net!r}")
         if (eps is None) == (optimizer is None):
             raise ValueError("Trainer: give exactly one of eps (plain gradient step) and optimizer")
         self.net = net

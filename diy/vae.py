@@ -2,6 +2,7 @@
 import numpy as np
 
 from .activations import check_activation, dense_layers
+from .checks import non_negative, positive_int
 from .autoencoder import AutoEncoder
 from .gaussian_sample import GaussianSample
 from .linear import Linear
@@ -37,6 +38,8 @@ def build_vae(sizes, activation="relu", *, beta=1.0, rng=None, dtype=np.float32,
         As in ``AutoEncoder.build``.
     """
     sizes = [int(s) for s in sizes]
+    sizes = [positive_int("build_vae", "sizes", size) for size in sizes]
+    non_negative("build_vae", "beta", beta)
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"build_vae: need >= 2 positive sizes, got {sizes}")
     check_activation(activation, "build_vae")

@@ -67,10 +67,12 @@ def main(args):
         data = binarized(data)
     head = describe(name)
     source = Source(name, head["method"], head["latent_dim"])
+    # Each file must record being this representation of this dataset, and the codes the model's.
     if "model" in inputs:
-        source.model = load_model(inputs["model"])
+        source.model = load_model(inputs["model"], name, args.dataset)
     if "codes" in inputs:
-        source.codes = read_codes(inputs["codes"], data, head["latent_dim"])
+        source.codes = read_codes(inputs["codes"], data, head["latent_dim"], representation=name,
+                                  dataset=args.dataset, model=source.model)
         check_codes_match(inputs["codes"], source.codes, data, source.model)
     rows, arrays = analysis.evaluate(data, source, settings, threads=args.threads)
     write_npz(args.arrays, arrays)

@@ -3,8 +3,9 @@
 - ``history.csv``: one row per epoch, the columns given (``epoch,train_loss,val_loss,seconds``
   for autoencoders; classifiers add ``val_accuracy``), floats written by ``repr`` so a file
   read back gives the very numbers trained;
-- ``codes.npz``: ``Z_train, Z_val, Z_test``, float32 of shape (n, latent_dim)
-  (:mod:`study.representations`).
+- ``codes.npz``: ``Z_train, Z_val, Z_test``, float32 of shape (n, latent_dim), and
+  ``__provenance__``: which representation of which dataset, from which model, and the
+  codes' digest (:mod:`study.representations`).
 """
 import contextlib
 import csv
@@ -12,7 +13,7 @@ import csv
 import numpy as np
 
 from diy.atomic import atomic_path
-from study.representations import CODE_KEYS
+from study.representations import CODE_KEYS, PROVENANCE, codes_provenance
 
 AE_HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "seconds")
 CLASSIFIER_HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "val_accuracy", "seconds")
@@ -65,8 +66,10 @@ def read_history(path):
     return columns
 
 
-def write_codes(path, codes):
-    """Write ``codes`` (``{"Z_train": ..., "Z_val": ..., "Z_test": ...}``) as float32 .npz."""
+def write_codes(path, codes, representation=None, dataset=None, model=None):
+    """Write ``codes`` (``{"Z_train": ..., "Z_val": ..., "Z_test": ...}``) as float32 .npz, with
+    their provenance: the `representation` and `dataset` they are of and the digest of the
+    `model` (a ``diy`` module, None for pixels) that made them (``read_codes`` checks it)."""
     missing = [key for key in CODE_KEYS if key not in codes]
     if missing:
         raise ValueError(f"write_codes: missing {missing}")
@@ -74,6 +77,7 @@ def write_codes(path, codes):
     for key, Z in arrays.items():
         if Z.ndim != 2:
             raise ValueError(f"write_codes: {key} must be 2-D (n, latent_dim), got shape {Z.shape}")
+    arrays[PROVENANCE] = np.array(codes_provenance(arrays, representation, dataset, model))
     with open(path, "wb") as f:
         np.savez(f, **arrays)
 

@@ -11,14 +11,21 @@ where it can map an image back to an image, ``model.npz`` (a ``diy`` model, ``di
   its trained model, ``history.csv`` and codes.
 
 Each is written once per dataset and read by every analysis through :func:`read_codes` and
-:func:`load_model`.
+:func:`load_model`. Each file records which representation of which dataset it is: the model
+file in its metadata (``diy.save``), the codes file in ``__provenance__`` (a JSON text: the
+``representation``, the ``dataset``, the ``model``'s digest, None without a model, and the
+``digest`` of the codes themselves, :func:`codes_digest`); a consumer checks what it reads
+against the job's representation and the codes against the model, so a file damaged, or
+copied from another variant or seed, stops the job instead of being scored.
 """
+import hashlib
+import json
 import re
 import zipfile
 
 import numpy as np
 
-from diy.serialization import load
+from diy.serialization import digest, load, read_metadata
 from diy.train import predict
 from study.data.dataset import SPLITS
 from study.results import read_npz
@@ -29,6 +36,10 @@ PCA_REGEX = r"pca[1-9][0-9]*"
 #: Regex of every representation's name (Snakemake's wildcard constraint).
 REGEX = f"{PIXELS}|{PCA_REGEX}|{AE_VARIANT_REGEX}"
 CODE_KEYS = ("Z_train", "Z_val", "Z_test")
+PROVENANCE = "__provenance__"
+_RERUN = "delete it and re-run the job that makes it"
+#: What a file from before files recorded their provenance gets told.
+_OLD = f"{_RERUN} (a results tree written before: re-run the study, or build it anew)"
 
 
 def pca_name(latent_dim):
@@ -50,13 +61,26 @@ def describe(name):
     return head
 
 
-def read_codes(path, data, latent_dim=None):
-    """The codes at `path` (``codes.npz``), checked against the dataset `data` they encode.
+def codes_digest(codes):
+    """SHA-256 (hex) of the codes ``{"Z_train": ..., ...}``: every row of each split, as float32."""
+    sha = hashlib.sha256()
+    for key in CODE_KEYS:
+        Z = np.ascontiguousarray(codes[key], dtype=np.float32)
+        sha.update(f"{key}:{Z.shape};".encode())
+        sha.update(Z.tobytes())
+    return sha.hexdigest()
+
+
+def read_codes(path, data, latent_dim=None, *, representation=None, dataset=None, model=None):
+    """The codes at `path` (``codes.npz``), checked against the dataset `data` they encode and
+    against what their file records (:data:`PROVENANCE`).
 
     Each split must have one row per sample of ``data``'s split, `latent_dim` columns (if
-    given) and only finite values; anything else is a ValueError naming the file, since
-    scoring the codes of another variant or a truncated file would give a wrong answer
-    without any error.
+    given) and only finite values; every row must be the one written (the recorded digest);
+    the file must record the `representation` and `dataset` given (if given) and, with the
+    `model` read beside it (a ``diy`` module), that model's digest. Anything else is a
+    ValueError naming the file and what differs, since scoring the codes of another variant,
+    seed or a damaged file would give a wrong answer without any error.
     """
     try:
         codes = read_npz(path)
@@ -73,10 +97,42 @@ def read_codes(path, data, latent_dim=None):
                              f"{latent_dim}: codes of another representation?")
         if not np.isfinite(Z).all():
             raise ValueError(f"{path}: {key} has non-finite values")
+    recorded = _provenance(path, codes.get(PROVENANCE))
+    if recorded.get("digest") != codes_digest(codes):
+        raise ValueError(f"{path}: its rows are not the ones written (their digest differs from the "
+                         f"one recorded): a damaged or altered file; {_RERUN}")
+    expected = {"representation": representation, "dataset": dataset,
+                "model": None if model is None else digest(model)}
+    for key, value in expected.items():
+        if value is not None and recorded.get(key) != value:
+            what = "the model beside it" if key == "model" else f"{key} {value!r}"
+            raise ValueError(f"{path}: these codes were written for {key} {recorded.get(key)!r}, not "
+                             f"for {what}: a file of another variant or seed; {_RERUN}")
     if not (codes["Z_test"].std(axis=0) > 0).any():
         # Nothing to cluster or map, and t-SNE of identical points crashes the interpreter.
         raise ValueError(f"{path}: the test codes are constant; retrain the representation")
     return {key: codes[key] for key in CODE_KEYS}
+
+
+def codes_provenance(codes, representation, dataset, model=None):
+    """The :data:`PROVENANCE` record of `codes` (a dict of float32 arrays): the JSON text that
+    :func:`study.artifacts.write_codes` stores and :func:`read_codes` checks."""
+    return json.dumps({"representation": representation, "dataset": dataset,
+                       "model": None if model is None else digest(model), "digest": codes_digest(codes)})
+
+
+def _provenance(path, array):
+    """The :data:`PROVENANCE` record of the codes file at `path` (its stored array) as a dict."""
+    if array is None:
+        raise ValueError(f"{path}: records no provenance (which representation, model and rows it "
+                         f"holds); {_OLD}")
+    try:
+        recorded = json.loads(str(array))
+    except ValueError:
+        recorded = None
+    if array.shape != () or not isinstance(recorded, dict):
+        raise ValueError(f"{path}: its {PROVENANCE} is not a JSON record; {_RERUN}")
+    return recorded
 
 
 def check_codes_match(path, codes, data, model=None, rows=32):
@@ -95,11 +151,29 @@ def check_codes_match(path, codes, data, model=None, rows=32):
                              f"or rows out of order?); delete it and re-run the job that makes it")
 
 
-def load_model(path):
-    """The model at `path` (``model.npz``): a ``diy`` module mapping images to images."""
+def load_model(path, representation=None, dataset=None):
+    """The model at `path` (``model.npz``): a ``diy`` module mapping images to images.
+
+    ``diy.load`` checks its parameters against the digest recorded; with `representation`
+    (and `dataset`) given, the file must also record being that one, else a ValueError naming
+    the file and what differs (a model of another variant or seed copied over it).
+    """
+    if representation is not None or dataset is not None:
+        metadata = read_metadata(path)[0] or {}
+        if "representation" not in metadata:
+            raise ValueError(f"{path}: records no provenance (which representation it is); {_OLD}")
+        for key, value in (("representation", representation), ("dataset", dataset)):
+            if value is not None and metadata.get(key) != value:
+                raise ValueError(f"{path}: this model was saved as {key} {metadata.get(key)!r}, not "
+                                 f"{value!r}: a file of another variant or seed; {_RERUN}")
     model = load(path)
     model.eval()
     return model
+
+
+def model_metadata(representation, dataset):
+    """The metadata ``diy.save`` records in a representation's model file (:func:`load_model`)."""
+    return {"representation": representation, "dataset": dataset}
 
 
 def reconstruct(model, X, batch_size=1024):

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ..checks import number, positive
 from .optimizer import Optimizer
 
 
@@ -36,11 +37,11 @@ class Adam(Optimizer):
 
     def __init__(self, module, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(module, lr)
-        b1, b2 = betas
+        b1, b2 = (number("Adam", "betas", b) for b in betas)
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
             raise ValueError(f"Adam: betas must be in [0, 1), got {betas!r}")
         self.betas = (float(b1), float(b2))
-        self.eps = float(eps)
+        self.eps = positive("Adam", "eps", eps)
         self.t = 0
 
     def step(self):

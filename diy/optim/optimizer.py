@@ -1,6 +1,7 @@
 """The `Optimizer` base class: the one walk over a module's parameters."""
 import numpy as np
 
+from ..checks import positive
 from ..module import Module
 
 
@@ -27,10 +28,8 @@ class Optimizer:
             raise TypeError(f"{type(self).__name__}: module must be the network to train, a diy Module "
                             f"(e.g. {type(self).__name__}(net, lr=0.01)), got {type(module).__name__}; pass the "
                             f"module itself, not net.parameters()")
-        if not lr > 0:
-            raise ValueError(f"{type(self).__name__}: lr must be > 0, got {lr!r}")
         self.module = module
-        self.lr = float(lr)
+        self.lr = positive(type(self).__name__, "lr", lr)
         self.state = {}
 
     def step(self):

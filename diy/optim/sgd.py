@@ -1,6 +1,7 @@
 """Stochastic gradient descent, with optional (heavy-ball) momentum."""
 import numpy as np
 
+from ..checks import number
 from .optimizer import Optimizer
 
 
@@ -22,7 +23,7 @@ class SGD(Optimizer):
 
     def __init__(self, module, lr, momentum=0.0):
         super().__init__(module, lr)
-        if not 0.0 <= momentum < 1.0:
+        if not 0.0 <= number("SGD", "momentum", momentum) < 1.0:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
         self.momentum = float(momentum)
 

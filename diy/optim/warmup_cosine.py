@@ -1,6 +1,7 @@
 """Linear warm-up, then cosine decay of the learning rate."""
 import math
 
+from ..checks import integer, positive_int, probability
 from .scheduler import Scheduler
 
 
@@ -29,11 +30,11 @@ class WarmupCosine(Scheduler):
     """
 
     def __init__(self, optimizer, total, *, warmup=0, start=0.0, final=0.0):
-        if not 0 <= warmup < total:
+        total = positive_int("WarmupCosine", "total", total)
+        if not 0 <= integer("WarmupCosine", "warmup", warmup) < total:
             raise ValueError(f"WarmupCosine: need 0 <= warmup < total, got warmup={warmup!r}, total={total!r}")
         for name, fraction in (("start", start), ("final", final)):
-            if not 0.0 <= fraction <= 1.0:
-                raise ValueError(f"WarmupCosine: {name} must be in [0, 1], got {fraction!r}")
+            probability("WarmupCosine", name, fraction)
         self.total, self.warmup = int(total), int(warmup)
         self.start, self.final = float(start), float(final)
         super().__init__(optimizer)

@@ -190,7 +190,7 @@ def test_idec_records_the_reconstruction_and_trains_the_decoder():
 
 def test_rejects_bad_arguments():
     X, y, encoder = small_problem()
-    with pytest.raises(ValueError, match="update_interval >= 1"):
+    with pytest.raises(ValueError, match="update_interval must be >= 1, got 0"):
         run(encoder, X, update_interval=0)
     with pytest.raises(ValueError, match="y_monitor has 3"):
         run(encoder, X, y_monitor=y[:3])

@@ -188,7 +188,7 @@ def test_before_batch_sees_each_batch_s_indices_before_it_is_trained():
         recorder.target = rows[index]
 
     net = Sequential(recorder, Linear(3, 1, rng=0, dtype=np.float64))
-    fit(net, MSELoss(), SGD(net, 0.01), X, np.zeros((30, 1)), epochs=2, batch_size=7, rng=0,
+    fit(net, MSELoss(), SGD(net, 1e-6), X, np.zeros((30, 1)), epochs=2, batch_size=7, rng=0,
         before_batch=give_rows)
     assert len(recorder.ids) == 10
     for ids, target in zip(recorder.ids, recorder.targets, strict=True):

@@ -190,8 +190,8 @@ def test_wrong_input_shape_is_a_value_error_naming_the_layer(module, input_shape
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: diy.MaxPool1D(0), r"MaxPool1D: k_size and stride must be >= 1"),
-    (lambda: diy.AvgPool1D(2, 0), r"AvgPool1D: k_size and stride must be >= 1"),
+    (lambda: diy.MaxPool1D(0), r"MaxPool1D: k_size must be >= 1, got 0"),
+    (lambda: diy.AvgPool1D(2, 0), r"AvgPool1D: stride must be >= 1, got 0"),
     (lambda: diy.MaxPool2D((2, 0)), r"MaxPool2D: kernel and stride must be >= 1"),
     (lambda: diy.MaxPool2D(2.5), r"MaxPool2D: kernel must be an int or a pair"),
 ])

@@ -287,6 +287,25 @@ def test_classifier_file_with_bad_classes_or_dtype_is_rejected(tmp_path):
         set_architecture(arrays, value)
 
     for tamper, message in [(scalar_classes, r"'__classes__' must hold one label per class, got shape \(\)"),
-                            (string_dtype, r"config has dtype str\d*, its parameters float32")]:
+                            (string_dtype, r"MLPClassifier: dtype must be a floating-point dtype, got .U25000000.")]:
         with pytest.raises(ModelFileError, match=message):
             load(rewrite(tmp_path / "clf.npz", tmp_path / "bad.npz", tamper))
+
+
+def test_metadata_is_kept_and_altered_parameters_are_refused_by_their_digest(tmp_path):
+    from diy.serialization import digest, read_metadata
+
+    path = tmp_path / "ae.npz"
+    ae = AutoEncoder.build([6, 4, 2], rng=0)
+    save(ae, path, {"representation": "mlp_seed0", "seed": 0})
+    assert read_metadata(path) == ({"representation": "mlp_seed0", "seed": 0}, digest(ae))
+    assert digest(load(path)) == digest(ae) != digest(AutoEncoder.build([6, 4, 2], rng=1))
+    # A weight changed in the file, its architecture kept: a valid .npz that is not what was saved.
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    arrays["encoder.0.W"] = arrays["encoder.0.W"] * np.float32(1.001)
+    np.savez(path, **arrays)
+    with pytest.raises(ModelFileError, match="the parameters are not the ones saved with its architecture"):
+        load(path)
+    with pytest.raises(TypeError, match="metadata must be a dict"):
+        save(ae, path, "mlp_seed0")

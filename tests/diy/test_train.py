@@ -101,7 +101,7 @@ def test_absurd_learning_rate_raises_training_diverged_naming_epoch_and_batch():
     X, y = regression_data()
     model = Linear(2, 1, rng=0, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"), pytest.raises(TrainingDiverged) as caught:
-        fit(model, MSELoss(), SGD(model, lr=1e6), X, y, epochs=5, batch_size=16, rng=0, name="absurd-lr")
+        fit(model, MSELoss(), SGD(model, lr=1e30), X, y, epochs=5, batch_size=16, rng=0, name="absurd-lr")
     error = caught.value
     assert isinstance(error, FloatingPointError)
     assert error.epoch in (1, 2) and 1 <= error.batch <= 25 and not np.isfinite(error.loss)

@@ -1,5 +1,10 @@
 """The analysis job's command line: its input files, named by what they are and checked against
 what the analysis reads (the workflow runs it in tests/workflow/test_analysis_workflow.py)."""
+import argparse
+import re
+import shutil
+
+import numpy as np
 import pytest
 
 from study.analyses import ANALYSES
@@ -21,3 +26,99 @@ def test_the_files_given_are_named_by_kind_in_any_order():
 def test_other_files_than_the_analysis_reads_are_refused(given, message):
     with pytest.raises(ValueError, match=message):
         named_inputs(ANALYSES["kmeans"], "pca8", given)
+
+
+# -- every file read is the one its producer wrote for this representation -------------------------
+SEED0, SEED1 = "mlp_latent2_tanh_noise0_seed0", "mlp_latent2_tanh_noise0_seed1"
+
+
+@pytest.fixture
+def tree(tmp_path, digits):
+    """``data/digits.npz`` and ``repr/{seed0, seed1}/`` as the training job writes them, and a
+    job running `analysis` of a representation on given files: ``(root, job)``."""
+    from diy.autoencoder import AutoEncoder
+    from diy.serialization import save
+    from study.artifacts import write_codes
+    from study.data.dataset import save_dataset
+    from study.representations import encode_splits, model_metadata
+
+    save_dataset(tmp_path / "digits.npz", digits)
+    for seed, name in enumerate((SEED0, SEED1)):
+        model = AutoEncoder.build([64, 16, 2], rng=seed)
+        (tmp_path / name).mkdir()
+        save(model, tmp_path / name / "model.npz", model_metadata(name, "digits"))
+        write_codes(tmp_path / name / "codes.npz", encode_splits(model.encoder, digits), name, "digits", model)
+
+    def job(analysis, representation, *files):
+        from study.analysis_job import main
+
+        args = argparse.Namespace(dataset="digits", analysis=analysis, representation=representation,
+                                  inputs=[str(tmp_path / "digits.npz"), *map(str, files)], settings={},
+                                  json=str(tmp_path / "out.json"), arrays=str(tmp_path / "out.npz"),
+                                  threads=1, extensions=[])
+        main(args)
+
+    return tmp_path, job
+
+
+@pytest.mark.parametrize("analysis", ["reconstruction", "interpolation"])
+def test_another_seed_s_model_copied_over_the_model_stops_the_job(tree, analysis):
+    root, job = tree
+    shutil.copy(root / SEED1 / "model.npz", root / SEED0 / "model.npz")
+    with pytest.raises(ValueError, match=f"^{re.escape(str(root / SEED0 / 'model.npz'))}: this model was "
+                                         f"saved as representation '{SEED1}', not '{SEED0}'"):
+        job(analysis, SEED0, root / SEED0 / "model.npz")
+
+
+def _rewrite(path, change):
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    np.savez(path, **change(arrays))
+
+
+@pytest.mark.parametrize("damage, message", [
+    # Rows 32 onwards shuffled: the first 32, which the model's encoder checks, are intact.
+    (lambda a: {**a, "Z_test": np.concatenate([a["Z_test"][:32], a["Z_test"][32:][::-1]])},
+     "its rows are not the ones written"),
+    (lambda a: {**a, "Z_val": np.concatenate([a["Z_val"][:32], a["Z_val"][32:] + 1e-3])},
+     "its rows are not the ones written"),
+    (lambda a: {key: value for key, value in a.items() if key != "__provenance__"},
+     "records no provenance .* re-run the study"),
+])
+def test_damaged_codes_stop_the_job_naming_the_file(tree, damage, message):
+    root, job = tree
+    codes = root / SEED0 / "codes.npz"
+    _rewrite(codes, damage)
+    with pytest.raises(ValueError, match=f"^{re.escape(str(codes))}: {message}"):
+        job("probe", SEED0, codes, root / SEED0 / "model.npz")
+
+
+def test_another_seed_s_codes_stop_the_job_naming_what_differs(tree):
+    root, job = tree
+    shutil.copy(root / SEED1 / "codes.npz", root / SEED0 / "codes.npz")
+    with pytest.raises(ValueError, match=f"codes.npz: these codes were written for representation "
+                                         f"'{SEED1}', not for representation '{SEED0}'"):
+        job("probe", SEED0, root / SEED0 / "codes.npz", root / SEED0 / "model.npz")
+
+
+def test_codes_are_bound_to_the_model_they_came_from(tree):
+    # A retrained model of the same name beside the old codes: its digest is not theirs.
+    from diy.autoencoder import AutoEncoder
+    from diy.serialization import save
+    from study.representations import model_metadata
+
+    root, job = tree
+    save(AutoEncoder.build([64, 16, 2], rng=7), root / SEED0 / "model.npz", model_metadata(SEED0, "digits"))
+    with pytest.raises(ValueError, match=f"codes.npz: these codes were written for model '[0-9a-f]{{64}}', "
+                                         f"not for the model beside it"):
+        job("kmeans", SEED0, root / SEED0 / "codes.npz", root / SEED0 / "model.npz")
+
+
+def test_a_model_file_from_before_provenance_asks_for_a_re_run(tree):
+    from diy.serialization import load, save
+
+    root, job = tree
+    path = root / SEED0 / "model.npz"
+    save(load(path), path)  # no metadata
+    with pytest.raises(ValueError, match="records no provenance .* re-run the study"):
+        job("interpolation", SEED0, path)

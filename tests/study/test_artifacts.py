@@ -37,7 +37,7 @@ def test_codes_are_float32(tmp_path):
     codes = {f"Z_{s}": np.ones((n, 3), dtype=np.float64) for s, n in (("train", 4), ("val", 2), ("test", 1))}
     write_codes(tmp_path / "codes.npz", codes)
     with np.load(tmp_path / "codes.npz") as npz:
-        assert sorted(npz.files) == ["Z_test", "Z_train", "Z_val"]
+        assert sorted(npz.files) == ["Z_test", "Z_train", "Z_val", "__provenance__"]
         assert npz["Z_train"].dtype == np.float32 and npz["Z_val"].shape == (2, 3)
     with pytest.raises(ValueError, match="missing"):
         write_codes(tmp_path / "bad.npz", {"Z_train": codes["Z_train"]})

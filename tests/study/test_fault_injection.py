@@ -166,7 +166,7 @@ def replace(key, value):
                           r"the 75 parameter values the file stores"),
     (set_d_in(10 ** 30), r"Linear at 0 declares sizes .* whose product exceeds"),
     (set_d_in(float("inf")), r"Linear at 0 declares sizes .*inf.* whose product exceeds"),
-    (set_d_in(-5), r"cannot rebuild Linear at 0 .*negative dimensions"),
+    (set_d_in(-5), r"cannot rebuild Linear at 0 .*Linear: d_in must be >= 1, got -5"),
     (set_config(dtype="U25000000"), r"0: a config may not set 'dtype'"),  # 100 MB per element
     (set_children({"0": "Linear"}), r"the model: 'children' must be a list, got \{'0': 'Linear'\}"),
     (remove("2.b"), r"missing parameter '2\.b' \(expected shape \(3,\)\)"),

@@ -318,6 +318,18 @@ def test_divergence_names_the_variant_and_the_epoch(digits):
                name="digits/mlp_latent2_relu_noise0_seed0")
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_vae_at_lr_10_fails_naming_the_variant_and_the_likely_cause(digits):
+    # The run (training: {lr: 10, schedule: constant}) once trained to a validation loss
+    # of 7.44e+27 and was saved; here the KL term overflows within the first epoch.
+    training = {**TRAINING, "lr": 10, "schedule": "constant", "warmup_epochs": 0}
+    with pytest.raises(TrainingDiverged, match=r"^digits/vae_latent2_relu_beta1_seed0 diverged at epoch 1.*"
+                                               r"the kl term makes most of it; likely cause: the learning "
+                                               r"rate \(lr = 10\), else the kl term's weight \(beta = 1\)"):
+        _train(digits, AEVariant.parse("vae_latent2_relu_beta1_seed0"), family={"hidden": [32]},
+               training=training, name="digits/vae_latent2_relu_beta1_seed0")
+
+
 def test_dynamic_binarization_trains_on_draws_and_encodes_the_binarized_splits(digits):
     from study.data.dataset import binarized
 

@@ -5,17 +5,18 @@ from study.artifacts import atomic_outputs, write_codes
 from study.data.dataset import load_dataset
 from study.logs import log_to
 from study.pca import pca_representation
-from study.representations import SPLITS
+from study.representations import PIXELS, SPLITS, model_metadata, pca_name
 from study.threads import limit_threads
 
 with log_to(snakemake.log[0]), limit_threads(snakemake.threads):
-    data = load_dataset(snakemake.input[0])
+    data, dataset = load_dataset(snakemake.input[0]), snakemake.wildcards.dataset
     out = snakemake.output
     if snakemake.rule == "pixels":
         with atomic_outputs(out.codes) as (codes_tmp,):
-            write_codes(codes_tmp, {f"Z_{split}": data[f"X_{split}"] for split in SPLITS})
+            write_codes(codes_tmp, {f"Z_{split}": data[f"X_{split}"] for split in SPLITS}, PIXELS, dataset)
     else:
-        model, codes = pca_representation(data, int(snakemake.wildcards.latent_dim), snakemake.params.seed)
+        latent_dim = int(snakemake.wildcards.latent_dim)
+        model, codes = pca_representation(data, latent_dim, snakemake.params.seed)
         with atomic_outputs(out.model, out.codes) as (model_tmp, codes_tmp):
-            save(model, model_tmp)
-            write_codes(codes_tmp, codes)
+            save(model, model_tmp, model_metadata(pca_name(latent_dim), dataset))
+            write_codes(codes_tmp, codes, pca_name(latent_dim), dataset, model)

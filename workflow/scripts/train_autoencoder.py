@@ -7,6 +7,7 @@ from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, wri
 from study.data.dataset import load_dataset
 from study.failures import recorded
 from study.logs import log_to
+from study.representations import model_metadata
 from study.extensions import load_extensions
 from study.threads import limit_threads
 from study.train_autoencoder import train_autoencoder
@@ -26,6 +27,6 @@ with log_to(snakemake.log[0]), limit_threads(snakemake.threads), recorded(
     )
     out = snakemake.output
     with atomic_outputs(out.model, out.history, out.codes) as (model_tmp, history_tmp, codes_tmp):
-        save(model, model_tmp)
+        save(model, model_tmp, model_metadata(variant.name, dataset))
         write_history(history_tmp, history, AE_HISTORY_COLUMNS)
-        write_codes(codes_tmp, codes)
+        write_codes(codes_tmp, codes, variant.name, dataset, model)

@@ -25,6 +25,6 @@ with log_to(snakemake.log[0]), limit_threads(snakemake.threads), recorded(
     )
     out = snakemake.output
     with atomic_outputs(out.model, out.history, out.metrics) as (model_tmp, history_tmp, metrics_tmp):
-        save(model, model_tmp)
+        save(model, model_tmp, {"classifier": variant.name, "dataset": dataset})
         write_history(history_tmp, history, CLASSIFIER_HISTORY_COLUMNS)
         write_json(metrics_tmp, {**metrics, "provenance": provenance()})
