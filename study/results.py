@@ -13,9 +13,15 @@ analysis' own baselines (denoising's ``noisy`` input); the columns from ``method
 numbers depend on, ``rows`` the analysis' rows, ``provenance`` the package versions, commit, CPU
 and BLAS kernel that computed them (:mod:`study.provenance`). Beside it, ``{name}.npz`` holds
 the arrays its figures need (possibly none).
+
+The aggregation gathers the documents into one table per analysis, and those into one tidy
+table, ``results/tables/metrics.csv`` (:func:`study.tables.metrics_table`: one row per
+measurement), which :func:`load` reads: the one reader of the results, for the summary, the
+figures, the tools and a notebook (docs/notebook.md).
 """
 import json
 import logging
+from pathlib import Path
 
 import numpy as np
 
@@ -60,3 +66,18 @@ def read_npz(path):
     """The arrays of an ``.npz`` as a dict, read without pickles."""
     with np.load(path, allow_pickle=False) as npz:
         return {key: npz[key] for key in npz.files}
+
+
+def load(results):
+    """The tidy table of a study's results -> DataFrame (:func:`study.tables.metrics_table`):
+    one row per dataset, representation (its method, family, latent size, activation, noise,
+    objective, seed), split, analysis, metric (and the analysis' keys, where it has several rows
+    per representation), with its ``value`` and interval ``low``, ``high`` where it has one.
+
+    results : the results directory (``results``, ``results/quick``), whose
+        ``tables/metrics.csv`` is read, or the path of that file.
+    """
+    from study.tables import read_table
+
+    path = Path(results)
+    return read_table(path if path.suffix == ".csv" else path / "tables" / "metrics.csv")

@@ -1,5 +1,7 @@
 """The study's tables: the analyses' JSON documents gathered into one DataFrame per analysis,
-rendered as CSV, Markdown and HTML, and the selections the summary and figures make of them.
+rendered as CSV, Markdown and HTML, and the selections the summary and figures make of them;
+all of them in one tidy table (:func:`metrics_table`), which the summary, the figures and the
+tools read (:func:`study.results.load`, :func:`analysis_tables`).
 
 One table per analysis, one row per row of each document: per representation (and per test
 noise, classifier, mask... where the analysis has several rows). The columns start with
@@ -36,6 +38,74 @@ def analysis_table(documents):
     for record in records:
         columns.extend(key for key in record if key not in columns)
     return _typed(pd.DataFrame.from_records(records, columns=columns))
+
+
+#: The tidy table's columns (:func:`metrics_table`), before the analyses' key columns.
+METRICS_COLUMNS = [*COLUMNS, "split", "analysis", "metric", "value", "low", "high"]
+
+
+def metrics_table(tables, analyses):
+    """The analyses' tables -> the tidy table, ``results/tables/metrics.csv``: one row per
+    measurement, i.e. per row of an analysis' table and metric the analysis declares whose
+    ``where`` selects that row (:class:`study.analyses.Metric`).
+
+    tables : ``{analysis name: its table}`` (:func:`analysis_table`), in the order wanted.
+    analyses : ``{name: Analysis}`` declaring each table's ``keys`` and ``metrics``.
+
+    Columns: :data:`METRICS_COLUMNS`, i.e. COLUMNS, ``split``, ``analysis``, ``metric`` (its name
+    in the declaration), ``value`` (the row's ``metric.column``), ``low`` and ``high`` (the
+    row's ``{column}_low`` and ``_high``: the analysis' own interval, where it has one), then
+    every analysis' key columns (empty in the other analyses' rows): a metric that averages
+    several rows of a representation (denoising's test noises) has one row per key. Rows
+    follow their table's, a row's metrics their declaration.
+    """
+    parts, keys = [], []
+    for name, table in tables.items():
+        analysis = analyses[name]
+        keys += [key for key in analysis.keys if key not in keys]
+        blocks = []
+        for order, (metric_name, metric) in enumerate(analysis.metrics.items()):
+            rows = table
+            for column, value in metric.where:
+                rows = rows[rows[column] == value]
+            interval = {bound: rows[f"{metric.column}_{bound}"] if f"{metric.column}_{bound}" in rows else np.nan
+                        for bound in ("low", "high")}
+            blocks.append(rows[[*COLUMNS, "split", *analysis.keys]].assign(
+                analysis=name, metric=metric_name, value=rows[metric.column].astype(float), **interval,
+                _row=rows.index, _order=order))
+        if blocks:
+            parts.append(pd.concat(blocks).sort_values(["_row", "_order"], kind="stable"))
+    columns = METRICS_COLUMNS + keys
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return _typed(pd.concat(parts, ignore_index=True)[columns])
+
+
+def analysis_tables(metrics, analyses):
+    """The tidy table (:func:`metrics_table`) -> ``{name: table}``: each analysis of `analyses`
+    that has rows, its table as :func:`analysis_table` makes it, with its metrics' columns only
+    (no intervals, no columns no metric reads, empty cells where no metric reads them: k-means'
+    NMI on whitened codes), rows in their first-seen order. What the summary and the figures
+    select from (:func:`metric_values`), number for number as from the analysis' own table."""
+    tables = {}
+    for name, analysis in analyses.items():
+        rows = metrics[metrics["analysis"] == name]
+        if rows.empty:
+            continue
+        index = [*COLUMNS, "split", *analysis.keys]
+        row = rows.groupby(index, sort=False, dropna=False).ngroup().to_numpy()
+        table = rows.loc[~pd.Series(row).duplicated().to_numpy(), index].reset_index(drop=True)
+        for key in analysis.keys:
+            # Another analysis' rows left a key of whole numbers as floats (empty there).
+            if pd.api.types.is_float_dtype(table[key]) and table[key].notna().all() \
+                    and (table[key] == table[key].round()).all():
+                table[key] = table[key].astype("int64")
+        for metric_name, metric in analysis.metrics.items():
+            selected = (rows["metric"] == metric_name).to_numpy()
+            values = pd.Series(rows["value"].to_numpy()[selected], index=row[selected]).reindex(table.index)
+            table[metric.column] = table[metric.column].fillna(values) if metric.column in table else values
+        tables[name] = table
+    return tables
 
 
 def objective_of(representation, method):

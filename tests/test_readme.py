@@ -1,5 +1,5 @@
 """The README and its pages under docs/ run as written: the README's two commands are CI's,
-every Python block runs, every shell command runs (the quick study for real; the long ones as
+every Python block runs (those that read the quick study's results, in it), every shell command runs (the quick study for real; the long ones as
 dry runs of a small study, so that a wrong target, option or config key fails here and not for a
 reader), and every link between the pages leads to a file and a heading that exist."""
 import os
@@ -68,11 +68,27 @@ def test_the_two_commands_are_ci_s_test_command_and_the_study():
     assert ci == installs[0]
 
 
-@pytest.mark.parametrize("index", range(len(blocks("python"))))
+def python_blocks(reads_results):
+    """The Python blocks that read the quick study's results (they name ``results/quick``:
+    docs/notebook.md's), or the others."""
+    return [block for block in blocks("python") if ("results/quick" in block) == reads_results]
+
+
+@pytest.mark.parametrize("index", range(len(python_blocks(False))))
 def test_python_block_runs(index, tmp_path):
-    result = subprocess.run([sys.executable, "-c", blocks("python")[index]], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-c", python_blocks(False)[index]], cwd=tmp_path,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(python_blocks(True))))
+def test_python_block_runs_on_the_quick_study(index, quick_study):
+    # In the session's quick study, as a reader runs it where the study ran (reading only).
+    result = subprocess.run([sys.executable, "-c", python_blocks(True)[index]], cwd=quick_study.workdir,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip()
 
 
 def _snakemake(line, workdir, config):

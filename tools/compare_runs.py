@@ -2,25 +2,21 @@
 
     python tools/compare_runs.py RESULTS_A RESULTS_B [--datasets digits] [--labels A B]
 
-RESULTS_A and RESULTS_B are two results roots (each with tables/{analysis}.csv), e.g. the same
-config run under two OpenBLAS kernels (OPENBLAS_CORETYPE=Haswell, Sandybridge). For every paired
-test of the summary (study.summary.paired_tests: Holm-adjusted per dataset) it prints both runs'
+RESULTS_A and RESULTS_B are two results roots (each with the tidy table tables/metrics.csv, read
+by study.results.load), e.g. the same config run under two OpenBLAS kernels
+(OPENBLAS_CORETYPE=Haswell, Sandybridge). For every paired test of the summary
+(study.summary.claims.paired_tests: Holm-adjusted per dataset) it prints both runs'
 difference [interval] and adjusted p, and whether the claim holds in both, one or neither; then
 how many of the autoencoder-vs-PCA rows print the same, and the claims that hold in both.
 """
 import argparse
-from pathlib import Path
 
 from study.analyses import ANALYSES
+from study.results import load
 from study.statistics import format_interval
-from study.summary import paired_tests, versus_pca_table
-from study.tables import markdown_table, read_table
-
-
-def read_tables(root):
-    """{analysis: table} of every registered analysis with a table under ``root/tables``."""
-    tables = Path(root) / "tables"
-    return {name: read_table(tables / f"{name}.csv") for name in ANALYSES if (tables / f"{name}.csv").exists()}
+from study.summary.claims import paired_tests
+from study.summary.sections import versus_pca_table
+from study.tables import analysis_tables, markdown_table
 
 
 def describe(tested):
@@ -61,7 +57,7 @@ def main(argv=None):
     parser.add_argument("--datasets", nargs="+", default=["digits"])
     parser.add_argument("--labels", nargs=2, default=["A", "B"])
     args = parser.parse_args(argv)
-    tables = [read_tables(root) for root in args.results]
+    tables = [analysis_tables(load(root), ANALYSES) for root in args.results]
     tests = [paired_tests(t, args.datasets) for t in tables]
     text, both = compare(*tests, args.labels)
     rows = [markdown_table(versus_pca_table(t)).splitlines() for t in tests]

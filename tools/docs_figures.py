@@ -5,7 +5,8 @@ or every one the tree has the inputs of.
 
 A figure is named as the workflow names it, ``{dataset}_{figure}.png`` (``digits_tsne.png``,
 ``digits_kmeans_accuracy_vs_latent.png``); :func:`draw` draws it from what a run wrote under
-RESULTS (tables, histories, the analyses' arrays) as the workflow's figure scripts do. Each PNG
+RESULTS (the tidy table tables/metrics.csv, histories, the analyses' arrays) as the workflow's
+figure scripts do. Each PNG
 keeps its title and RESULTS in its text (``Title``, ``Source``), so that a test can tell a
 figure under docs/ drawn by older code (tests/study/test_docs_figures.py). Without --all, the
 figures drawn are those under --out (docs/ by default): run it on a finished study's results to
@@ -20,9 +21,9 @@ from PIL import Image
 from study.analyses import ANALYSES
 from study.figures import classifier_curves, learning_curves, save_figure
 from study.metric_figures import metric_figure
-from study.results import read_npz
+from study.results import load, read_npz
 from study.summary.choice import model_free
-from study.tables import read_table
+from study.tables import analysis_tables
 from study.variants import AEVariant
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -58,14 +59,13 @@ def draw(results, dataset, figure, loss="bce", confidence=0.95):
             for kind in ("vs_latent", "heatmap"):
                 if figure == f"{name}_{kind}":
                     reference = model_free(analysis)
-                    return metric_figure(read_table(results / "tables" / f"{analysis.name}.csv"), dataset, metric,
+                    return metric_figure(analysis_tables(load(results), ANALYSES)[analysis.name], dataset, metric,
                                          "heatmap" if kind == "heatmap" else "lines", reference,
                                          analysis.baseline_labels.get(reference), confidence)
         if figure in analysis.figures:
             declared = analysis.figures[figure]
-            tables = {name: read_table(results / "tables" / f"{name}.csv")
-                      for name in (analysis.name, *declared.tables)}
-            return declared.draw(tables, dataset, lambda name: read_npz(results / dataset / analysis.name / f"{name}.npz"))
+            return declared.draw(analysis_tables(load(results), ANALYSES), dataset,
+                                 lambda name: read_npz(results / dataset / analysis.name / f"{name}.npz"))
     raise ValueError(f"no figure named {figure!r}")
 
 

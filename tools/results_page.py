@@ -30,8 +30,9 @@ from run_time import read_benchmarks, summary  # noqa: E402  (bench/ is no packa
 from diy.atomic import write_text  # noqa: E402
 from study.analyses import ANALYSES  # noqa: E402
 from study.provenance import cpu, read_lock  # noqa: E402
+from study.results import load  # noqa: E402
 from study.summary.claims import paired_tests  # noqa: E402
-from study.tables import markdown_table, read_table  # noqa: E402
+from study.tables import analysis_tables, markdown_table  # noqa: E402
 
 #: The summary's section quoted whole.
 VERSUS_PCA = "Autoencoder vs PCA at each latent size"
@@ -83,9 +84,8 @@ def minutes(seconds):
 
 def holm_families(results):
     """``{dataset: tests}``: the size of each dataset's Holm family in the run's summary."""
-    tables_dir = Path(results, "tables")
-    tables = {name: read_table(tables_dir / f"{name}.csv") for name in ANALYSES
-              if (tables_dir / f"{name}.csv").exists()}
+    metrics = Path(results, "tables", "metrics.csv")
+    tables = analysis_tables(load(metrics), ANALYSES) if metrics.exists() else {}
     datasets = sorted({dataset for table in tables.values() for dataset in table["dataset"]})
     families = {dataset: 0 for dataset in datasets}
     for tested in paired_tests(tables, datasets):

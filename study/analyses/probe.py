@@ -1,8 +1,8 @@
 """Label efficiency: how well a code serves when only a few images are labelled.
 
-For each count n of ``labels_per_class`` (e.g. 1, 10, 100 and ``all``), n train images of each
-class are drawn without replacement (all of a class that has fewer), and two probes are trained
-on their codes:
+For each count n of ``labels_per_class`` (of :data:`COUNTS`, 1, 10, 100 and ``all``: the counts its
+metrics read; the config refuses others), n train images of each class are drawn without
+replacement (all of a class that has fewer), and two probes are trained on their codes:
 
 - ``"linear"``: classification's logistic regression (standardised codes, L2), its inverse
   regularisation C chosen from ``C`` by accuracy on the validation split, fitted along the path
@@ -32,6 +32,10 @@ from study.analyses import Analysis, Metric, analysis_settings
 from study.analyses.classification import knn_classifier, logistic_classifier
 
 PROBES = ("linear", "knn")
+#: The counts of ``labels_per_class`` the metrics read: the config may take any of them and no
+#: other, as a count without a metric would give rows no table column, figure or summary shows
+#: (the metrics are declared before any config is read).
+COUNTS = (1, 10, 100, "all")
 
 
 def labelled_subset(y, per_class, rng):
@@ -130,13 +134,14 @@ ANALYSIS = Analysis(
                                               knn_k=config["analysis"]["classification"]["knn_k"]),
     baselines=("pixels", "pca"), keys=("labels_per_class", "probe"),
     metrics={
-        **{f"probe_linear_{count}": _linear(count) for count in ("1", "10", "100", "all")},
+        **{f"probe_linear_{count}": _linear(str(count)) for count in COUNTS},
         "probe_knn_10": _accuracy("knn", "10", "k-NN probe accuracy, 10 labels per class"),
     },
     schema={
         "labels_per_class": {"type": "array", "minItems": 1, "uniqueItems": True,
-                             "description": "Labelled train images per class; 'all' for the whole train split.",
-                             "items": {"anyOf": [{"type": "integer", "minimum": 1}, {"const": "all"}]}},
+                             "description": "Labelled train images per class, among the counts the probe's "
+                                            "metrics read; 'all' for the whole train split.",
+                             "items": {"type": ["integer", "string"], "enum": list(COUNTS)}},
         "draws": {"type": "integer", "minimum": 1, "description": "Seeded label draws per count (all: one)."},
         "C": {"type": "array", "minItems": 1, "items": {"type": "number", "exclusiveMinimum": 0},
               "description": "Inverse regularisations of the linear probe, chosen on the validation split."},

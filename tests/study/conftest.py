@@ -1,6 +1,7 @@
 """Small data, models and a fake study shared by the study tests: a slice of scikit-learn's
 digits, a tiny trained autoencoder and PCA written as representations, and the documents
 the analyses would write for a small grid."""
+import itertools
 
 import numpy as np
 import pytest
@@ -185,8 +186,6 @@ FAKE_GRID = {"family": ["mlp"], "latent_dim": [2, 8], "activation": ["tanh", "re
              "noise": [0.0, 0.5], "seed": [0, 1]}
 FAKE_KINDS, FAKE_LEVELS = ["gaussian", "masking"], [0.1, 0.5]
 FAKE_MASKS = ["lower_half", "square"]
-FAKE_ANALYSES = ("reconstruction", "kmeans", "tsne", "denoising", "classification", "inpainting", "dec", "idec",
-                 "manifold", "probe", "retrieval", "interpolation")
 
 
 def _score(variant):
@@ -201,8 +200,22 @@ def _error(variant):
             + 0.01 * variant.seed)
 
 
+def _declared_rows(analysis, score, error):
+    """Rows made from the declaration of `analysis` alone: one per combination of the values its
+    metrics' ``where`` give its keys (a key none gives: one value), each metric's column the score
+    or the error by the metric's direction."""
+    from study.analyses import ANALYSES
+
+    declared = ANALYSES[analysis]
+    values = [list(dict.fromkeys(value for metric in declared.metrics.values() for column, value in metric.where
+                                 if column == key)) or ["a"] for key in declared.keys]
+    columns = {metric.column: score if metric.higher_is_better else error for metric in declared.metrics.values()}
+    return [{**dict(zip(declared.keys, combination)), **columns} for combination in itertools.product(*values)]
+
+
 def _rows(analysis, name, score, error, level_bonus=0.0):
-    """The rows analysis `analysis` would give representation `name` on one split."""
+    """The rows analysis `analysis` would give representation `name` on one split: made up to
+    test the summary's choices where it is named here, else from its declaration."""
     if analysis == "reconstruction":
         return [{"bce": 5 * error, "mse": error / 64, "squared_error_per_image": error, "psnr": 20 - error}]
     if analysis == "kmeans":
@@ -243,9 +256,11 @@ def _rows(analysis, name, score, error, level_bonus=0.0):
         return [{"distance": distance, "map": score * s, "map_low": score * s - 0.02, "map_high": score * s + 0.02,
                  "precision_at_1": score, "precision_at_10": score * 0.95}
                 for distance, s in (("euclidean", 0.7), ("cosine", 0.72))]
-    return [{"classifier": c, "accuracy": score + d, "accuracy_low": score + d - 0.02,
-             "accuracy_high": score + d + 0.02}
-            for c, d in (("logistic", 0.0), ("knn", 0.05), ("mlp", 0.1))]
+    if analysis == "classification":
+        return [{"classifier": c, "accuracy": score + d, "accuracy_low": score + d - 0.02,
+                 "accuracy_high": score + d + 0.02}
+                for c, d in (("logistic", 0.0), ("knn", 0.05), ("mlp", 0.1))]
+    return _declared_rows(analysis, score, error)
 
 
 #: On the validation split every representation scores a little worse (score - 0.02, error
@@ -272,8 +287,9 @@ def fake_grid():
 
 @pytest.fixture(scope="session")
 def fake_documents():
-    """``{analysis: [document, ...]}`` for datasets digits and mnist: the autoencoders, then the
-    analysis' baselines as its declaration lists them (PCA of each latent size)."""
+    """``{analysis: [document, ...]}`` for every registered analysis and datasets digits and mnist:
+    the autoencoders, then the analysis' baselines as its declaration lists them (PCA of each
+    latent size)."""
     from study.analyses import ANALYSES
     from study.representations import describe
     from study.results import document
@@ -281,7 +297,7 @@ def fake_documents():
 
     variants = ae_variants({"grid": FAKE_GRID})
     documents = {}
-    for analysis in FAKE_ANALYSES:
+    for analysis in ANALYSES:
         docs = []
         for dataset in ("digits", "mnist"):
             offset = 0.0 if dataset == "digits" else 0.02

@@ -17,6 +17,9 @@ from study.datasets import DATASETS, READ_SCHEMA
 from study.families import FAMILIES
 from study.settings import AE_TRAINING_KEYS
 
+#: The registered datasets as the messages list them.
+REGISTERED = ", ".join(DATASETS)
+
 
 def test_repository_config_is_valid_and_is_the_defaults(schema, defaults):
     config = validate_config(defaults, schema)
@@ -24,7 +27,7 @@ def test_repository_config_is_valid_and_is_the_defaults(schema, defaults):
     assert config == validate_config(None, schema, defaults=defaults)
     assert config["datasets"] == ["digits", "mnist"]
     # YAML 1.1 reads 1e-3 as a string: a number again, in a per-dataset mapping too.
-    assert isinstance(defaults["training"]["lr"], dict) and set(defaults["training"]["lr"]) == {"digits", "mnist"}
+    assert isinstance(defaults["training"]["lr"], dict) and set(defaults["training"]["lr"]) == set(DATASETS)
     assert config["training"]["lr"] == {name: float(lr) for name, lr in defaults["training"]["lr"].items()}
     assert all(type(lr) is float for lr in config["training"]["lr"].values())
     # Every registered family has its section (its defaults in config.yaml).
@@ -91,8 +94,10 @@ def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
     # Every setting the training reads (study.settings), and no other.
     assert set(config["training"]) == set(AE_TRAINING_KEYS)
     assert (config["training"]["schedule"], config["training"]["warmup_epochs"]) == ("cosine", 1)
-    assert config["families"]["mlp"] == {"hidden": {"digits": [48], "mnist": [256, 64]},
-                                         "latent_activation": "linear", "init": "default"}
+    mlp = config["families"]["mlp"]
+    assert set(mlp) == {"hidden", "latent_activation", "init"} and (mlp["latent_activation"], mlp["init"]) == (
+        "linear", "default")
+    assert (mlp["hidden"]["digits"], mlp["hidden"]["mnist"]) == ([48], [256, 64])
     assert config["analysis"]["kmeans"] == {"n_init": 10}
     assert config["analysis"]["bootstrap"] == {"resamples": 1000, "confidence": 0.95}
     assert config["grid"]["seed"] == [0, 1, 2]  # the issue-12 default: intervals over training seeds
@@ -106,10 +111,11 @@ def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
 
 def test_epochs_once_or_per_dataset(schema, defaults):
     epochs = validate_config({}, schema, defaults=defaults)["training"]["epochs"]
-    assert epochs == defaults["training"]["epochs"] and set(epochs) == {"digits", "mnist"}
+    assert epochs == defaults["training"]["epochs"] and set(epochs) == set(DATASETS)
     assert validate_config({"training": {"epochs": "7"}}, schema, defaults=defaults)["training"]["epochs"] == 7
     config = validate_config({"classifiers": {"epochs": {"mnist": 3}}}, schema, defaults=defaults)
-    assert config["classifiers"]["epochs"] == {"digits": 200, "mnist": 3}
+    assert config["classifiers"]["epochs"] == {**defaults["classifiers"]["epochs"], "mnist": 3}
+    assert config["classifiers"]["epochs"]["digits"] == 200
 
 
 def test_numbers_written_as_strings_become_numbers(schema, defaults):
@@ -139,7 +145,7 @@ def test_choices_are_the_noise_functions_and_registries(schema):
 
 
 @pytest.mark.parametrize("config, message", [
-    ({"datasets": ["digits", "cifar"]}, "config: datasets[1] = 'cifar': must be one of digits, mnist"),
+    ({"datasets": ["digits", "cifar"]}, f"config: datasets[1] = 'cifar': must be one of {REGISTERED}"),
     ({"datasets": []}, "config: datasets = []: must not be empty"),
     ({"datasets": ["digits", "digits"]}, "config: datasets = ['digits', 'digits']: has duplicate entries"),
     ({"grid": {"family": ["cnn"]}}, f"config: grid.family[0] = 'cnn': must be one of {', '.join(FAMILIES)}"),
@@ -159,13 +165,13 @@ def test_choices_are_the_noise_functions_and_registries(schema):
     ({"training": {"lr": True}}, "config: training.lr = True: must be a number"),
     ({"training": {"lr": 0}}, "config: training.lr = 0: must be > 0"),
     ({"training": {"epochs": "many"}}, "config: training.epochs = 'many': must be an integer"),
-    ({"training": {"epochs": {"cifar": 3}}}, "config: training.epochs = 'cifar': must be one of digits, mnist"),
+    ({"training": {"epochs": {"cifar": 3}}}, f"config: training.epochs = 'cifar': must be one of {REGISTERED}"),
     ({"classifiers": {"epochs": {"mnist": 0}}}, "config: classifiers.epochs.mnist = 0: must be >= 1"),
     ({"training": {"max_train_samples": 0}}, "config: training.max_train_samples = 0: must be >= 1"),
     ({"families": {"mlp": {"latent_activation": "gelu"}}},
      "config: families.mlp.latent_activation = 'gelu': must be one of linear, tanh, relu, sigmoid"),
     ({"families": {"mlp": {"hidden": {"digits": [8], "cifar": [3]}}}},
-     "config: families.mlp.hidden = 'cifar': must be one of digits, mnist"),
+     f"config: families.mlp.hidden = 'cifar': must be one of {REGISTERED}"),
     ({"families": {"cnn": {}}}, f"config: families.cnn: unknown key (allowed: {', '.join(FAMILIES)})"),
     ({"training": {"schedule": "linear"}}, "config: training.schedule = 'linear': must be one of constant, cosine"),
     ({"training": {"loss": "l1"}}, "config: training.loss = 'l1': must be one of bce, mse"),
@@ -191,7 +197,7 @@ def test_choices_are_the_noise_functions_and_registries(schema):
     ({"extensions": ["my-module"]}, "config: extensions[0] = 'my-module': "),
     ({"gird": {}}, "config: gird: unknown key (allowed: datasets, analyses, results, extensions, grid, "),
     ({"grid": {"latentdim": [2]}}, "config: grid.latentdim: unknown key (allowed: family, latent_dim, "),
-    ({"data": {"cifar": {}}}, "config: data.cifar: unknown key (allowed: digits, mnist)"),
+    ({"data": {"cifar": {}}}, f"config: data.cifar: unknown key (allowed: {REGISTERED})"),
 ])
 def test_bad_values_are_rejected_naming_the_key(schema, defaults, config, message):
     with pytest.raises(ConfigError) as error:
@@ -241,7 +247,7 @@ def test_every_problem_is_reported_one_per_line(schema, defaults):
     with pytest.raises(ConfigError) as error:
         validate_config({"grid": {"noise": [2], "latent_dim": [0]}, "datasets": ["x"]}, schema, defaults=defaults)
     assert str(error.value).splitlines() == [
-        "config: datasets[0] = 'x': must be one of digits, mnist",
+        f"config: datasets[0] = 'x': must be one of {REGISTERED}",
         "config: grid.latent_dim[0] = 0: must be >= 1",
         "config: grid.noise[0] = 2: must be in [0, 1]",
     ]

@@ -1,12 +1,17 @@
-"""The analyses' JSON documents and arrays: layout, names, atomic round trips."""
+"""The analyses' JSON documents and arrays: layout, names, atomic round trips; the one reader of
+the results (the tidy table), which the summary and the tools read through."""
 import json
 import math
+import sys
 
 import numpy as np
 import pytest
 
+from repository import REPO
+from study.analyses import ANALYSES
 from study.representations import describe
-from study.results import document, read_json, read_npz, write_json, write_npz
+from study.results import document, load, read_json, read_npz, write_json, write_npz
+from study.tables import analysis_tables, metrics_table, read_table, write_csv
 
 
 def test_autoencoder_document_names_every_parameter():
@@ -55,3 +60,45 @@ def test_npz_round_trip_without_pickles(tmp_path):
     np.savez(tmp_path / "b.npz", x=np.array([{"a": 1}], dtype=object))
     with pytest.raises(ValueError, match="pickle"):
         read_npz(tmp_path / "b.npz")
+
+
+@pytest.fixture
+def results(fake_tables, tmp_path):
+    """A results directory whose tables/ holds the fake study's tables and its tidy table, as the
+    workflow writes them."""
+    tables = tmp_path / "results" / "tables"
+    tables.mkdir(parents=True)
+    for name, table in fake_tables.items():
+        write_csv(table, tables / f"{name}.csv")
+    write_csv(metrics_table({name: read_table(tables / f"{name}.csv") for name in fake_tables}, ANALYSES),
+              tables / "metrics.csv")
+    return tmp_path / "results"
+
+
+def test_load_reads_the_tidy_table_of_a_results_directory_or_its_file(results):
+    metrics = load(results)
+    assert metrics.equals(load(results / "tables" / "metrics.csv"))
+    assert {"analysis", "metric", "value", "low", "high"} <= set(metrics.columns)
+    assert set(metrics["analysis"]) == set(ANALYSES)
+    assert str(metrics["seed"].dtype) == "Int64" and metrics["value"].dtype == np.float64
+
+
+def test_the_summary_read_through_the_tidy_table_is_the_summary_of_the_tables(results):
+    from study.summary import summary_markdown
+
+    tables = {name: read_table(results / "tables" / f"{name}.csv") for name in ANALYSES}
+    assert summary_markdown(analysis_tables(load(results), ANALYSES), ["digits", "mnist"]) == \
+        summary_markdown(tables, ["digits", "mnist"])
+
+
+def test_compare_runs_reads_two_results_directories(results, capsys):
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import compare_runs
+    finally:
+        sys.path.remove(str(REPO / "tools"))
+    compare_runs.main([str(results), str(results), "--datasets", "digits", "mnist"])
+    printed = capsys.readouterr().out
+    same, total = printed.split("rows printed the same: ")[1].split("\n")[0].split(" of ")
+    assert int(same) == int(total) > 0
+    assert "| digits: pca: 2," in printed and "| mnist: pca: 8," in printed

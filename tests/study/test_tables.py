@@ -1,5 +1,5 @@
 """The tables: one row per representation (and per test noise, classifier, mask...), their
-rendering, and the selections the summary and figures make of them."""
+rendering, the tidy table of them all, and the selections the summary and figures make of them."""
 import re
 
 import numpy as np
@@ -7,10 +7,13 @@ import pandas as pd
 import pytest
 
 from study.analyses import ANALYSES
+from study.results import load
 from study.tables import (
     CLASSIFIER_COLUMNS,
     COLUMNS,
+    METRICS_COLUMNS,
     analysis_table,
+    analysis_tables,
     best,
     best_per_latent_dim,
     classifiers_table,
@@ -19,6 +22,7 @@ from study.tables import (
     html_table,
     markdown_table,
     metric_values,
+    metrics_table,
     read_table,
     value_of,
     write_csv,
@@ -221,3 +225,50 @@ def test_a_table_written_before_the_objective_column_gets_it(fake_tables, tmp_pa
     table = read_table(tmp_path / "kmeans.csv")
     assert list(table.columns) == list(fake_tables["kmeans"].columns)
     assert table["objective"].tolist() == fake_tables["kmeans"]["objective"].tolist()
+
+
+def written(tables, directory):
+    """`tables` as the workflow writes them and the summary read them before the tidy table."""
+    for name, table in tables.items():
+        write_csv(table, directory / f"{name}.csv")
+    return {name: read_table(directory / f"{name}.csv") for name in tables}
+
+
+def _declared_rows(table, metric):
+    for column, value in metric.where:
+        table = table[table[column] == value]
+    return table
+
+
+def test_the_tidy_table_holds_one_row_per_declared_measurement(fake_tables):
+    metrics = metrics_table(fake_tables, ANALYSES)
+    assert list(metrics.columns) == METRICS_COLUMNS + list(dict.fromkeys(
+        key for name in fake_tables for key in ANALYSES[name].keys))
+    assert not metrics.duplicated([c for c in metrics.columns if c not in ("value", "low", "high")]).any()
+    for name, table in fake_tables.items():
+        for metric_name, metric in ANALYSES[name].metrics.items():
+            rows = _declared_rows(table, metric)
+            tidy = metrics[(metrics["analysis"] == name) & (metrics["metric"] == metric_name)]
+            assert len(tidy) == len(rows) > 0, (name, metric_name)
+            np.testing.assert_array_equal(tidy["value"], rows[metric.column].astype(float))
+            for bound in ("low", "high"):  # the analysis' own interval, where it has one
+                expected = rows[f"{metric.column}_{bound}"] if f"{metric.column}_{bound}" in rows else np.nan
+                np.testing.assert_array_equal(tidy[bound], np.broadcast_to(expected, len(rows)))
+            for key in ANALYSES[name].keys:
+                assert tidy[key].tolist() == rows[key].tolist()
+
+
+def test_the_tables_read_through_the_tidy_table_agree_number_for_number(fake_tables, tmp_path):
+    tables = written(fake_tables, tmp_path)
+    write_csv(metrics_table(tables, ANALYSES), tmp_path / "metrics.csv")
+    views = analysis_tables(load(tmp_path / "metrics.csv"), ANALYSES)
+    assert list(views) == list(tables)
+    for name, table in tables.items():
+        for metric in ANALYSES[name].metrics.values():
+            for split in SPLITS:
+                pd.testing.assert_frame_equal(metric_values(views[name], metric, split),
+                                              metric_values(table, metric, split))
+    # Rows a metric averages stay apart, keys typed as the analysis' own table has them.
+    for name in ("denoising", "inpainting"):
+        columns = [*COLUMNS, "split", *ANALYSES[name].keys, *{m.column for m in ANALYSES[name].metrics.values()}]
+        pd.testing.assert_frame_equal(views[name][columns], tables[name][columns])

@@ -7,6 +7,7 @@ from repository import REPO
 from study import targets
 from study.config import validate_config
 from study.config_schema import item_problems
+from study.datasets import DATASETS
 from study.targets import TargetError
 from study.variants import AEVariant, ClassifierVariant, ae_variants
 
@@ -74,7 +75,7 @@ def test_a_classifier_outside_the_schema_is_refused_naming_the_part(config, sche
 def test_datasets_must_be_registered_and_for_results_studied(config):
     targets.dataset("digits", config, T)
     targets.dataset("mnist", config, "data/mnist.npz", studied=False)  # data/ is shared
-    with pytest.raises(TargetError, match=r"^dataset 'cifar' in data/cifar.npz: must be one of digits, mnist"):
+    with pytest.raises(TargetError, match=rf"^dataset 'cifar' in data/cifar.npz: must be one of {', '.join(DATASETS)} "):
         targets.dataset("cifar", config, "data/cifar.npz", studied=False)
     with pytest.raises(TargetError, match=r"^dataset 'mnist' in .*: not one of this study's datasets \(digits\); "
                                           r"add it to the config key datasets$"):

@@ -1,7 +1,8 @@
-# Aggregation: the analyses' JSON files gathered into results/tables/ (CSV, Markdown, HTML,
-# and summary.md answering the study's questions), drawn into results/figures/*.png, and
-# captioned for `snakemake --report report.html`. Tables, figures and captions come from the
-# analyses registry; nothing here recomputes an analysis.
+# Aggregation: the analyses' JSON files gathered into results/tables/ (CSV, Markdown, HTML),
+# those into one tidy table, results/tables/metrics.csv, from which summary.md answers the
+# study's questions and results/figures/*.png are drawn, all captioned for
+# `snakemake --report report.html`. Tables, figures and captions come from the analyses
+# registry; nothing here recomputes an analysis.
 #
 # Re-run only the aggregation (what reads the tables follows):
 #   snakemake --cores 2 aggregate --forcerun table classifiers_table
@@ -38,7 +39,8 @@ FIGURE_FILES = (
     + expand(f"{RESULTS}/figures/{{dataset}}_{{metric}}_vs_latent.png", dataset=DATASETS, metric=LINE_METRICS)
     + expand(f"{RESULTS}/figures/{{dataset}}_{{metric}}_heatmap.png", dataset=DATASETS, metric=HEATMAP_METRICS)
 )
-AGGREGATES = TABLES + [f"{RESULTS}/tables/summary.md", f"{RESULTS}/tables/summary.html"] + FIGURE_FILES
+METRICS_TABLE = f"{RESULTS}/tables/metrics.csv"
+AGGREGATES = TABLES + [METRICS_TABLE, f"{RESULTS}/tables/summary.md", f"{RESULTS}/tables/summary.html"] + FIGURE_FILES
 
 
 # A file deleted since the aggregates were built from it (the way to have one result computed
@@ -139,9 +141,32 @@ rule classifiers_table:
         "../scripts/classifiers_table.py"
 
 
+# Every measurement in one tidy table (study.tables.metrics_table), which the summary and the
+# figures read (study.results.load), as a user's notebook does (docs/notebook.md).
+rule metrics_table:
+    input:
+        expand(f"{RESULTS}/tables/{{table}}.csv", table=list(ANALYSES)),
+    output:
+        report(
+            METRICS_TABLE,
+            caption="../report/metrics.rst",
+            category=report_category(SUMMARY),
+            labels={"table": "metrics"},
+        ),
+    log:
+        f"{RESULTS}/logs/tables/metrics.log",
+    params:
+        analyses=list(ANALYSES),
+    conda:
+        "../envs/diy.yaml"
+    script:
+        "../scripts/metrics_table.py"
+
+
 rule summary:
     input:
-        tables=expand(f"{RESULTS}/tables/{{table}}.csv", table=TABLE_NAMES),
+        metrics=METRICS_TABLE,
+        classifiers=f"{RESULTS}/tables/classifiers.csv",
         # To say which autoencoders were still improving when training stopped (study.limits).
         histories=[
             f"{RESULTS}/{dataset}/repr/{variant}/history.csv" for dataset in DATASETS for variant in trained(AE_VARIANTS, dataset)
@@ -158,7 +183,6 @@ rule summary:
         f"{RESULTS}/logs/tables/summary.log",
     params:
         datasets=DATASETS,
-        tables=TABLE_NAMES,
         failed=FAILED,
         epochs={dataset: dataset_settings(config["training"], dataset, ["epochs"])["epochs"] for dataset in DATASETS},
     conda:
@@ -229,7 +253,7 @@ rule classifier_curves_figure:
 
 rule metric_figure:
     input:
-        lambda wildcards: f"{RESULTS}/tables/{METRICS[wildcards.metric][0].name}.csv",
+        METRICS_TABLE,
     output:
         report(
             f"{RESULTS}/figures/{{dataset}}_{{metric}}_{{kind}}.png",
@@ -256,7 +280,7 @@ rule metric_figure:
 
 rule analysis_figure:
     input:
-        tables=lambda wildcards: [f"{RESULTS}/tables/{name}.csv" for name in figure_tables(wildcards.figure)],
+        metrics=METRICS_TABLE,
         arrays=lambda wildcards: documents(FIGURES[wildcards.figure][0].name, wildcards.dataset, "npz"),
     output:
         report(
@@ -273,7 +297,6 @@ rule analysis_figure:
         figure="|".join(FIGURES) or "(?!)",
     params:
         analysis=lambda wildcards: FIGURES[wildcards.figure][0].name,
-        tables=lambda wildcards: figure_tables(wildcards.figure),
         names=lambda wildcards: representations(FIGURES[wildcards.figure][0].name, wildcards.dataset),
         caption=lambda wildcards: FIGURES[wildcards.figure][1].caption,
     conda:

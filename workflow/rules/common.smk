@@ -330,12 +330,6 @@ def intermediates():
     return files
 
 
-def figure_tables(figure):
-    """The tables an analysis' figure reads: its analysis' own, then those it declares."""
-    analysis, declared = FIGURES[figure]
-    return [analysis.name, *declared.tables]
-
-
 # How the report names each {kind} of rule metric_figure.
 METRIC_FIGURE_KINDS = {"vs_latent": "against the latent size", "heatmap": "heatmap"}
 

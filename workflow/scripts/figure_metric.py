@@ -1,12 +1,13 @@
-"""Rule metric_figure: one metric of a dataset, from its analysis' table ->
+"""Rule metric_figure: one metric of a dataset, from the tidy table ->
 results/figures/{dataset}_{metric}_vs_latent.png or _heatmap.png (study.metric_figures)."""
 from study.analyses import ANALYSES
 from study.figures import save_figure
 from study.logs import log_to
 from study.extensions import load_extensions
 from study.metric_figures import metric_figure
+from study.results import load
 from study.summary.choice import model_free
-from study.tables import read_table
+from study.tables import analysis_tables
 
 with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])
@@ -14,6 +15,7 @@ with log_to(snakemake.log[0]):
     metric = analysis.metrics[snakemake.wildcards.metric]
     kind = "heatmap" if snakemake.wildcards.kind == "heatmap" else "lines"
     reference = model_free(analysis)
-    figure = metric_figure(read_table(snakemake.input[0]), snakemake.wildcards.dataset, metric, kind, reference,
+    table = analysis_tables(load(snakemake.input[0]), {analysis.name: analysis})[analysis.name]
+    figure = metric_figure(table, snakemake.wildcards.dataset, metric, kind, reference,
                            analysis.baseline_labels.get(reference), snakemake.params.confidence)
     save_figure(figure, snakemake.output[0])

@@ -1,21 +1,24 @@
-"""Rule summary: the tables and the autoencoders' histories -> results/tables/summary.md and
-.html, the study's answers (study.summary) and what the run cannot support (study.limits)."""
+"""Rule summary: the tidy table, the classifiers' table and the autoencoders' histories ->
+results/tables/summary.md and .html, the study's answers (study.summary) and what the run
+cannot support (study.limits)."""
 import logging
 from pathlib import Path
 
 import pandas as pd
 
 from diy.atomic import write_text
+from study.analyses import ANALYSES
 from study.limits import limits
 from study.logs import log_to
 from study.extensions import load_extensions
+from study.results import load
 from study.summary import summary_html, summary_markdown
-from study.tables import read_table
+from study.tables import analysis_tables, read_table
 
 with log_to(snakemake.log[0]):
     load_extensions(snakemake.config["extensions"])
-    tables = {name: read_table(path) for name, path in zip(snakemake.params.tables, snakemake.input.tables)}
-    classifiers = tables.pop("classifiers")
+    tables = analysis_tables(load(snakemake.input.metrics), ANALYSES)
+    classifiers = read_table(snakemake.input.classifiers)
     datasets = snakemake.params.datasets
     failed = snakemake.params.failed
     histories = {}

@@ -1,12 +1,15 @@
 """The analyses registry: every analysis declares what the workflow, the tables and the figures
 need, and returns the same shape of result for every representation it applies to."""
 import json
+import pkgutil
 
 import numpy as np
 import pytest
 
+import study.analyses
 from study.analyses import (ANALYSES, REPRESENTATION_BASELINES, SPLITS, Analysis, Figure, Metric, Source,
                             split_view)
+from study.report import category_number
 from study.representations import describe
 from study.results import document, read_npz, write_npz
 from study.tables import analysis_table, metric_values
@@ -14,8 +17,9 @@ NAMES = sorted(ANALYSES)
 
 
 def test_every_module_of_the_package_is_registered_under_its_name():
-    assert NAMES == ["classification", "dec", "denoising", "idec", "inpainting", "interpolation", "kmeans",
-                     "manifold", "probe", "reconstruction", "retrieval", "tsne"]
+    modules = sorted(module.name for module in pkgutil.iter_modules(study.analyses.__path__)
+                     if not module.name.startswith("_"))
+    assert "kmeans" in ANALYSES and NAMES == modules
     for name, analysis in ANALYSES.items():
         assert isinstance(analysis, Analysis) and analysis.name == name
         assert analysis.run.__module__ == f"study.analyses.{name}"
@@ -33,6 +37,9 @@ def test_declaration(name, defaults, small_config, ae_name):
         assert {column for column, _ in metric.where} <= set(analysis.keys)
     assert all(isinstance(figure, Figure) and callable(figure.draw) for figure in analysis.figures.values())
     assert analysis.caption and analysis.category
+    # Its report section: numbered (the menu's order), the number its own or its section's.
+    number = category_number(analysis.category)
+    assert {a.category for a in ANALYSES.values() if category_number(a.category) == number} == {analysis.category}
     # Its config section has a default for every key of its schema, in config.yaml.
     assert set(analysis.schema) == set(defaults["analysis"].get(name, {}))
     settings = analysis.settings(small_config)

@@ -109,3 +109,23 @@ def test_labels_per_class_all_or_a_positive_count_in_the_config(schema, defaults
     for bad in ([0], ["every"], [10, 10]):
         with pytest.raises(ConfigError, match="analysis.probe.labels_per_class"):
             validate_config({"analysis": {"probe": {"labels_per_class": bad}}}, schema, defaults=defaults)
+
+
+def test_the_config_gives_only_counts_a_metric_reads(schema, defaults):
+    """A count no metric reads would give rows no table column, figure or summary line shows:
+    refused, by its key, before any job (issue 40)."""
+    from study.analyses.probe import ANALYSIS
+    from study.config import ConfigError, validate_config
+
+    allowed = ANALYSIS.schema["labels_per_class"]["items"]["enum"]
+    read = {value for metric in ANALYSIS.metrics.values() for column, value in metric.where
+            if column == "labels_per_class" and metric.where == (("probe", "linear"), (column, value))}
+    assert {str(count) for count in allowed} == read
+    with pytest.raises(ConfigError) as error:
+        validate_config({"analysis": {"probe": {"labels_per_class": [5, 10, 50]}}}, schema, defaults=defaults)
+    assert str(error.value).splitlines() == [
+        f"config: analysis.probe.labels_per_class[{i}] = {count}: must be one of 1, 10, 100, all"
+        for i, count in ((0, 5), (2, 50))]
+    # A count written as a string is the count.
+    config = validate_config({"analysis": {"probe": {"labels_per_class": ["10", "all"]}}}, schema, defaults=defaults)
+    assert config["analysis"]["probe"]["labels_per_class"] == [10, "all"]

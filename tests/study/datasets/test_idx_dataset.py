@@ -78,11 +78,11 @@ def registered(tmp_path, monkeypatch, mirror):
 
 
 def digits_values_for(name, defaults):
-    """For every setting of `defaults` given per dataset ({digits: ..., mnist: ...}), the
-    value of digits for dataset `name`, as a config to merge over the defaults (``data`` is
-    the datasets' own sections, not a setting per dataset)."""
+    """For every setting of `defaults` given per dataset ({digits: ..., mnist: ...}, keyed by
+    registered datasets), the value of digits for dataset `name`, as a config to merge over the
+    defaults (``data`` is the datasets' own sections, not a setting per dataset)."""
     def walk(value):
-        if isinstance(value, dict) and value and set(value) <= {"digits", "mnist"}:
+        if isinstance(value, dict) and value and set(value) <= set(DATASETS):
             return {name: value["digits"]}
         if isinstance(value, dict):
             found = {key: walk(item) for key, item in value.items()}

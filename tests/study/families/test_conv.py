@@ -16,6 +16,7 @@ from diy.reshape import Reshape
 from diy.sigmoid import Sigmoid
 from diy.tanh import TanH
 from study.config import ConfigError, validate_config
+from study.datasets import DATASETS
 from study.families import FAMILIES
 from study.families.conv import FAMILY, build
 from study.settings import dataset_settings
@@ -155,7 +156,7 @@ def test_config_with_both_families_is_valid(schema, defaults):
     ({"stride": "two"}, "families.conv.stride = 'two': must be an integer"),
     ({"channels": []}, "families.conv.channels = []: must not be empty"),
     ({"channels": {"digits": [8], "cifar": [3]}},
-     "families.conv.channels = 'cifar': must be one of digits, mnist"),
+     f"families.conv.channels = 'cifar': must be one of {', '.join(DATASETS)}"),
     ({"latent_activation": "gelu"}, "families.conv.latent_activation = 'gelu': must be one of linear, tanh"),
     ({"pooling": "max"},
      "families.conv.pooling: unknown key (allowed: channels, kernel, stride, latent_activation)"),
