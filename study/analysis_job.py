@@ -13,8 +13,15 @@ import json
 import os
 from pathlib import Path
 
+import jsonschema
+import numpy as np
+
 from study.analyses import ANALYSES, Source
+from study.config import load_schema
+from study.config_checks import non_finite
+from study.config_schema import describe as error_line, normalise
 from study.data.dataset import binarized, load_dataset
+from study.datasets import DATASETS
 from study.logs import log_to
 from study.extensions import EXTENSIONS_VARIABLE, load_extensions
 from study.representations import check_codes_match, describe, load_model, read_codes
@@ -57,12 +64,41 @@ def named_inputs(analysis, representation, paths):
     return inputs
 
 
+def checked_settings(analysis, dataset, settings, data):
+    """`settings` (the job's ``--settings``) once the config check would pass them: its section
+    ``analysis.{name}`` complete and within the config schema, the analysis seed and bootstrap
+    too, then the analysis' own ``check`` against `data`'s split sizes; numbers written as strings
+    made numbers. A ValueError names each refused key, as the config check would."""
+    schema = load_schema(Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml")
+    common = schema["properties"]["analysis"]["properties"]
+    job = {"$defs": schema.get("$defs", {}), "type": "object", "required": list(analysis.schema),
+           "properties": {**analysis.schema, "seed": common["seed"], **common["bootstrap"]["properties"]}}
+    settings = normalise(settings, job)
+    def named(problem):  # the key path within the section, from the config's root
+        top = "(top level)"
+        where = f"analysis.{analysis.name}" + (problem[len(top):] if problem.startswith(top) else f".{problem}")
+        return f"--settings of analysis {analysis.name}: {where}"
+
+    problems = [named(error_line(error)) for error in jsonschema.Draft202012Validator(job).iter_errors(settings)]
+    problems += [named(problem) for problem in non_finite(settings)]
+    if not problems and analysis.check is not None:
+        section = {key: settings[key] for key in analysis.schema}
+        sizes = {split: len(data[f"X_{split}"]) for split in ("train", "val", "test")}
+        n_classes = DATASETS[dataset].n_classes if dataset in DATASETS else len(np.unique(data["y_train"]))
+        problems += [f"--settings of analysis {analysis.name}: {problem}"
+                     for problem in analysis.check(section, dataset, sizes, n_classes)]
+    if problems:
+        raise ValueError("\n".join(problems))
+    return settings
+
+
 def main(args):
     load_extensions(args.extensions)
     analysis, name = ANALYSES[args.analysis], args.representation
     inputs = named_inputs(analysis, name, args.inputs)
     data = load_dataset(inputs["data"])
-    settings = dict(args.settings)
+    # By hand, the settings are whatever was typed: checked as the config check checks them.
+    settings = checked_settings(analysis, args.dataset, dict(args.settings), data)
     if settings.pop("binarize", "none") == "dynamic":
         data = binarized(data)
     head = describe(name)

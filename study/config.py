@@ -15,12 +15,14 @@ are ints where it asks for an integer (:mod:`study.config_schema`); or raises
 schema lets pass but the registries or the datasets do not (:mod:`study.config_checks`).
 """
 import copy
+import os
 from collections.abc import Mapping
 
 import jsonschema
 import yaml
 
-from study.config_checks import against_the_data, missing_family_axes, missing_per_dataset, non_finite
+from study.config_checks import (against_the_data, long_numbers, missing_family_axes, missing_per_dataset,
+                                 non_finite, results_directory, unbuildable_variants)
 from study.config_schema import describe, normalise
 
 
@@ -89,7 +91,7 @@ def load_config(path, schema, defaults=None):
     return validate_config(read_yaml(path), schema, source=str(path), defaults=defaults)
 
 
-def validate_config(config, schema, source="config", defaults=None):
+def validate_config(config, schema, source="config", defaults=None, studies=None, study="config.yaml"):
     """Merge `config` over `defaults`, coerce numbers and check the result against `schema`.
 
     Parameters
@@ -102,6 +104,12 @@ def validate_config(config, schema, source="config", defaults=None):
         Prefix of every error line.
     defaults : mapping or None
         The repository's config.yaml, under `config`.
+    studies : mapping or None
+        ``{results directory: config file}`` of the repository's studies
+        (:func:`study_results`): the key ``results`` must be none of theirs, nor
+        hold one, nor lie in one, but the default study's (:func:`results_directory`).
+    study : str
+        This study's config file among `studies`' (config.yaml's for a config of one's own).
 
     Returns
     -------
@@ -117,13 +125,45 @@ def validate_config(config, schema, source="config", defaults=None):
     errors = sorted(validator.iter_errors(normalised), key=lambda e: list(map(str, e.absolute_path)))
     problems = [f"{source}: {describe(e)}" for e in errors]
     problems += [f"{source}: {problem}" for problem in non_finite(normalised)]
+    if isinstance(normalised.get("results"), str) and not any(" results" in p for p in problems):
+        problems += [f"{source}: {problem}" for problem in results_directory(normalised["results"], studies or {}, study)]
     # Each later check reads keys that the earlier ones have found present and well-formed.
-    for check in (missing_family_axes, missing_per_dataset, against_the_data):
+    for check in (missing_family_axes, missing_per_dataset, long_numbers, against_the_data, unbuildable_variants):
         if not problems:
             problems += [f"{source}: {problem}" for problem in check(normalised)]
     if problems:
         raise ConfigError("\n".join(problems))
     return normalised
+
+
+def study_results(repository):
+    """``{results directory: config file}`` of the repository's studies: ``config.yaml``'s and
+    each ``workflow/configs/*.yaml``'s ``results:`` key, the config file relative to
+    `repository` (a :class:`pathlib.Path`)."""
+    studies = {}
+    for path in [repository / "config.yaml", *sorted((repository / "workflow" / "configs").glob("*.yaml"))]:
+        results = (read_yaml(path) or {}).get("results")
+        if isinstance(results, str):
+            studies.setdefault(os.path.normpath(results), path.relative_to(repository).as_posix())
+    return studies
+
+
+def this_study(configfiles, repository, studies):
+    """The config file, as `studies` (:func:`study_results`) names it, of the study that the
+    `configfiles` (``--configfile``'s) run: the last that is one of the repository's studies, or
+    that sets one's ``results`` directory (a copy of a study config, changed: that study again);
+    else ``config.yaml`` (a config of one's own is merged over the default study's)."""
+    names = set(studies.values())
+    study = "config.yaml"
+    for path in configfiles:
+        relative = os.path.relpath(os.path.abspath(path), repository).replace(os.sep, "/")
+        if relative in names:
+            study = relative
+            continue
+        results = (read_yaml(path) or {}).get("results") if os.path.isfile(path) else None
+        if isinstance(results, str) and os.path.normpath(results) in studies:
+            study = studies[os.path.normpath(results)]
+    return study
 
 
 def main(argv=None):
@@ -152,12 +192,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     defaults = read_yaml(repository / "config.yaml")
     schema = load_schema(repository / "workflow" / "schemas" / "config.schema.yaml")
+    studies = study_results(repository)
     status = 0
     for path in args.configs or [repository / "config.yaml"]:
         try:
             study = read_yaml(path)
             load_extensions(merge(defaults, study or {}).get("extensions", []))
-            validate_config(study, schema, source=str(path), defaults=defaults)
+            validate_config(study, schema, source=str(path), defaults=defaults, studies=studies,
+                            study=this_study([path], repository, studies))
             print(f"{path}: valid")
         except ValueError as error:  # ConfigError is one
             print(error, file=sys.stderr)

@@ -8,6 +8,7 @@ The registries are imported inside the checks that read them, so that importing 
 imports no dataset, family or analysis module.
 """
 import math
+import os
 from collections.abc import Mapping
 
 from study.config_schema import key_path
@@ -84,6 +85,59 @@ def against_the_data(config):
             yield from ANALYSES[analysis].check(section, name, sizes, k)
 
 
+def machine_bytes():
+    """The machine's physical memory in bytes."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def memory_problem(key, value, needed):
+    """Why the setting `key` = `value`, whose job would hold arrays of `needed` bytes, is refused:
+    more than the machine's memory; or None."""
+    held = machine_bytes()
+    if needed > held:
+        return (f"{key} = {value}: would need {needed / 2 ** 30:.1f} GiB of arrays, more than this "
+                f"machine's {held / 2 ** 30:.1f} GiB of memory")
+    return None
+
+
+def long_numbers(config):
+    """The numbers of the grid and of the classifiers, which name directories, that are too long
+    for a name (:func:`long_number_problem`)."""
+    from study.variants import long_number_problem
+
+    for section in ("grid", "classifiers"):
+        for key, values in config[section].items():
+            for i, value in enumerate(values if isinstance(values, list) else [values]):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    problem = long_number_problem(value)
+                    if problem:
+                        yield f"{section}.{key}[{i}] = {value}: {problem}"
+
+
+def unbuildable_variants(config):
+    """The variants of the grid that their family cannot build with its settings of a studied
+    dataset (a family's ``check``: k_sparse's k must be a whole number below the latent size)."""
+    from study.families import FAMILIES
+    from study.settings import family_params
+    from study.variants import ae_variants
+
+    if not any(FAMILIES[family].check for family in config["grid"]["family"]):
+        return
+    try:
+        variants = ae_variants(config)
+    except ValueError:  # values sharing a name: the workflow names them as it builds the names
+        return
+    problems = {}
+    for variant in variants:
+        check = FAMILIES[variant.family].check
+        for name in config["datasets"] if check else ():
+            problem = check(variant, family_params(config["families"][variant.family], name))
+            if problem:
+                problems.setdefault(problem, []).append(variant.name)
+    for problem, names in problems.items():
+        yield f"{problem} (variant {names[0]}" + (f" and {len(names) - 1} more)" if len(names) > 1 else ")")
+
+
 def latent_dim_problem(latent_dim, name):
     """Why a code (or PCA) of `latent_dim` units is refused on the registered dataset `name`,
     or None."""
@@ -94,3 +148,38 @@ def latent_dim_problem(latent_dim, name):
         return (f"above the {n_features} features of {name} (PCA of that size cannot exist, and a "
                 f"code that wide compresses nothing)")
     return None
+
+
+def results_directory(results, studies, study="config.yaml"):
+    """Why the config key ``results`` is refused: a directory outside the working directory, not
+    written in its normal form (``results/quick/..``), or one that is another study's, holds one
+    or lies in one; `studies` is ``{results directory: config file}`` of the repository's studies
+    (:func:`study.config.study_results`), `study` the config file of this one. The default
+    study's directory holds the others by design (``results/quick``), and may hold a study of
+    one's own (``results/mine``)."""
+    normal = os.path.normpath(results)
+    if normal == ".." or normal.startswith("../"):
+        yield f"results = {results!r}: outside the working directory; every result stays under it"
+        return
+    if normal != results:
+        yield f"results = {results!r}: write it as {normal!r} (no '.' or '..' parts)"
+    default = next((directory for directory, config in studies.items() if config == "config.yaml"), None)
+    others = {directory: config for directory, config in studies.items() if config != study}
+    own = "give this study a directory of its own (like results/mine)"
+    if normal in others:
+        config = others[normal]
+        whose = "the default study" if config == "config.yaml" else f"the study of {config}"
+        yield f"results = {results!r}: the results directory of {whose}; {own}"
+        return
+    if not (normal == default and study == "config.yaml"):
+        held = [f"{directory}/ ({config})" for directory, config in others.items() if _inside(directory, normal)]
+        if held:
+            yield f"results = {results!r}: holds other studies' results, {', '.join(held)}; {own}"
+    holding = [directory for directory in others if directory != default and _inside(normal, directory)]
+    for directory in holding:
+        yield f"results = {results!r}: inside {directory}/, the results of the study of {others[directory]}; {own}"
+
+
+def _inside(path, directory):
+    """Whether `path` lies strictly inside `directory` (both normalised, relative)."""
+    return directory == "." and path != "." or path.startswith(directory + "/")

@@ -23,7 +23,8 @@ import re
 from study.config_checks import latent_dim_problem
 from study.config_schema import item_problems
 from study.representations import PCA_REGEX
-from study.variants import AE_VARIANT_REGEX, AEVariant, ClassifierVariant, family_axes, format_number
+from study.variants import (AE_VARIANT_REGEX, AEVariant, ClassifierVariant, family_axes, format_number,
+                            long_number_problem)
 
 
 class TargetError(ValueError):
@@ -54,8 +55,56 @@ def autoencoder(name, dataset_name, config, schema, target):
     problem = latent_dim_problem(variant.latent_dim, dataset_name)
     if problem and not any(line.startswith("latent_dim ") for line in problems):
         problems.append(f"latent_dim {variant.latent_dim} in {target}: {problem}")
+    problems += [f"{axis} {format_number(value)} in {target}: {problem} (config key grid.{axis})"
+                 for axis, value in [("latent_dim", variant.latent_dim), ("seed", variant.seed),
+                                     *((axis, variant.setting(axis)) for axis in family_axes(variant.family))]
+                 for problem in [long_number_problem(value)] if problem]
+    if not problems:
+        problem = _family_problem(variant, dataset_name, config)
+        if problem:
+            problems.append(f"{target}: {problem}")
     _raise(problems)
     return variant
+
+
+def _family_problem(variant, dataset_name, config):
+    """Why `variant`'s family cannot build it with its settings of `dataset_name`, or None."""
+    from study.families import FAMILIES
+    from study.settings import family_params
+
+    check = FAMILIES[variant.family].check
+    return check(variant, family_params(config["families"][variant.family], dataset_name)) if check else None
+
+
+def requested(requested, results, config, schema):
+    """Refuse the `requested` targets in this study's `results` whose names no rule's pattern
+    reads (``vae_latent8_tanh_beta-1_seed0``: Snakemake would say only "No rule to produce" it)
+    or whose parts the config could not ask for, naming the part: a representation's files
+    (``{results}/{dataset}/repr/{name}/...``), a classifier's (``.../clf/{name}/...``) and an
+    analysis' documents (``{results}/{dataset}/{analysis}/{representation}.json``)."""
+    from study.analyses import ANALYSES
+    from study.datasets import DATASETS
+
+    results = os.path.normpath(results)
+    for target in map(_relative, requested):
+        if target == results or not target.startswith(results + "/"):
+            continue
+        parts = os.path.relpath(target, results).split("/")
+        if len(parts) < 3 or parts[0] not in DATASETS:
+            continue
+        dataset_name, kind, name = parts[:3]
+        directory = f"{results}/{dataset_name}/{kind}/{name}/"  # as the rules' input functions name it
+        if kind == "repr" and len(parts) > 3:
+            if name == "pixels":
+                dataset(dataset_name, config, directory)
+            elif re.fullmatch(PCA_REGEX, name):
+                pca(int(name[3:]), dataset_name, config, schema, directory)
+            else:
+                autoencoder(name, dataset_name, config, schema, directory)
+        elif kind == "clf" and len(parts) > 3:
+            classifier(name, dataset_name, config, schema, directory)
+        elif kind in ANALYSES and len(parts) == 3 and name.endswith(".json"):
+            representation(kind, name[:-len(".json")], dataset_name, config, schema, target)
 
 
 def classifier(name, dataset_name, config, schema, target):
@@ -93,7 +142,7 @@ def representation(analysis_name, name, dataset_name, config, schema, target):
     each is one the config could ask for; returns the :class:`~study.analyses.Analysis`."""
     entry = analysis(analysis_name, target)
     dataset(dataset_name, config, target)
-    if re.fullmatch(AE_VARIANT_REGEX, name):
+    if re.fullmatch(AE_VARIANT_REGEX, name) or "_latent" in name:  # parsed, to name a bad part
         autoencoder(name, dataset_name, config, schema, target)
     elif re.fullmatch(PCA_REGEX, name) and "pca" in entry.baselines:
         pca(int(name[3:]), dataset_name, config, schema, target)
@@ -106,20 +155,6 @@ def representation(analysis_name, name, dataset_name, config, schema, target):
     return entry
 
 
-def study_results(repository):
-    """``{results directory: config file}`` of the repository's studies: ``config.yaml``'s and
-    each ``workflow/configs/*.yaml``'s ``results:`` key, the config file relative to
-    `repository` (a :class:`pathlib.Path`)."""
-    from study.config import read_yaml
-
-    studies = {}
-    for path in [repository / "config.yaml", *sorted((repository / "workflow" / "configs").glob("*.yaml"))]:
-        results = (read_yaml(path) or {}).get("results")
-        if isinstance(results, str):
-            studies.setdefault(os.path.normpath(results), path.relative_to(repository).as_posix())
-    return studies
-
-
 def holding_study(path, directories):
     """The one of `directories` (results directories) that holds `path`, the deepest if they
     nest (``results/quick`` in ``results``), or None."""
@@ -130,7 +165,7 @@ def holding_study(path, directories):
 
 def other_studies(requested, results, studies):
     """Refuse the `requested` targets that lie in another study's results directory than this
-    study's `results`; `studies` is :func:`study_results`. A target outside every results
+    study's `results`; `studies` is :func:`study.config.study_results`. A target outside every results
     directory (``data/...``, a rule's name) passes."""
     results = os.path.normpath(results)
     problems = []
@@ -146,9 +181,25 @@ def other_studies(requested, results, studies):
     _raise(problems)
 
 
+def outside_or_unnormal(requested):
+    """Refuse the `requested` targets that lie outside the working directory
+    (``../escaped/x.json``, an absolute path elsewhere), or are not written in their normal form
+    (``results/quick/../digits/...``): a rule's pattern would read the ``..`` into a name, and
+    write where no study's results directory is."""
+    problems = []
+    for target in map(str, requested):
+        written = target.rstrip("/") or target
+        normal = os.path.normpath(_relative(written) if os.path.isabs(written) else written)
+        if os.path.isabs(normal) or normal == ".." or normal.startswith("../"):
+            problems.append(f"{target}: outside the working directory; every result stays under it")
+        elif not os.path.isabs(written) and normal != written:
+            problems.append(f"{target}: write it as {normal} (no '.' or '..' parts)")
+    _raise(problems)
+
+
 def results_as_configs(configfiles, studies):
     """Refuse config files that lie in a study's results directory (`studies`: see
-    :func:`study_results`): targets written after ``--configfile``, which reads every word that
+    :func:`study.config.study_results`): targets written after ``--configfile``, which reads every word that
     follows it as a config file."""
     configfiles = [_relative(path) for path in configfiles]
     misread = [path for path in configfiles

@@ -32,6 +32,20 @@ def format_number(x):
     return str(int(value)) if value.is_integer() else repr(value)
 
 
+#: The most characters a number may take in a variant's name, a directory's (whose limit is
+#: 255 bytes for the whole name): ``beta: [1.0e+300]`` would be written with 301 digits.
+NUMBER_CHARACTERS = 24
+
+
+def long_number_problem(value):
+    """Why `value` cannot be part of a variant's name, or None."""
+    text = format_number(value)
+    if len(text) > NUMBER_CHARACTERS:
+        return (f"would be written in a variant's directory name with {len(text)} characters "
+                f"({text[:8]}...), more than {NUMBER_CHARACTERS}")
+    return None
+
+
 def _integer(name, value, minimum):
     if isinstance(value, bool) or int(value) != value or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
@@ -108,12 +122,38 @@ class AEVariant:
         match = re.fullmatch(rf"([a-z][a-z0-9]*)_latent([0-9]+)_([a-z][a-z0-9_]*?){parts}_seed([0-9]+)", name)
         if not match:
             shape = "".join(f"_{axis}VALUE" for axis in axes)
-            raise ValueError(f"{name!r} is not an autoencoder variant name like "
-                             f"mlp_latent16_tanh_noise0.25_seed0 (family_latentN_activation{shape}_seedN)")
+            raise ValueError(_bad_part(name, family and family.group(1), axes) or (
+                f"{name!r} is not an autoencoder variant name like "
+                f"mlp_latent16_tanh_noise0.25_seed0 (family_latentN_activation{shape}_seedN)"))
         family, latent_dim, activation, *values, seed = match.groups()
+        for key, value in [("latent_dim", latent_dim), *zip(axes, values), ("seed", seed)]:
+            if len(value) > NUMBER_CHARACTERS:
+                raise ValueError(f"{key} {value[:8]}... in {name[:40]!r}...: {len(value)} characters, more than "
+                                 f"{NUMBER_CHARACTERS} for a number in a variant's name (config key grid.{key})")
         values = dict(zip(axes, map(float, values)))
         noise = values.pop("noise", 0.0)
         return _canonical(cls(family, int(latent_dim), activation, noise, int(seed), tuple(values.items())), name)
+
+
+def _bad_part(name, family, axes):
+    """What is wrong with the one part of the autoencoder variant name `name` that is not as a
+    name writes it (``beta-1``, ``betanan``, an unregistered family's ``vqvae_``), naming the part
+    and its config key; or None."""
+    from study.families import FAMILIES
+
+    if family is not None and family not in FAMILIES:
+        return (f"family {family!r} in {name!r}: must be one of {', '.join(FAMILIES)} "
+                f"(config key grid.family)")
+    parts = "".join(rf"_{axis}([^_]*)" for axis in axes)
+    loose = re.fullmatch(rf"[a-z][a-z0-9]*_latent([^_]*)_[a-z][a-z0-9_]*?{parts}_seed([^_]*)", name)
+    if not loose:
+        return None
+    shapes = [("latent_dim", "[0-9]+"), *((axis, _NUMBER) for axis in axes), ("seed", "[0-9]+")]
+    for (key, shape), value in zip(shapes, loose.groups()):
+        if not re.fullmatch(shape, value):
+            what = "a whole number" if shape == "[0-9]+" else "a number >= 0 written like 0.25, 4 or 1e-05"
+            return f"{key} {value!r} in {name!r}: must be {what} (config key grid.{key})"
+    return None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ and the 99th percentile of the test codes, and ``plane_extent`` (z1 low, z1 high
 high); for a VAE ``samples`` (shown * 2, d), the decoder's means at draws from its N(0, I) prior;
 empty (0 rows, NaN extent) where they do not apply.
 """
+import math
+
 import numpy as np
 
 from diy.train import predict
@@ -75,6 +77,18 @@ def lines(model, X_a, X_b, steps):
     Z_a, Z_b = _encode(model, X_a), _encode(model, X_b)
     Z = (1 - t) * Z_a[:, None] + t * Z_b[:, None]
     return _decode(model, Z.reshape(-1, Z.shape[-1])).reshape(len(X_a), int(steps), -1)
+
+
+def settings_problems(section, dataset, sizes, n_classes):
+    """Why the settings `section` (``analysis.interpolation``) cannot run on `dataset`: the lines
+    (pairs, steps, pixels), decoded in float64 then kept in float32 (12 bytes a value), must fit
+    in the machine's memory."""
+    from study.config_checks import memory_problem
+    from study.datasets import DATASETS
+
+    needed = section["pairs"] * section["steps"] * math.prod(DATASETS[dataset].image_shape) * 12
+    problem = memory_problem("analysis.interpolation.steps", section["steps"], needed)
+    return [f"{problem} (with pairs {section['pairs']} on {dataset})"] if problem else []
 
 
 def run(data, source, settings):
@@ -189,6 +203,7 @@ Decoder means at draws from N(0, I), each latent size's VAE's prior (the VAE wit
 loss): what the VAE generates. Blurry means are usual for a Bernoulli decoder's mean.""",
                                 applies=_with_vae, tables=("reconstruction",)),
     },
+    check=settings_problems,
     schema={
         "pairs": {"type": "integer", "minimum": 1, "description": "Seeded test pairs of different labels."},
         "steps": {"type": "integer", "minimum": 3, "description": "Decoded points per line, both ends included."},

@@ -58,10 +58,20 @@ def run(data, source, settings):
     return [scored_clusters(y, clusters, settings)], {}
 
 
+def settings_problems(section, dataset, sizes, n_classes):
+    """Why the settings `section` (``analysis.manifold``) cannot cluster `dataset`'s test codes:
+    UMAP's spectral start needs fewer dimensions than images less one."""
+    n_components = section["n_components"] or n_classes
+    if n_components >= sizes["test"] - 1:
+        return [f"analysis.manifold.n_components = {section['n_components']}: {n_components} dimensions, "
+                f"must be below the {sizes['test']} test images of {dataset} less one"]
+    return []
+
+
 ANALYSIS = Analysis(
     "manifold", reads="codes", run=run,
     settings=lambda config: analysis_settings(config, "manifold", bootstrap=True),
-    baselines=("pixels", "pca"), versus_kmeans="manifold_accuracy",
+    baselines=("pixels", "pca"), versus_kmeans="manifold_accuracy", check=settings_problems,
     metrics={
         "manifold_accuracy": Metric("accuracy", "UMAP + GMM accuracy", versus_pca="UMAP+GMM acc.",
                                     unit_interval=True),

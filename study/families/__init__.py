@@ -45,12 +45,17 @@ class Family:
     schema : dict, the JSON Schema ``properties`` of ``families.{name}``.
     axes : tuple of Axis, the settings the grid varies for this family, in the order of the
         variant's name (``vae_latent16_relu_beta4_seed0``); a variant holds one value of each.
+    check : callable ``(variant, settings) -> str or None`` or None, why a variant the schema
+        allows cannot be built with `settings` (as for `build`), naming the config keys: called
+        by the config check for every variant of the grid and on each requested target, before
+        any job.
     """
 
     name: str
     build: Callable
     schema: dict = field(default_factory=dict)
     axes: tuple = (NOISE,)
+    check: Callable = None
 
 
 #: name -> Family, every module of this package.

@@ -20,6 +20,7 @@ from diy.kl_sparsity import KLSparsity
 from diy.l1_penalty import L1Penalty
 from study.families import Axis, Family
 from study.families.mlp import hidden_schema
+from study.variants import format_number
 
 SPARSITY = Axis("sparsity", "Strength of a sparse AE's constraint (family sparse): the penalty's "
                 "weight (penalty kl or l1), or the units kept per code (k_sparse).",
@@ -27,12 +28,22 @@ SPARSITY = Axis("sparsity", "Strength of a sparse AE's constraint (family sparse
 PENALTIES = ["kl", "l1", "k_sparse"]
 
 
+def check(variant, settings):
+    """Why `variant` cannot be built with `settings`: k_sparse keeps a whole number of units, fewer
+    than the code has; or None."""
+    strength = variant.setting("sparsity")
+    if settings["penalty"] == "k_sparse" and (strength != int(strength) or not 1 <= strength < variant.latent_dim):
+        return (f"grid.sparsity = {format_number(strength)}: must be a whole number of units below the latent "
+                f"size {variant.latent_dim} (grid.latent_dim) when families.sparse.penalty is k_sparse")
+    return None
+
+
 def build(image_shape, variant, settings, rng, dtype):
     """The untrained sparse autoencoder of `variant` for images of `image_shape`."""
     penalty, strength = settings["penalty"], variant.setting("sparsity")
-    if penalty == "k_sparse" and (strength != int(strength) or not 1 <= strength < variant.latent_dim):
-        raise ValueError(f"{variant.name}: grid.sparsity = {strength} must be a whole number of units "
-                         f"below the latent size {variant.latent_dim} for families.sparse.penalty k_sparse")
+    problem = check(variant, settings)
+    if problem:
+        raise ValueError(f"{variant.name}: {problem}")
     model = AutoEncoder.build([math.prod(image_shape), *settings["hidden"], variant.latent_dim],
                               variant.activation, "linear",
                               latent_activation="sigmoid" if penalty == "kl" else "linear",
@@ -43,7 +54,7 @@ def build(image_shape, variant, settings, rng, dtype):
     return model
 
 
-FAMILY = Family("sparse", build, axes=(SPARSITY,), schema={
+FAMILY = Family("sparse", build, axes=(SPARSITY,), check=check, schema={
     "hidden": hidden_schema(),
     "penalty": {"type": "string", "enum": PENALTIES,
                 "description": "kl: KL sparsity of a sigmoid code | l1: L1 norm of a linear code | "

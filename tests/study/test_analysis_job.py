@@ -9,6 +9,7 @@ import pytest
 
 from study.analyses import ANALYSES
 from study.analysis_job import named_inputs
+from study.config import validate_config
 
 
 def test_the_files_given_are_named_by_kind_in_any_order():
@@ -33,7 +34,7 @@ SEED0, SEED1 = "mlp_latent2_tanh_noise0_seed0", "mlp_latent2_tanh_noise0_seed1"
 
 
 @pytest.fixture
-def tree(tmp_path, digits):
+def tree(tmp_path, digits, schema, defaults):
     """``data/digits.npz`` and ``repr/{seed0, seed1}/`` as the training job writes them, and a
     job running `analysis` of a representation on given files: ``(root, job)``."""
     from diy.autoencoder import AutoEncoder
@@ -49,11 +50,14 @@ def tree(tmp_path, digits):
         save(model, tmp_path / name / "model.npz", model_metadata(name, "digits"))
         write_codes(tmp_path / name / "codes.npz", encode_splits(model.encoder, digits), name, "digits", model)
 
-    def job(analysis, representation, *files):
+    config = validate_config({}, schema, defaults=defaults)
+
+    def job(analysis, representation, *files, settings=None):
         from study.analysis_job import main
 
+        settings = ANALYSES[analysis].settings(config) if settings is None else settings
         args = argparse.Namespace(dataset="digits", analysis=analysis, representation=representation,
-                                  inputs=[str(tmp_path / "digits.npz"), *map(str, files)], settings={},
+                                  inputs=[str(tmp_path / "digits.npz"), *map(str, files)], settings=settings,
                                   json=str(tmp_path / "out.json"), arrays=str(tmp_path / "out.npz"),
                                   threads=1, extensions=[])
         main(args)
@@ -122,3 +126,24 @@ def test_a_model_file_from_before_provenance_asks_for_a_re_run(tree):
     save(load(path), path)  # no metadata
     with pytest.raises(ValueError, match="records no provenance .* re-run the study"):
         job("interpolation", SEED0, path)
+
+
+@pytest.mark.parametrize("analysis, change, message", [
+    ("interpolation", {"steps": 100000000}, "--settings of analysis interpolation: analysis.interpolation.steps = "
+                                            "100000000: would need 14305.1 GiB of arrays"),
+    ("interpolation", {"steps": 1}, "analysis.interpolation.steps = 1: must be >= 3"),
+    ("tsne", {"perplexity": 500}, "analysis.tsne.perplexity = 500: must be below the t-SNE subset of digits"),
+    ("tsne", {"knn_k": None}, "analysis.tsne: 'knn_k' is a required property"),
+    ("kmeans", {"confidence": 1.5}, "analysis.kmeans.confidence = 1.5: must be in (0, 1)"),
+    ("manifold", {"n_components": 400}, "analysis.manifold.n_components = 400: 400 dimensions"),
+])
+def test_settings_the_config_check_would_refuse_stop_the_job_by_hand(tree, schema, defaults, analysis, change,
+                                                                     message):
+    root, job = tree
+    settings = {**ANALYSES[analysis].settings(validate_config({}, schema, defaults=defaults)), **change}
+    settings = {key: value for key, value in settings.items() if value is not None}
+    files = [root / SEED0 / f"{kind}.npz" for kind in ANALYSES[analysis].input_kinds(SEED0)[1:]]
+    with pytest.raises(ValueError) as error:
+        job(analysis, SEED0, *files, settings=settings)
+    assert message in str(error.value)
+    assert not (root / "out.json").exists()

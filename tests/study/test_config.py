@@ -339,3 +339,79 @@ def test_python_m_study_config_runs(repo_root):
     done = subprocess.run([sys.executable, "-m", "study.config", "no-such-study.yaml"], cwd=repo_root,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr == "no-such-study.yaml: no such file\n"
+
+
+@pytest.fixture(scope="module")
+def studies(repo_root):
+    from study.config import study_results
+
+    return study_results(repo_root)
+
+
+@pytest.mark.parametrize("results, study, message", [
+    ("../escaped_results", "config.yaml", "outside the working directory"),
+    ("results/../../escaped", "config.yaml", "outside the working directory"),
+    # The quick study writing into the default study's directory, however it is spelt.
+    ("results/quick/..", "workflow/configs/quick.yaml", "write it as 'results'"),
+    ("results", "workflow/configs/quick.yaml", "the results directory of the default study"),
+    ("results/quick", "config.yaml", "the results directory of the study of workflow/configs/quick.yaml"),
+    ("results/quick/x", "config.yaml", "inside results/quick/, the results of the study of workflow/configs/quick.yaml"),
+    (".", "config.yaml", "holds other studies' results, results/clustering/"),
+    ("results/objectives", "workflow/configs/quick.yaml", "the results directory of the study of workflow/configs/objectives.yaml"),
+])
+def test_a_results_directory_of_another_study_or_outside_is_refused(schema, defaults, studies, results, study, message):
+    with pytest.raises(ConfigError) as error:
+        validate_config({"results": results}, schema, defaults=defaults, studies=studies, study=study)
+    assert f"config: results = {results!r}: {message}" in str(error.value)
+
+
+def test_each_study_keeps_its_own_results_directory(schema, defaults, studies):
+    for directory, study in studies.items():
+        validate_config({"results": directory}, schema, defaults=defaults, studies=studies, study=study)
+    # The default study's results/ holds the others by design; a directory of one's own in it passes.
+    validate_config({"results": "results/mine"}, schema, defaults=defaults, studies=studies)
+    validate_config({"results": "results/mine"}, schema, defaults=defaults, studies=studies,
+                    study="workflow/configs/quick.yaml")
+
+
+@pytest.mark.parametrize("sparsity, message", [
+    ([0.1], "grid.sparsity = 0.1: must be a whole number of units below the latent size 2"),  # the default
+    ([2.5], "grid.sparsity = 2.5: must be a whole number"),
+    ([32], "grid.sparsity = 32: must be a whole number of units below the latent size 32"),
+])
+def test_a_k_sparse_k_the_family_cannot_keep_is_refused_naming_the_key(schema, defaults, sparsity, message):
+    config = {"grid": {"family": ["sparse"], "sparsity": sparsity}, "families": {"sparse": {"penalty": "k_sparse"}}}
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        validate_config(config, schema, defaults=defaults)
+    config["grid"]["sparsity"] = [1]
+    validate_config(config, schema, defaults=defaults)
+
+
+def test_a_number_too_long_for_a_directory_name_is_refused_naming_the_key(schema, defaults):
+    with pytest.raises(ConfigError, match=r"grid.beta\[1\] = 1e\+300: would be written in a variant's directory name "
+                                          r"with 301 characters"):
+        validate_config({"grid": {"family": ["vae"], "beta": [1.0, 1.0e+300]}}, schema, defaults=defaults)
+    validate_config({"grid": {"family": ["vae"], "beta": [1.0e-6, 1.0e+6]}}, schema, defaults=defaults)
+
+
+def test_an_analysis_that_would_not_fit_in_memory_is_refused_with_the_size(schema, defaults, monkeypatch):
+    import study.config_checks
+
+    # 200 pairs x 100,000,000 steps x 64 pixels of digits x 12 bytes: 14305.1 GiB.
+    with pytest.raises(ConfigError, match=r"analysis.interpolation.steps = 100000000: would need 14305.1 GiB of "
+                                          r"arrays, more than this machine's [0-9.]+ GiB of memory"):
+        validate_config({"datasets": ["digits"], "analysis": {"interpolation": {"steps": 100000000}}},
+                        schema, defaults=defaults)
+    monkeypatch.setattr(study.config_checks, "machine_bytes", lambda: 2 ** 30)
+    config = {"datasets": ["digits"], "analysis": {"interpolation": {"pairs": 100, "steps": 2 ** 20 // 12}}}
+    with pytest.raises(ConfigError, match=r"would need 6\.[0-9] GiB of arrays, more than this machine's 1.0 GiB"):
+        validate_config(config, schema, defaults=defaults)
+    config["analysis"]["interpolation"]["steps"] = 1000
+    validate_config(config, schema, defaults=defaults)
+
+
+def test_a_manifold_embedding_wider_than_the_test_split_is_refused(schema, defaults):
+    with pytest.raises(ConfigError, match=r"analysis.manifold.n_components = 400: 400 dimensions, must be below "
+                                          r"the 359 test images of digits less one"):
+        validate_config({"datasets": ["digits"], "analysis": {"manifold": {"n_components": 400}}},
+                        schema, defaults=defaults)

@@ -119,3 +119,32 @@ def test_register_refuses_a_second_entry_of_a_name_but_not_the_same_entry():
     assert registry == {"x": entry}
     with pytest.raises(ValueError, match="other: entry 'x' is already registered"):
         register(types.SimpleNamespace(__name__="other", ENTRY=types.SimpleNamespace(name="x")), "ENTRY", registry)
+
+
+@pytest.mark.parametrize("source, message", [
+    ("X = 1\n", "'{module}' declares none of DATASET, FAMILY, ANALYSIS"),
+    ("ANALYSIS = {'name': 'mine'}\n", "'{module}' does not define what it declares: ANALYSIS is a dict, "
+                                      "not a study.analyses.Analysis"),
+    ("from study.analyses import Analysis\nANALYSIS = Analysis('mine', reads='codes', run=None, settings=dict)\n",
+     "ANALYSIS.run = None: not a function"),
+    ("from study.analyses import Analysis, Metric\n"
+     "ANALYSIS = Analysis('mine', reads='pixels', run=print, settings=dict, metrics={'m': 'norm'})\n",
+     "ANALYSIS.metrics['m'] is a str, not a study.analyses.Metric; ANALYSIS.reads = 'pixels'"),
+    ("from study.analyses import Analysis, Figure\n"
+     "ANALYSIS = Analysis('mine', reads='codes', run=print, settings=dict, figures={'f': Figure(None, '')})\n",
+     "ANALYSIS.figures['f'].draw = None: not a function"),
+    ("from study.families import Family\nFAMILY = Family('mine', build='build')\n", "FAMILY.build = 'build': not a function"),
+])
+def test_an_extension_that_does_not_define_what_it_declares_is_refused_at_load(tmp_path, monkeypatch, source, message):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = f"undefined_{abs(hash(source))}"
+    (tmp_path / f"{module}.py").write_text(source)
+    before = (dict(ANALYSES), )
+    try:
+        with pytest.raises(ValueError) as error:
+            load_extensions([module])
+    finally:
+        sys.modules.pop(module, None)
+    assert message.replace("{module}", module) in str(error.value)
+    assert str(error.value).startswith(f"config: extensions: '{module}' ")
+    assert (dict(ANALYSES), ) == before

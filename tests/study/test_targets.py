@@ -5,7 +5,7 @@ import pytest
 
 from repository import REPO
 from study import targets
-from study.config import validate_config
+from study.config import study_results, this_study, validate_config
 from study.config_schema import item_problems
 from study.datasets import DATASETS
 from study.targets import TargetError
@@ -107,7 +107,7 @@ def test_an_analysis_of_a_representation_is_checked_part_by_part(config, schema)
 
 @pytest.fixture(scope="module")
 def studies():
-    return targets.study_results(REPO)
+    return study_results(REPO)
 
 
 def test_the_studies_are_the_configs_results_directories(studies):
@@ -139,3 +139,69 @@ def test_a_result_file_read_as_a_config_file_says_where_targets_go(studies, monk
     targets.results_as_configs(["workflow/configs/quick.yaml", "my-study.yaml"], studies)
     with pytest.raises(TargetError, match="^results/x.json: "):  # Snakemake's configfiles are paths
         targets.results_as_configs([REPO / "results" / "x.json"], studies)
+
+
+def test_a_study_is_named_by_its_config_file_among_the_repositorys(studies, monkeypatch):
+    monkeypatch.chdir(REPO)
+    assert this_study([], REPO, studies) == "config.yaml"
+    assert this_study(["workflow/configs/quick.yaml"], REPO, studies) == "workflow/configs/quick.yaml"
+    assert this_study([REPO / "workflow/configs/quick.yaml", "my.yaml"], REPO, studies) == \
+        "workflow/configs/quick.yaml"
+    assert this_study(["my.yaml"], REPO, studies) == "config.yaml"
+
+
+def test_a_copy_of_a_study_config_is_that_study(studies, tmp_path):
+    # A copy of quick.yaml, changed (as the workflow tests and a user write it): the quick study,
+    # whose results directory it may write; with a directory of its own, the default study's.
+    copy = tmp_path / "quick-longer.yaml"
+    copy.write_text("results: results/quick\ntraining: {epochs: 200}\n")
+    assert this_study([copy], REPO, studies) == "workflow/configs/quick.yaml"
+    copy.write_text("results: results/mine\n")
+    assert this_study([copy], REPO, studies) == "config.yaml"
+
+
+@pytest.mark.parametrize("target, message", [
+    ("../escaped_results/digits/kmeans/pca8.json", "outside the working directory"),
+    ("results/quick/../digits/kmeans/pca8.json", "write it as results/digits/kmeans/pca8.json"),
+    ("results/digits/../../../x.json", "outside the working directory"),
+    ("./results/digits/kmeans/pca8.json", "write it as results/digits/kmeans/pca8.json"),
+    ("/somewhere/else/x.json", "outside the working directory"),
+])
+def test_a_target_outside_the_working_directory_or_with_dot_parts_is_refused(target, message, monkeypatch):
+    monkeypatch.chdir(REPO)
+    with pytest.raises(TargetError, match=f"^{re.escape(target)}: {re.escape(message)}"):
+        targets.outside_or_unnormal([target])
+
+
+def test_targets_in_their_normal_form_pass(monkeypatch):
+    monkeypatch.chdir(REPO)
+    targets.outside_or_unnormal(["results/digits/kmeans/pca8.json", "all", "results/digits/repr/pixels/",
+                                 str(REPO / "results" / "x.json")])
+
+
+@pytest.mark.parametrize("name, message", [
+    ("vae_latent8_tanh_beta-1_seed0", "beta '-1' in 'vae_latent8_tanh_beta-1_seed0': must be a number >= 0"),
+    ("vae_latent8_tanh_betanan_seed0", "beta 'nan' in 'vae_latent8_tanh_betanan_seed0': must be a number"),
+    ("vqvae_latent8_tanh_beta1_seed0", "family 'vqvae' in 'vqvae_latent8_tanh_beta1_seed0': must be one of"),
+    ("mlp_latent8_tanh_noise0_seed0x", "seed '0x' in 'mlp_latent8_tanh_noise0_seed0x': must be a whole number"),
+    ("vae_latent8_tanh_beta1" + "0" * 300 + "_seed0", "beta 10000000... in 'vae_latent8_tanh_beta1"),
+])
+def test_a_requested_path_no_rule_reads_names_the_part_and_its_key(config, schema, name, message):
+    for target in (f"results/digits/repr/{name}/model.npz", f"results/digits/kmeans/{name}.json"):
+        with pytest.raises(TargetError) as error:
+            targets.requested([target], "results", config, schema)
+        assert message in str(error.value)
+        assert "config key grid." in str(error.value)
+    # Paths of this study's own names, of the aggregates and of other directories pass.
+    targets.requested(["results/digits/repr/pixels/codes.npz", "results/digits/repr/pca8/model.npz",
+                       "results/digits/kmeans/pca8.json", "results/tables/kmeans.csv", "data/digits.npz",
+                       "results/digits/repr/mlp_latent8_tanh_noise0_seed0/model.npz", "all"],
+                      "results", config, schema)
+
+
+def test_a_k_sparse_target_its_family_cannot_build_is_refused(schema, defaults):
+    config = validate_config({"datasets": ["digits"], "grid": {"family": ["sparse"], "sparsity": [1]},
+                              "families": {"sparse": {"penalty": "k_sparse"}}}, schema, defaults=defaults)
+    with pytest.raises(TargetError, match=r"grid.sparsity = 0.5: must be a whole number of units below the latent size 8"):
+        targets.autoencoder("sparse_latent8_tanh_sparsity0.5_seed0", "digits", config, schema, T)
+    targets.autoencoder("sparse_latent8_tanh_sparsity3_seed0", "digits", config, schema, T)

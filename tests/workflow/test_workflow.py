@@ -7,6 +7,7 @@ import os
 import numpy as np
 import pytest
 
+from repository import REPO
 from study.data.dataset import load_dataset
 
 pytestmark = pytest.mark.slow
@@ -82,11 +83,38 @@ R = "results/digits"
     (f"{R}/tsnee/pixels.json", f"analysis 'tsnee' in {R}/tsnee/pixels.json: must be one of "),
     ("results/cifar/kmeans/pixels.json", "dataset 'cifar' in results/cifar/kmeans/pixels.json: must be one of "),
     ("results/mnist/repr/pca8/codes.npz", "dataset 'mnist' in results/mnist/repr/pca8/: not one of this study's"),
+    # Names no rule's pattern reads: named, not "No rule to produce" them.
+    (f"{R}/repr/vae_latent8_tanh_beta-1_seed0/model.npz", "beta '-1' in 'vae_latent8_tanh_beta-1_seed0': must be"),
+    (f"{R}/repr/vae_latent8_tanh_betanan_seed0/model.npz", "beta 'nan' in 'vae_latent8_tanh_betanan_seed0': must be"),
+    (f"{R}/repr/vqvae_latent8_tanh_beta1_seed0/model.npz", "family 'vqvae' in 'vqvae_latent8_tanh_beta1_seed0': must be"),
+    # Nothing is written outside the working directory, nor through a '..'.
+    ("../escaped_results/digits/kmeans/pixels.json", "../escaped_results/digits/kmeans/pixels.json: outside the working"),
+    ("results/quick/../digits/kmeans/pixels.json", "write it as results/digits/kmeans/pixels.json"),
 ])
 def test_a_target_outside_the_schema_fails_before_any_job_naming_the_part(snakemake, target, message):
     result = snakemake("-n", target, config={"datasets": ["digits"]})  # -n first: --configfile takes what follows
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+    assert "Job stats" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("results, message", [
+    ("../escaped_results", "config: results = '../escaped_results': outside the working directory"),
+    ("results/quick/..", "config: results = 'results/quick/..': write it as 'results'"),
+])
+def test_a_results_directory_outside_or_of_another_study_fails_before_any_job(snakemake, results, message):
+    result = snakemake("-n", config={"datasets": ["digits"], "results": results})
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+    assert "Job stats" not in result.stdout + result.stderr
+
+
+def test_a_study_config_pointed_at_another_studys_results_fails_before_any_job(snakemake):
+    # The quick study told to write into the default study's results.
+    result = snakemake("-n", "--configfile", str(REPO / "workflow" / "configs" / "quick.yaml"),
+                       "--config", "results=results")
+    assert result.returncode != 0
+    assert "config: results = 'results': the results directory of the default study" in result.stdout + result.stderr
     assert "Job stats" not in result.stdout + result.stderr
 
 

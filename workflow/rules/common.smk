@@ -16,7 +16,7 @@ from snakemake.settings.types import DeploymentMethod
 
 from study import targets
 from study.analyses import ANALYSES as REGISTERED_ANALYSES
-from study.config import load_schema, merge, read_yaml, validate_config
+from study.config import load_schema, merge, read_yaml, study_results, this_study, validate_config
 from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
 from study.provenance import lock_differences
@@ -29,7 +29,7 @@ from study.variants import AEVariant, ae_variants, classifier_variants
 # The repository's studies by their results directory (study.targets): a result file given as a
 # config file, or a target in another study's results directory, is named with the config that
 # makes it, where Snakemake would report a decoding error or "No rule to produce" it.
-STUDIES = targets.study_results(Path(workflow.basedir))
+STUDIES = study_results(Path(workflow.basedir))
 try:
     targets.results_as_configs(workflow.config_settings.configfiles, STUDIES)
 except targets.TargetError as error:
@@ -41,7 +41,10 @@ try:
     load_extensions(merge(_defaults, config).get("extensions", []))
     # With the registries' sections; the names in a target are checked against it too.
     SCHEMA = load_schema(workflow.source_path("../schemas/config.schema.yaml"))
-    _validated = validate_config(config, SCHEMA, defaults=_defaults)
+    # The key results must keep every file of this study in a directory no other study writes.
+    _validated = validate_config(config, SCHEMA, defaults=_defaults, studies=STUDIES,
+                                 study=this_study(workflow.config_settings.configfiles, workflow.basedir,
+                                                  STUDIES))
     # Variant names for paths; built here so that grid values sharing a name also stop the
     # run before any job.
     AE_VARIANTS = [variant.name for variant in ae_variants(_validated)]
@@ -83,9 +86,16 @@ def command_line_targets():
 
 
 try:
+    targets.outside_or_unnormal(command_line_targets())
     targets.other_studies(command_line_targets(), RESULTS, STUDIES)
 except targets.TargetError as error:
-    raise WorkflowError(f"a target of another study:\n{error}") from None
+    raise WorkflowError(f"a target outside this study's results:\n{error}") from None
+try:
+    # Names that the rules' patterns do not read are named here, where Snakemake would say only
+    # that nothing produces them.
+    targets.requested(command_line_targets(), RESULTS, config, SCHEMA)
+except targets.TargetError as error:
+    raise WorkflowError(f"a target no config could ask for:\n{error}") from None
 # Variants whose training failed in an earlier run (study.failures): {dataset: {variant: why}}.
 # They are retrained by the default target, but left out of analyses and tables until they
 # succeed, and the summary lists them.
