@@ -129,8 +129,6 @@ def _history(output, penalty=None, name="kl"):
 
 
 def test_learning_curves_draw_each_objective_and_its_reconstruction_term_apart():
-    from study.variants import AEVariant
-
     vae = lambda beta: AEVariant("vae", 8, "relu", settings=(("beta", beta),))
     # beta 1: best objective 25 at epoch 3 (output 23); beta 4: best 34 at epoch 2 (output 27).
     histories = {AEVariant("mlp", 8, "relu"): _history([30, 20, 19]),
@@ -175,8 +173,6 @@ def test_log_axes_have_plain_ticks_round_every_curve(low, high):
 
 
 def test_learning_curve_panels_are_ticked_below_their_lowest_curve():
-    from study.variants import AEVariant
-
     epochs = np.arange(1, 101)
     histories = {AEVariant("mlp", k, "tanh"): _history(base + 15 * np.exp(-epochs / 10)) for k, base in ((2, 21.7), (8, 17.1))}
     for ax in learning_curves(histories, "t").get_axes():

@@ -15,7 +15,7 @@ from study.summary.choice import chosen_on_validation, model_free
 from study.summary.claims import claims, paired_tests
 from study.summary.sections import (best_variants_table, noise_effect_table, versus_family_table, versus_kmeans_table,
                                     versus_objective_table, versus_pca_table)
-from study.tables import analysis_table, classifiers_table, metric_values
+from study.tables import analysis_table, classifiers_table
 
 DATASETS = ["digits", "mnist"]
 METRICS = [(analysis, metric) for analysis in ANALYSES.values() for metric in analysis.metrics.values()]

@@ -7,7 +7,6 @@ import pytest
 from sklearn.datasets import make_blobs
 
 from study.analyses import ANALYSES
-from study.analyses.classification import logistic_classifier
 from study.analyses.probe import PROBES, labelled_subset, linear_probe, probe_accuracies
 
 
