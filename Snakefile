@@ -31,6 +31,7 @@ wildcard_constraints:
 include: "workflow/rules/data.smk"
 include: "workflow/rules/representations.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/confirm.smk"
 include: "workflow/rules/aggregate.smk"
 
 

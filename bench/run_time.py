@@ -12,13 +12,22 @@ first 15 s, then every 30 s, and records the last sample: a job loses what it us
 (up to 30 s; a job shorter than 0.5 s records none). The whole run's CPU, every job included,
 is what ``/usr/bin/time`` reports for the ``snakemake`` command.
 
+Each job belongs to one of the study's two stages (study.confirmation): ``confirmation``, the
+training and analyses of a variant on a fresh seed that a dataset's
+``confirmation_plan.json`` asks for; ``exploration``, every other job. A second table gives
+each stage's jobs, job-minutes, CPU-minutes and its span (first start to last end), and the
+confirmation's CPU as a share of the exploration's.
+
     python bench/run_time.py results            # the default study
     python bench/run_time.py results/quick      # a study config's results directory
 """
 import argparse
+import json
 from pathlib import Path
 
 import pandas as pd
+
+from study.confirmation import confirmation_variants
 
 
 def read_benchmarks(results):
@@ -32,6 +41,28 @@ def read_benchmarks(results):
         records.append({"dataset": dataset, "stage": kind, "name": path.stem, "seconds": row["s"],
                         "cpu_seconds": row["cpu_time"], "max_rss_mb": row["max_rss"],
                         "end": path.stat().st_mtime})
+    return pd.DataFrame.from_records(records)
+
+
+def confirmation_runs(results):
+    """``{(dataset, name)}`` of the confirmation stage's variants, from each dataset's plan."""
+    runs = set()
+    for path in Path(results).glob("*/confirmation_plan.json"):
+        plan = json.loads(path.read_text())
+        runs |= {(plan["dataset"], variant) for variant, _ in confirmation_variants(plan)}
+    return runs
+
+
+def stages(jobs, results):
+    """Per stage of the study (exploration, confirmation): jobs, job- and CPU-minutes, span."""
+    fresh = confirmation_runs(results)
+    stage = ["confirmation" if (dataset, name) in fresh else "exploration"
+             for dataset, name in zip(jobs["dataset"], jobs["name"])]
+    records = []
+    for name, group in jobs.groupby(pd.Series(stage, index=jobs.index), sort=False):
+        records.append({"stage of the study": name, "jobs": len(group), "job_minutes": group["seconds"].sum() / 60,
+                        "cpu_minutes": group["cpu_seconds"].sum() / 60,
+                        "span_minutes": (group["end"].max() - (group["end"] - group["seconds"]).min()) / 60})
     return pd.DataFrame.from_records(records)
 
 
@@ -58,7 +89,12 @@ def main():
     span = (jobs["end"].max() - (jobs["end"] - jobs["seconds"]).min()) / 60
     print(f"\nwall time from the first job's start to the last job's end: {span:.1f} minutes "
           f"({len(jobs)} jobs with a benchmark file; download, tables and figures have none)")
-    print("CPU-minutes: Snakemake's last sample of each job, at most 30 s before it ended (a lower bound)")
+    print("CPU-minutes: Snakemake's last sample of each job, at most 30 s before it ended (a lower bound)\n")
+    table = stages(jobs, args.results)
+    print(table.to_markdown(index=False, floatfmt=".1f"))
+    cpu = dict(zip(table["stage of the study"], table["cpu_minutes"]))
+    if cpu.get("exploration") and "confirmation" in cpu:
+        print(f"\nconfirmation CPU / exploration CPU: {cpu['confirmation'] / cpu['exploration']:.2f}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,16 @@ GEMM-bound limit::
     fraction          = measured samples/s / limit
 
 The matmul is timed before and after training and the faster is kept, so a busy
-machine lowers the fraction rather than flattering it.
+machine lowers the fraction rather than flattering it. Beside it, ``GEMMs alone`` times the
+model's own matrix products at the batch size (the forward ``X @ W``, the weight gradient
+``X.T @ delta`` and, but for the first layer, ``delta @ W.T``), nothing else, into preallocated
+outputs: the rate training would reach if every element-wise operation were free, the ceiling
+for ``fit`` on this machine.
+
+``--profile`` runs ``diy.fit`` under cProfile and prints each part's share of the time (the
+Linear layers, their GEMMs with the bias add and sum; Adam's update; the loss's forward, the
+value logged each batch, and backward; the activations; the batch read; the rest), then the
+functions that took most.
 
 ``--objectives`` also trains the same model under other objectives and prints each one's
 samples/s as a share of the plain autoencoder's (measured in the same run, one after the
@@ -30,6 +39,7 @@ and ``KLSparsity``), ``k_sparse`` (``KSparse``, k = 4) and ``contractive`` (the 
 """
 import argparse
 import cProfile
+import itertools
 import math
 import pstats
 import time
@@ -40,6 +50,8 @@ from threadpoolctl import threadpool_limits
 import diy
 
 SIZES = [784, 256, 64, 16]
+#: (d_in, d_out) of the encoder's and the decoder's Linear layers, in order.
+LAYERS = list(itertools.pairwise(SIZES)) + list(itertools.pairwise(SIZES[::-1]))
 BATCH = 256
 #: --loss -> (output activation, loss)
 LOSSES = {"logits": ("linear", diy.BCEWithLogitsLoss), "bce": ("sigmoid", diy.BCELoss)}
@@ -57,6 +69,27 @@ def matmul_gflops(n=1024, seconds=1.0):
         np.matmul(a, b, out=out)
         best = min(best, time.perf_counter() - start)
     return 2 * n**3 / best / 1e9
+
+
+def gemm_rate(seconds=1.0):
+    """Samples/s of the reference model's GEMMs alone (see the module docstring): the median of
+    repeated passes over them, on seeded random operands of the model's shapes."""
+    rng = np.random.default_rng(0)
+    products = []
+    for i, (d_in, d_out) in enumerate(LAYERS):
+        X, W = rng.random((BATCH, d_in), dtype=np.float32), rng.random((d_in, d_out), dtype=np.float32)
+        delta = rng.random((BATCH, d_out), dtype=np.float32)
+        products += [(X, W, np.empty((BATCH, d_out), np.float32)),
+                     (X.T, delta, np.empty((d_in, d_out), np.float32))]
+        if i > 0:
+            products.append((delta, W.T, np.empty((BATCH, d_in), np.float32)))
+    times, deadline = [], time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(times) < 10:
+        start = time.perf_counter()
+        for a, b, out in products:
+            np.matmul(a, b, out=out)
+        times.append(time.perf_counter() - start)
+    return BATCH / float(np.median(times))
 
 
 def fit_rate(model, loss, X, seconds, batch):
@@ -119,8 +152,7 @@ def main():
                         help="also print where the time goes (with the first thread count)")
     args = parser.parse_args()
 
-    layers = list(zip(SIZES, SIZES[1:])) + list(zip(SIZES[::-1], SIZES[-2::-1]))
-    macs = sum(d_in * d_out for d_in, d_out in layers)
+    macs = sum(d_in * d_out for d_in, d_out in LAYERS)
     flops = 6 * macs
     executed = flops - 2 * SIZES[0] * SIZES[1]
     output_activation, make_loss = LOSSES[args.loss]
@@ -133,11 +165,14 @@ def main():
             gflops_before = matmul_gflops()
             rate, epochs = train_rate(args.seconds, args.loss)
             gflops = max(gflops_before, matmul_gflops())
+            ceiling = gemm_rate()
         limit = gflops * 1e9 / flops
         print(f"threads {threads}    matmul {gflops:.1f} GFLOP/s (float32 1024x1024, best of before/after), "
               f"limit {limit:,.0f} samples/s")
         print(f"             measured {rate:,.0f} samples/s (median of {epochs} epochs of {BATCH * 40} samples), "
               f"{rate / limit:.1%} of the limit")
+        print(f"             GEMMs alone {ceiling:,.0f} samples/s, {ceiling / limit:.1%} of the limit "
+              f"(training with free element-wise work)")
 
     others = [objective for objective in args.objectives if objective != "plain"]
     if others:
@@ -153,7 +188,41 @@ def main():
         profiler = cProfile.Profile()
         with threadpool_limits(args.threads[0]):
             profiler.runcall(train_rate, 2.0, args.loss)
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
+        stats = pstats.Stats(profiler)
+        print(f"threads {args.threads[0]}    share of the time under cProfile (each part's functions, with what they call)")
+        for part, share in profile_shares(stats).items():
+            print(f"             {part:<40} {share:6.1%}")
+        stats.sort_stats("tottime").print_stats(12)
+
+
+#: --profile's parts: (file name, function names) -> part; no function listed calls another
+#: listed one, so their cumulative times add up.
+PARTS = [
+    (("linear.py", ("forward", "backward_update_gradient", "backward_delta")), "Linear: GEMMs, bias add and sum"),
+    (("adam.py", ("step",)), "Adam's update"),
+    (("bce_with_logits_loss.py", ("forward",)), "loss forward (the value logged)"),
+    (("bce_loss.py", ("forward",)), "loss forward (the value logged)"),
+    (("bce_with_logits_loss.py", ("backward",)), "loss backward"),
+    (("bce_loss.py", ("backward",)), "loss backward"),
+    (("tanh.py", ("forward", "backward_delta")), "activations"),
+    (("sigmoid.py", ("forward", "backward_delta")), "activations"),
+    (("train.py", ("read",)), "batch read (fancy indexing)"),
+]
+
+
+def profile_shares(stats):
+    """Each part of ``PARTS`` as its share of the profiled run's time (its functions' cumulative
+    time: none of them calls another part's), in ``PARTS``' order, then "the rest": zeroing the
+    gradients, the loops' Python, the warm-up's first calls."""
+    shares = dict.fromkeys(part for _, part in PARTS)
+    for (filename, _, function), (_, _, _, cumulative, _) in stats.stats.items():
+        part = next((part for (name, functions), part in PARTS
+                     if filename.endswith(f"/{name}") and function in functions), None)
+        if part is not None:
+            shares[part] = (shares[part] or 0.0) + cumulative
+    shares = {part: seconds / stats.total_tt for part, seconds in shares.items() if seconds is not None}
+    shares["the rest"] = 1.0 - sum(shares.values())
+    return shares
 
 
 if __name__ == "__main__":

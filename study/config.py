@@ -22,7 +22,7 @@ import jsonschema
 import yaml
 
 from study.config_checks import (against_the_data, long_numbers, missing_family_axes, missing_per_dataset,
-                                 non_finite, results_directory, unbuildable_variants)
+                                 non_finite, question_problems, results_directory, unbuildable_variants)
 from study.config_schema import describe, normalise
 
 
@@ -128,7 +128,8 @@ def validate_config(config, schema, source="config", defaults=None, studies=None
     if isinstance(normalised.get("results"), str) and not any(" results" in p for p in problems):
         problems += [f"{source}: {problem}" for problem in results_directory(normalised["results"], studies or {}, study)]
     # Each later check reads keys that the earlier ones have found present and well-formed.
-    for check in (missing_family_axes, missing_per_dataset, long_numbers, against_the_data, unbuildable_variants):
+    for check in (missing_family_axes, missing_per_dataset, long_numbers, against_the_data, unbuildable_variants,
+                  question_problems):
         if not problems:
             problems += [f"{source}: {problem}" for problem in check(normalised)]
     if problems:

@@ -44,7 +44,7 @@ def limits(tables, datasets, histories, epochs):
         if seeds and max(seeds) == 1:
             sentences.append(
                 f"{dataset}: one training seed, so no number has an interval over seeds and no comparison "
-                "can be tested (the claims say so); differences between configurations may be the seed's. "
+                "can be tested (every primary question stays undecided); differences between configurations may be the seed's. "
                 "Give `grid.seed` three seeds or more.")
         runs = histories.get(dataset, {})
         cut = sorted(variant for variant, loss in runs.items() if still_falling(loss, epochs[dataset]))

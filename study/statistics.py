@@ -1,4 +1,4 @@
-"""Statistics over training seeds and test samples: intervals, paired comparisons, claims.
+"""Statistics over training seeds and test samples: intervals and paired comparisons.
 
 A study's answer holds when it holds across training seeds, so most numbers here are
 per seed first: a configuration's spread is the spread of what its seeds learned, two
@@ -9,13 +9,16 @@ the test samples.
 
 Intervals are two-sided at ``confidence``; with fewer than two seeds they are empty
 (NaN), never of zero width: one seed says nothing of the spread.
+
+Student's t is scipy.special's ``stdtrit`` and ``stdtr``, which ``scipy.stats.t.ppf`` and
+``.sf`` return unchanged: the same numbers, without the 0.5 s it takes a table or figure job to
+import scipy.stats (imported here only for the Wilcoxon test).
 """
 import math
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 
 # -- intervals --------------------------------------------------------------------------------
@@ -40,19 +43,27 @@ def t_interval(values, confidence=0.95):
     n = len(values)
     if n < 2:
         return Interval(float(values[0]) if n else math.nan, math.nan, math.nan, math.nan, n)
+    from scipy.special import stdtrit
+
     mean, std = float(values.mean()), float(values.std(ddof=1))
-    half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * std / math.sqrt(n)
+    half = float(stdtrit(n - 1, (1 + confidence) / 2)) * std / math.sqrt(n)
     return Interval(mean, std, mean - half, mean + half, n)
 
 
-# -- paired comparisons and the sentences that report them ------------------------------------
-#: A paired test's name -> how a claim names it.
+def t_survival(t, df):
+    """P(T_df > t), Student's t with `df` degrees of freedom (``scipy.stats.t.sf``)."""
+    from scipy.special import stdtr
+
+    return stdtr(df, -t)
+
+
+# -- paired comparisons ---------------------------------------------------------------------------
+#: A paired test's name -> how it is named.
 TESTS = {"t": "paired t", "wilcoxon": "Wilcoxon signed-rank"}
 
 
 class Comparison(NamedTuple):
-    """Mean difference a - b over paired seeds, its t interval, the test's p-value; once its
-    family of tests is known (:func:`holm`), the adjusted p-value and the family's size."""
+    """Mean difference a - b over paired seeds, its t interval and the test's (raw) p-value."""
 
     difference: float
     low: float
@@ -62,20 +73,6 @@ class Comparison(NamedTuple):
     test: str
     confidence: float
     std: float = math.nan
-    adjusted_p: float = math.nan
-    tests: int = 1
-
-    @property
-    def testable(self):
-        """Two pairs at least: one difference has no spread to test it against."""
-        return self.n >= 2
-
-    @property
-    def holds(self):
-        """Whether a claim holds: its p (the adjusted one, once adjusted) under 1 - confidence
-        and its interval clear of zero."""
-        p = self.p_value if math.isnan(self.adjusted_p) else self.adjusted_p
-        return p < 1 - self.confidence and not self.low <= 0 <= self.high
 
 
 def paired_comparison(a, b, test="t", confidence=0.95):
@@ -101,96 +98,12 @@ def paired_comparison(a, b, test="t", confidence=0.95):
         # Equal differences on every seed: t = +/-inf (p = 0), or 0/0 (NaN) when all are zero.
         with np.errstate(divide="ignore", invalid="ignore"):
             t = np.float64(interval.mean) / (interval.std / math.sqrt(n))
-        p_value = float(2 * stats.t.sf(abs(t), n - 1))
+        p_value = float(2 * t_survival(abs(t), n - 1))
     else:
+        from scipy import stats
+
         p_value = float(stats.wilcoxon(differences).pvalue)
     return Comparison(interval.mean, interval.low, interval.high, p_value, n, test, confidence, interval.std)
-
-
-# -- many comparisons at once -----------------------------------------------------------------
-def holm_adjusted(p_values):
-    """Holm's step-down adjusted p-values of one family of tests: (m,) -> (m,); NaN stays NaN
-    and is not counted in m.
-
-    With p_(1) <= ... <= p_(m) sorted, adjusted p_(i) = max_{j <= i} min(1, (m - j + 1) p_(j)).
-    Rejecting where the adjusted p < alpha keeps the chance of one false rejection or more in
-    the family at most alpha, whatever the dependence between the tests.
-    """
-    p_values = np.asarray(p_values, dtype=np.float64)
-    adjusted = np.full(p_values.shape, math.nan)
-    tested = np.flatnonzero(~np.isnan(p_values))
-    order = tested[np.argsort(p_values[tested], kind="stable")]
-    m = len(order)
-    adjusted[order] = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p_values[order]))
-    return adjusted
-
-
-def holm(comparisons):
-    """The comparisons of one family, each with its :func:`holm_adjusted` p-value and the
-    family's size (its testable comparisons)."""
-    comparisons = list(comparisons)
-    adjusted = holm_adjusted([c.p_value for c in comparisons])
-    tests = int(np.sum(~np.isnan(adjusted)))
-    return [c._replace(adjusted_p=float(p), tests=tests) for c, p in zip(comparisons, adjusted)]
-
-
-def seeds_needed(comparison, limit=100):
-    """The fewest seeds with which a difference of the mean and spread these seeds show would
-    hold in its family: the smallest n >= 2 with tests * 2 P(T_{n-1} > |d| sqrt(n) / s) below
-    1 - confidence (Bonferroni's factor, Holm's largest). A plug-in estimate that takes the
-    observed d and s for the truth, so a guide to the next run, not a power analysis; None
-    when no n up to `limit` is enough or the comparison has no spread to extrapolate."""
-    c = comparison
-    if c.test != "t" or not c.testable or not c.std > 0:
-        return None
-    n = np.arange(2, limit + 1)
-    p = 2 * stats.t.sf(abs(c.difference) * np.sqrt(n) / c.std, n - 1)
-    enough = np.flatnonzero(c.tests * p < 1 - c.confidence)
-    return int(n[enough[0]]) if len(enough) else None
-
-
-def claim(label_a, label_b, metric_label, comparison, higher_is_better=True, decimals=3):
-    """The sentence a summary prints for a :func:`paired_comparison` of a (label_a) and b.
-
-    A wins when its p-value (the family's :func:`holm` adjusted one, once set) is below
-    1 - confidence and the interval excludes zero; the winner beats the loser "by" |d| with
-    its interval, how much better it is (for a metric where lower is better, how much lower).
-    Otherwise the signed d = a - b is shown, and how many seeds would settle it
-    (:func:`seeds_needed`).
-    """
-    c = comparison
-    if not c.testable:
-        why = "only one seed" if c.n == 1 else "no seed has both values"
-        return f"{label_a} vs {label_b} on {metric_label} cannot be tested: {why}"
-
-    def number(x):
-        return f"{x:.{decimals}f}"
-
-    def p_text(p):
-        return "< 0.001" if p < 0.001 else f"= {p:.3f}"
-
-    adjusted = not math.isnan(c.adjusted_p)
-    p = c.adjusted_p if adjusted else c.p_value
-    details = f"{TESTS[c.test]}, p {p_text(c.p_value)}"
-    if adjusted:
-        details += f", Holm-adjusted over {c.tests} tests p {p_text(c.adjusted_p)}"
-    details = f"({details}, n = {c.n} seeds)"
-    alpha = 1 - c.confidence
-    crosses_zero = c.low <= 0 <= c.high
-    if c.holds:
-        a_wins = (c.difference > 0) == higher_is_better
-        winner, loser = (label_a, label_b) if a_wins else (label_b, label_a)
-        low, high = sorted((abs(c.low), abs(c.high)))
-        return (f"{winner} beats {loser} on {metric_label} by {number(abs(c.difference))} "
-                f"[{number(low)}, {number(high)}] {details}")
-    # Only the Wilcoxon test, or the adjustment, can keep an interval that excludes zero from
-    # a claim: with n seeds the Wilcoxon test's smallest two-sided p-value is 2 / 2^n.
-    p_name = "the adjusted p" if adjusted else "p"
-    why = "crosses zero" if crosses_zero else f"excludes zero but {p_name} >= {alpha:.2g}"
-    needed = seeds_needed(c)
-    more = "" if needed is None or needed <= c.n else f"; with this mean and spread it would hold with {needed} seeds"
-    return (f"no clear difference between {label_a} and {label_b} on {metric_label}: "
-            f"{number(c.difference)} [{number(c.low)}, {number(c.high)}] {why} {details}{more}")
 
 
 # -- tables over seeds ------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from repository import REPO
 
 sys.path.insert(0, str(REPO / "tools"))
 import results_page  # noqa: E402  (tools/ is no package)
+from study.confirmation import verdicts_table  # noqa: E402
+from study.tables import write_csv  # noqa: E402
 
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 RESULTS_PAGE = REPO / "docs" / "results.md"
@@ -88,6 +90,14 @@ def test_any_other_job_count_is_a_past_run_s(page):
 # -- tools/results_page.py on a tiny results tree ------------------------------------------------
 SUMMARY = """# Summary of the study
 
+## Answers to the primary questions
+
+How to read them, which the page leaves out.
+
+| dataset   |   latent | metric           | verdict            |
+|:----------|---------:|:-----------------|:-------------------|
+| digits    |        2 | k-means accuracy | autoencoder better |
+
 ## Autoencoder vs PCA at each latent size
 
 Text the page leaves out.
@@ -96,7 +106,9 @@ Text the page leaves out.
 |:----------|---------:|:--------------------|:-----------|
 | digits    |        2 | squared error/image | 2.58 (n=1) |
 
-## What the seeds support
+## Effect of training noise on denoising
+
+| dataset   | not quoted |
 """
 
 
@@ -114,6 +126,13 @@ def tree(tmp_path):
                                                    "commit": "0123456789" * 4, "cpu": "A CPU of another machine"}}))
     (results / "tables").mkdir()
     (results / "tables" / "summary.md").write_text(SUMMARY)
+    verdicts = [{"dataset": dataset, "latent": latent, "metric": "kmeans_accuracy", "A": f"mlp_latent{latent}",
+                 "B": f"pca{latent}", "verdict": verdict, "A - B": 0.1, "low": 0.05, "high": 0.15, "margin": 0.02,
+                 "seeds": 5, "stage": "confirmation", "seeds to decide": None, "planned": 5}
+                for dataset, latent, verdict in [("digits", 2, "autoencoder better"), ("digits", 8, "undecided"),
+                                                 ("digits", 16, "equivalent (within 0.02)"),
+                                                 ("mnist", 2, "PCA better")]]
+    write_csv(verdicts_table(verdicts), results / "tables" / "verdicts.csv")
     log = tmp_path / "run.log"
     log.write_text("Finished.\n\nreal\t2m5.500s\nuser\t3m0.250s\nsys\t0m10.000s\n")
     return results, log
@@ -127,8 +146,21 @@ def test_the_results_page_section_is_written_from_the_tree(tree):
     assert "commit `0123456`, A CPU of another machine, BLAS kernel not recorded" in text
     assert "numpy 0.0.1 (locked: " in text
     assert "2 with a benchmark file (downloads, tables and figures have none), 2.0 job-minutes, 1.0 CPU-minutes" in text
-    assert "| digits    |        2 | squared error/image | 2.58 (n=1) |" in text
-    assert "Text the page leaves out" not in text and "What the seeds support" not in text
+    assert "- Primary questions: digits, 2 of 3 decided; mnist, 1 of 1 decided (stage: confirmation).\n" in text
+    assert "Holm" not in text
+    # The verdict table first, then the exploration's table against PCA, each quoted whole.
+    assert text.index("| digits    |        2 | k-means accuracy | autoencoder better |") < text.index(
+        "| digits    |        2 | squared error/image | 2.58 (n=1) |")
+    assert "Answers to the primary questions (`" in text
+    assert "Text the page leaves out" not in text and "which the page leaves out" not in text
+    assert "not quoted" not in text
+
+
+def test_the_results_page_needs_the_run_s_verdicts(tree):
+    results, log = tree
+    (results / "tables" / "verdicts.csv").unlink()
+    with pytest.raises(SystemExit, match="verdicts.csv is missing"):
+        results_page.section(results, "A run")
 
 
 def test_the_results_page_replaces_its_own_section_only():

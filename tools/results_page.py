@@ -6,8 +6,9 @@ RESULTS is a finished run's results directory (``results``, ``results/quick``). 
 where the run was made (the commit, CPU and versions its result files record; the OpenBLAS
 kernel, read here when this machine's CPU is the run's), its wall time (the ``real``, ``user``
 and ``sys`` lines that bash's ``time`` wrote at the end of LOG), its jobs' time
-(bench/run_time.py), the size of each dataset's Holm family (study.summary.paired_tests) and
-the summary's autoencoder-vs-PCA table. The page's section headed ``## TITLE`` is replaced, or
+(bench/run_time.py), how many of each dataset's primary questions were decided
+(``tables/verdicts.csv``), the CPU time of the study's two stages, the summary's verdict table and its exploratory autoencoder-vs-PCA
+table. The page's section headed ``## TITLE`` is replaced, or
 the section appended; the other sections are left as they are, since a run made elsewhere
 cannot be re-read here. Every other page links to this one instead of restating its numbers.
 
@@ -25,17 +26,17 @@ REPO = Path(__file__).resolve().parents[1]
 PAGE = REPO / "docs" / "results.md"
 sys.path.insert(0, str(REPO / "bench"))
 
-from run_time import read_benchmarks, summary  # noqa: E402  (bench/ is no package)
+from run_time import read_benchmarks, stages, summary  # noqa: E402  (bench/ is no package)
 
 from diy.atomic import write_text  # noqa: E402
-from study.analyses import ANALYSES  # noqa: E402
 from study.provenance import cpu, read_lock  # noqa: E402
-from study.results import load  # noqa: E402
-from study.summary.claims import paired_tests  # noqa: E402
-from study.tables import analysis_tables, markdown_table  # noqa: E402
+from study.summary.answers import ANSWERS_HEADING, decided_share  # noqa: E402
+from study.tables import markdown_table, read_table  # noqa: E402
 
-#: The summary's section quoted whole.
+#: The summary's sections whose tables are quoted whole: the verdicts, then the exploration's
+#: autoencoder-vs-PCA table (tests/test_readme_numbers.py re-derives PCA's numbers from it).
 VERSUS_PCA = "Autoencoder vs PCA at each latent size"
+QUOTED = (ANSWERS_HEADING, VERSUS_PCA)
 
 
 def recorded_provenance(results):
@@ -82,16 +83,16 @@ def minutes(seconds):
     return f"{seconds / 60:.1f} minutes" if seconds >= 600 else f"{seconds:.0f} s"
 
 
-def holm_families(results):
-    """``{dataset: tests}``: the size of each dataset's Holm family in the run's summary."""
-    metrics = Path(results, "tables", "metrics.csv")
-    tables = analysis_tables(load(metrics), ANALYSES) if metrics.exists() else {}
-    datasets = sorted({dataset for table in tables.values() for dataset in table["dataset"]})
-    families = {dataset: 0 for dataset in datasets}
-    for tested in paired_tests(tables, datasets):
-        if tested.comparison.n > 1:
-            families[tested.dataset] = tested.comparison.tests
-    return families
+def primary_questions(results):
+    """One line: each dataset's decided primary questions of all, from the run's verdicts."""
+    path = Path(results, "tables", "verdicts.csv")
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: the run did not reach its verdicts")
+    verdicts = read_table(path)
+    stages = sorted(set(verdicts["stage"]))
+    shares = "; ".join(f"{dataset}, {decided} of {questions} decided"
+                       for dataset, (decided, questions) in decided_share(verdicts).items())
+    return f"Primary questions: {shares or 'none'}" + (f" (stage: {', '.join(stages)})" if stages else "")
 
 
 def summary_table(results, heading):
@@ -124,15 +125,17 @@ def section(results, title, command=None, log=None, note=None):
     lines.append(f"- Its jobs (`python bench/run_time.py {results}`): {len(jobs):,} with a benchmark file "
                  f"(downloads, tables and figures have none), {total['job_minutes']:.1f} job-minutes, "
                  f"{total['cpu_minutes']:.1f} CPU-minutes (a lower bound).")
-    families = holm_families(results)
-    lines.append("- Holm's adjustment: " + "; ".join(
-        f"{dataset}, {tests} tests" if tests else f"{dataset}, no test (one seed)"
-        for dataset, tests in families.items()) + ".\n")
+    lines.append(f"- {primary_questions(results)}.\n")
     table = table.round({"job_minutes": 2, "cpu_minutes": 2}).astype({"peak_mb": int})
     table = table.rename(columns={"job_minutes": "job-minutes", "cpu_minutes": "CPU-minutes", "peak_mb": "peak MB"})
     lines.append(markdown_table(table))
-    lines.append(f"{VERSUS_PCA} (`{results}/tables/summary.md`):\n")
-    lines.append(summary_table(results, VERSUS_PCA) + "\n")
+    lines.append("The study's two stages (the confirmation: the fresh seeds' training and analyses):\n")
+    by_stage = stages(jobs, results).round({"job_minutes": 2, "cpu_minutes": 2, "span_minutes": 1})
+    lines.append(markdown_table(by_stage.rename(columns={
+        "job_minutes": "job-minutes", "cpu_minutes": "CPU-minutes", "span_minutes": "span (minutes)"})))
+    for heading in QUOTED:
+        lines.append(f"{heading} (`{results}/tables/summary.md`):\n")
+        lines.append(summary_table(results, heading) + "\n")
     return "\n".join(lines)
 
 

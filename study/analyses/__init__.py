@@ -40,6 +40,11 @@ class Metric:
     kind : how its numbers are written, a key of :data:`study.statistics.NUMBER_FORMATS`
         (``accuracy``: 3 decimals, ``psnr``: 2, ``error``: 3 significant digits); by default
         ``accuracy`` for a unit-interval metric, else ``error``.
+    margin : the smallest difference that matters, within which two representations are
+        equivalent on it (a primary question's verdict, study.verdicts); ``relative``: as a
+        share of the reference's value (PCA's, or the plain autoencoder's). By default, from the
+        kind: 0.02 of an accuracy, 0.5 dB of a PSNR, 5% of an error (docs/statistics.md says why);
+        the config's ``margins`` overrides it.
     """
 
     column: str
@@ -51,10 +56,24 @@ class Metric:
     versus_pca: str = None
     unit_interval: bool = False
     kind: str = None
+    margin: float = None
+    relative: bool = None
 
     @property
     def number_kind(self):
         return self.kind or ("accuracy" if self.unit_interval else "error")
+
+    @property
+    def equivalence_margin(self):
+        """``(margin, relative)``: the declared margin, else the default of the metric's kind."""
+        margin, relative = DEFAULT_MARGINS[self.number_kind]
+        return (margin if self.margin is None else self.margin,
+                relative if self.relative is None else self.relative)
+
+
+#: A metric kind's default equivalence margin, ``(margin, relative to the reference)``: two
+#: points of accuracy (or of mAP), half a decibel, 5% of a squared error (docs/statistics.md).
+DEFAULT_MARGINS = {"accuracy": (0.02, False), "psnr": (0.5, False), "error": (0.05, True)}
 
 
 @dataclass(frozen=True)
@@ -207,3 +226,11 @@ def analysis_settings(config, name, bootstrap=False, **extra):
 
 #: name -> Analysis, every module of this package.
 ANALYSES = discover(sys.modules[__name__], "ANALYSIS", {})
+
+
+def metric_named(name):
+    """``(Analysis, Metric)`` of a registered metric's name (e.g. ``kmeans_accuracy``)."""
+    for analysis in ANALYSES.values():
+        if name in analysis.metrics:
+            return analysis, analysis.metrics[name]
+    raise KeyError(f"no analysis declares the metric {name!r}")

@@ -98,7 +98,8 @@ def denoising_figure(tables, dataset, load):
 
 
 METRICS = {
-    "denoising_psnr": Metric("psnr", "denoising PSNR (dB), mean over test noises", heatmap=True, kind="psnr"),
+    "denoising_psnr": Metric("psnr", "denoising PSNR (dB), mean over test noises", heatmap=True, kind="psnr",
+                             margin=0.5),
 }
 
 ANALYSIS = Analysis(

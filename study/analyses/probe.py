@@ -116,7 +116,8 @@ def run(data, source, settings):
 
 def _accuracy(probe, per_class, label, versus_pca=None, lines=True):
     return Metric("accuracy", label, where=(("probe", probe), ("labels_per_class", per_class)),
-                  versus_pca=versus_pca, unit_interval=True, lines=lines)
+                  versus_pca=versus_pca, unit_interval=True, lines=lines,
+                  margin=0.02)  # two points of accuracy (docs/statistics.md)
 
 
 def _linear(per_class):

@@ -162,7 +162,8 @@ def worst_reconstructions_figure(tables, dataset, load):
 
 METRICS = {
     "reconstruction_error": Metric("squared_error_per_image", "reconstruction squared error per image",
-                                   higher_is_better=False, heatmap=True, versus_pca="squared error/image"),
+                                   higher_is_better=False, heatmap=True, versus_pca="squared error/image",
+                                   margin=0.05, relative=True),
     "reconstruction_bce": Metric("bce", "reconstruction BCE per image", higher_is_better=False,
                                  lines=False),
 }

@@ -38,7 +38,7 @@ def versus_family(table, metric, dataset):
 
 
 #: The metric training noise is judged on, (analysis, metric name): the summary's noise section
-#: and claims, and the objectives' comparison (a denoising autoencoder is one of the objectives).
+#: and the objectives' comparison (a denoising autoencoder is one of the objectives).
 NOISE_METRIC = ("denoising", "denoising_psnr")
 
 

@@ -88,15 +88,16 @@ def noise_effect_table(tables, datasets):
 
 def _comparison_table(tested, section, difference, columns):
     """The rows of one section: each test's row, the difference (column `difference`) with
-    its interval, its p-value and its Holm-adjusted p-value."""
-    def p(value):
-        return "" if np.isnan(value) else f"{value:.3f}"
-
+    its interval, and its raw p-value (exploratory: unadjusted, on the choosing seeds)."""
     records = [{**t.row, difference: format_interval(t.comparison.difference, t.comparison.low,
                                                      t.comparison.high, t.metric.number_kind),
-                "p": p(t.comparison.p_value), "p (Holm)": p(t.comparison.adjusted_p)}
+                EXPLORATORY_P: "" if np.isnan(t.comparison.p_value) else f"{t.comparison.p_value:.3f}"}
                for t in tested if t.section == section]
-    return pd.DataFrame.from_records(records, columns=[*columns, difference, "p", "p (Holm)"])
+    return pd.DataFrame.from_records(records, columns=[*columns, difference, EXPLORATORY_P])
+
+
+#: The column of an exploratory comparison's p-value.
+EXPLORATORY_P = "p (raw, exploratory)"
 
 
 def versus_pca_table(tested):
@@ -144,7 +145,7 @@ FAMILIES_SECTION = (
     "Model families at each latent size",
     "For each latent size, the configuration of each model family chosen on validation (over "
     "activation and training noise), against the first family's; `other - reference`: the mean "
-    "difference over seeds [interval], `p` its paired t-test (`p (Holm)`: adjusted). Only when the study has more than "
+    "difference over seeds [interval], `p` its paired t-test's raw p (exploratory). Only when the study has more than "
     "one family.")
 
 
@@ -156,10 +157,9 @@ OBJECTIVES_SECTION = (
     "beta1` the VAE, `vae beta4` a beta-VAE, `sparse sparsity1`, `contractive contraction1`), the "
     "objective's configuration chosen on validation, its test mean over seeds [interval], against "
     "the first objective's (the reference); `objective - reference`: the mean difference over "
-    "seeds [interval], `p` its paired t-test (`p (Holm)`: adjusted). The claims below take each "
-    "analysis' first metric. Only when the study has a family of its own objective (vae, sparse, "
+    "seeds [interval], `p` its paired t-test's raw p (exploratory). Only when the study has a family of its own objective (vae, sparse, "
     "contractive); it then replaces the comparison of families, and a training noise, being an "
-    "objective, is tested here rather than against no noise on average.")
+    "objective, is compared here.")
 
 
 CLUSTERINGS_SECTION = (
@@ -167,7 +167,7 @@ CLUSTERINGS_SECTION = (
     "For each clustering analysis beyond k-means (DEC, IDEC, UMAP + GMM) and latent size, the "
     "autoencoder configuration chosen on that method's validation accuracy, its test accuracy "
     "beside k-means' on the same codes (same configuration, same seeds); `method - k-means`: the "
-    "mean difference over seeds [interval], `p` its paired t-test (`p (Holm)`: adjusted). Only when the study runs one "
+    "mean difference over seeds [interval], `p` its paired t-test's raw p (exploratory). Only when the study runs one "
     "of them.")
 
 
@@ -193,8 +193,8 @@ def sections(tables, datasets, tested, classifiers=None, failed=None):
         ("Autoencoder vs PCA at each latent size",
          "For each latent size, the autoencoder configuration chosen on validation (over family, "
          "activation and training noise) beside PCA of the same size; `AE - PCA`: the mean "
-         "difference over seeds [interval], `p` its paired t-test, `p (Holm)` that p adjusted "
-         "over every test of the dataset (see below).",
+         "difference over seeds [interval] and its paired t-test's raw p: exploration, on the seeds "
+         "that chose the configuration (the primary questions above answer it on fresh seeds).",
          versus_pca_table(tested)),
         *([FAMILIES_SECTION + (families,)] if len(families) else []),
         *([OBJECTIVES_SECTION + (objectives,)] if len(objectives) else []),

@@ -3,6 +3,8 @@ what the analysis reads (the workflow runs it in tests/workflow/test_analysis_wo
 import argparse
 import re
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -10,6 +12,14 @@ import pytest
 from study.analyses import ANALYSES
 from study.analysis_job import named_inputs
 from study.config import validate_config
+
+
+def test_the_job_imports_no_figure_table_or_scikit_learn_module_before_its_analysis_needs_one():
+    # Each is imported where it is used: an analysis job pays for what it computes with.
+    code = ("import sys, study.analysis_job; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'pandas', 'scipy', 'sklearn'}))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "[]"
 
 
 def test_the_files_given_are_named_by_kind_in_any_order():

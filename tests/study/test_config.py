@@ -98,7 +98,7 @@ def test_defaults_fill_missing_keys_and_keep_given_ones(schema, defaults):
     assert set(mlp) == {"hidden", "latent_activation", "init"} and (mlp["latent_activation"], mlp["init"]) == (
         "linear", "default")
     assert (mlp["hidden"]["digits"], mlp["hidden"]["mnist"]) == ([48], [256, 64])
-    assert config["analysis"]["kmeans"] == {"n_init": 10}
+    assert config["analysis"]["kmeans"] == {"n_init": 100}
     assert config["analysis"]["bootstrap"] == {"resamples": 1000, "confidence": 0.95}
     assert config["grid"]["seed"] == [0, 1, 2]  # the issue-12 default: intervals over training seeds
     # A nested section is merged key by key: the other key keeps its default.
@@ -267,7 +267,8 @@ def test_an_analysis_checks_its_section_against_each_studied_dataset(schema, def
     monkeypatch.setitem(ANALYSES, "kmeans", replace(ANALYSES["kmeans"], check=check))
     with pytest.raises(ConfigError) as error:
         validate_config({"datasets": ["digits"]}, schema, defaults=defaults)
-    assert str(error.value) == "config: analysis.kmeans.n_init = 10: too many for digits (1294, 144, 359 images of 10 classes)"
+    assert str(error.value) == ("config: analysis.kmeans.n_init = 100: too many for digits (1294, 144, 359 images "
+                                "of 10 classes)")
 
 
 @pytest.mark.parametrize("config, message", [
@@ -282,6 +283,41 @@ def test_the_analyses_checks_name_their_key(schema, defaults, config, message):
     with pytest.raises(ConfigError) as error:
         validate_config({**config, "datasets": ["digits"]}, schema, defaults=defaults)
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"questions": {"metrics": ["kmeans_acc"]}},
+     "config: questions.metrics[0] = 'kmeans_acc': no analysis declares this metric (known: "),
+    ({"questions": {"noise": ["denoising_snr"]}},
+     "config: questions.noise[0] = 'denoising_snr': no analysis declares this metric (known: "),
+    ({"analyses": ["reconstruction", "kmeans", "classification", "probe", "retrieval"]},
+     "config: questions.noise[0] = 'denoising_psnr': a metric of the analysis denoising, which the study does "
+     "not run (analyses: reconstruction, kmeans, classification, probe, retrieval)"),
+    ({"analyses": ["reconstruction", "denoising", "classification", "probe", "retrieval"]},
+     "config: questions.metrics[1] = 'kmeans_accuracy': a metric of the analysis kmeans, which the study does "
+     "not run"),
+    ({"questions": {"margins": {"kmeans_accuracy": 0.01, "knn_acc": 0.01}}},
+     "config: questions.margins.knn_acc: no analysis declares this metric (known: "),
+    ({"confirm": {"first_seed": 2}},
+     "config: confirm.first_seed = 2: the confirmation's seeds must be fresh, above every grid.seed (the "
+     "largest: 2)"),
+    ({"grid": {"seed": [0, 150]}},
+     "config: confirm.first_seed = 100: the confirmation's seeds must be fresh, above every grid.seed (the "
+     "largest: 150)"),
+])
+def test_the_primary_questions_are_checked_naming_their_key(schema, defaults, config, message):
+    with pytest.raises(ConfigError) as error:
+        validate_config({**config, "datasets": ["digits"]}, schema, defaults=defaults)
+    assert str(error.value).splitlines()[0].startswith(message)
+    assert len(str(error.value).splitlines()) == 1
+
+
+def test_the_default_questions_are_valid(schema, defaults):
+    config = validate_config({"confirm": {"first_seed": 3}, "questions": {"margins": {"reconstruction_error": 0.1}}},
+                             schema, defaults=defaults)
+    assert config["confirm"]["first_seed"] == 3 and config["questions"]["margins"] == {"reconstruction_error": 0.1}
+    assert config["questions"]["metrics"] == ["reconstruction_error", "kmeans_accuracy", "knn_accuracy",
+                                              "probe_linear_10", "retrieval_map"]
 
 
 def test_load_config_reads_yaml_1e_minus_3_as_the_number(tmp_path, schema, defaults):

@@ -5,6 +5,7 @@ import json
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
+from study.confirmation import verdicts_table
 from study.provenance import THREAD_POOL_KEYS, provenance, thread_pools, thread_pools_text
 from study.results import document
 from study.summary import summary_html, summary_markdown
@@ -39,7 +40,7 @@ def test_the_kernel_and_threads_read_in_a_sentence():
 def test_the_summary_shows_the_kernel_it_was_made_with(fake_tables):
     tables = {"kmeans": fake_tables["kmeans"]}
     shown = thread_pools_text(thread_pools())
-    last = summary_markdown(tables, ["digits"]).strip().splitlines()[-1]
+    last = summary_markdown(tables, ["digits"], verdicts_table([])).strip().splitlines()[-1]
     assert last.startswith("Made with ") and last.endswith(f"BLAS and OpenMP: {shown}.")
     assert all(f"{pool['architecture']} kernel" in last for pool in thread_pools() if pool["architecture"])
-    assert f"BLAS and OpenMP: {shown}." in summary_html(tables, ["digits"])
+    assert f"BLAS and OpenMP: {shown}." in summary_html(tables, ["digits"], verdicts_table([]))

@@ -84,21 +84,55 @@ def test_load_reads_the_tidy_table_of_a_results_directory_or_its_file(results):
 
 
 def test_the_summary_read_through_the_tidy_table_is_the_summary_of_the_tables(results):
+    from study.confirmation import verdicts_table
     from study.summary import summary_markdown
 
     tables = {name: read_table(results / "tables" / f"{name}.csv") for name in ANALYSES}
-    assert summary_markdown(analysis_tables(load(results), ANALYSES), ["digits", "mnist"]) == \
-        summary_markdown(tables, ["digits", "mnist"])
+    verdicts = verdicts_table([])
+    assert summary_markdown(analysis_tables(load(results), ANALYSES), ["digits", "mnist"], verdicts) == \
+        summary_markdown(tables, ["digits", "mnist"], verdicts)
 
 
-def test_compare_runs_reads_two_results_directories(results, capsys):
+def _verdict(dataset, latent, metric, verdict, difference, seeds=8):
+    """A row of study.confirmation.verdict_rows: the chosen autoencoder against PCA of `latent`."""
+    return {"dataset": dataset, "latent": latent, "metric": metric, "A": f"mlp_latent{latent}_relu_noise0",
+            "B": f"pca{latent}", "verdict": verdict, "A - B": difference, "low": difference - 0.01,
+            "high": difference + 0.01, "margin": 0.02, "seeds": seeds, "stage": "confirmation",
+            "seeds to decide": 12 if verdict == "undecided" else None, "planned": seeds}
+
+
+def test_compare_runs_reads_two_results_directories(tmp_path, capsys):
+    from study.confirmation import verdicts_table
+
     sys.path.insert(0, str(REPO / "tools"))
     try:
         import compare_runs
     finally:
         sys.path.remove(str(REPO / "tools"))
-    compare_runs.main([str(results), str(results), "--datasets", "digits", "mnist"])
+    runs = {
+        "haswell": [_verdict("digits", 2, "kmeans_accuracy", "autoencoder better", 0.05),
+                    _verdict("digits", 8, "kmeans_accuracy", "equivalent (within 0.02)", 0.001),
+                    _verdict("digits", 8, "knn_accuracy", "autoencoder better", 0.03),
+                    _verdict("mnist", 8, "retrieval_map", "undecided", 0.01)],
+        # The same questions in another order, one flipped, one no longer decided.
+        "skylakex": [_verdict("mnist", 8, "retrieval_map", "undecided", 0.012),
+                     _verdict("digits", 8, "knn_accuracy", "PCA better", -0.03, seeds=10),
+                     _verdict("digits", 8, "kmeans_accuracy", "undecided", 0.004),
+                     _verdict("digits", 2, "kmeans_accuracy", "autoencoder better", 0.051)]}
+    for name, rows in runs.items():
+        (tmp_path / name / "tables").mkdir(parents=True)
+        write_csv(verdicts_table(rows), tmp_path / name / "tables" / "verdicts.csv")
+    compare_runs.main([str(tmp_path / "haswell"), str(tmp_path / "skylakex"), "--labels", "Haswell", "SkylakeX"])
     printed = capsys.readouterr().out
-    same, total = printed.split("rows printed the same: ")[1].split("\n")[0].split(" of ")
-    assert int(same) == int(total) > 0
-    assert "| digits: pca: 2," in printed and "| mnist: pca: 8," in printed
+    assert "same verdict: 2 of 4 (50%); flips between the two directions: 1" in printed
+    lines = printed.splitlines()
+    assert lines[0] == "| question | Haswell | SkylakeX | same |"
+    flipped = next(line for line in lines if line.startswith("| digits latent 8 knn_accuracy vs pca8 |"))
+    assert flipped.endswith("| FLIP |")
+    assert "autoencoder better (mlp_latent8_relu_noise0): 0.030 [0.020, 0.040], 8 seeds" in flipped
+    assert "PCA better (mlp_latent8_relu_noise0): -0.030 [-0.040, -0.020], 10 seeds" in flipped
+    undecided = next(line for line in lines if line.startswith("| digits latent 8 kmeans_accuracy vs pca8 |"))
+    assert undecided.endswith("| no |")  # a verdict lost is a change, not a flip
+    # A run against itself: every verdict the same, no flip.
+    compare_runs.main([str(tmp_path / "haswell"), str(tmp_path / "haswell")])
+    assert "same verdict: 4 of 4 (100%); flips between the two directions: 0" in capsys.readouterr().out

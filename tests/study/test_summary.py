@@ -1,5 +1,9 @@
-"""The summary: the study's answers, every choice made on the validation split and reported on
-the test split with its interval over seeds, and claims worded by paired comparisons."""
+"""The summary: the verdicts of the primary questions first, then the exploration: every choice
+made on the validation split and reported on the test split with its interval over seeds, and
+paired comparisons with their raw p, never worded as claims."""
+import math
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,12 +13,13 @@ from study.aggregates import configuration_of
 from study.analyses import ANALYSES
 from study.representations import describe
 from study.results import document
-from study.statistics import claim, format_interval, format_number, holm, paired_comparison, t_interval
+from study.confirmation import verdicts_table
+from study.statistics import format_interval, format_number, paired_comparison, t_interval
 from study.summary import summary_html, summary_markdown
 from study.summary.choice import chosen_on_validation, model_free
-from study.summary.claims import claims, paired_tests
-from study.summary.sections import (best_variants_table, noise_effect_table, versus_family_table, versus_kmeans_table,
-                                    versus_objective_table, versus_pca_table)
+from study.summary.exploratory import paired_tests
+from study.summary.sections import (EXPLORATORY_P, best_variants_table, noise_effect_table, versus_family_table,
+                                    versus_kmeans_table, versus_objective_table, versus_pca_table)
 from study.tables import analysis_table, classifiers_table
 
 DATASETS = ["digits", "mnist"]
@@ -77,7 +82,7 @@ def test_the_best_variant_is_chosen_on_validation_and_reported_on_test(fake_tabl
 def test_versus_pca_names_the_validation_best_of_each_size_and_pairs_it_by_seed(fake_tables):
     table = versus_pca_table(paired_tests(fake_tables, DATASETS))
     assert list(table.columns) == ["dataset", "latent", "metric", "autoencoder (chosen on val)", "AE test",
-                                   "PCA test", "AE - PCA", "p", "p (Holm)"]
+                                   "PCA test", "AE - PCA", EXPLORATORY_P]
     versus = [(analysis, metric) for analysis, metric in METRICS if metric.versus_pca]
     assert len(table) == len(DATASETS) * len(versus) * 2  # latent sizes 2 and 8
     for analysis, metric in versus:
@@ -99,7 +104,8 @@ def test_versus_pca_names_the_validation_best_of_each_size_and_pairs_it_by_seed(
                 interval = t_interval(differences)
                 assert row["AE - PCA"].item() == format_interval(interval.mean, interval.low, interval.high,
                                                                  metric.number_kind)
-                assert row["p"].item() == f"{stats.ttest_1samp(differences, 0.0).pvalue:.3f}"
+                # The raw p of its own paired t-test: unadjusted for the dataset's other tests.
+                assert row[EXPLORATORY_P].item() == f"{stats.ttest_1samp(differences, 0.0).pvalue:.3f}"
 
 
 def test_chosen_on_validation_gives_the_validation_and_test_rows_of_one_configuration(fake_tables):
@@ -161,7 +167,7 @@ def test_the_reference_classifier_says_how_long_it_trained(fake_tables):
     table = best_variants_table(fake_tables, ["digits"], classifiers=classifiers)
     row = table[table["metric"] == "raw-pixel DIY classifier accuracy"]
     assert row["chosen on validation"].item() == "(classifier hidden256_relu_dropout0, 10 epochs)"
-    text = summary_markdown(fake_tables, ["digits"], classifiers)
+    text = summary_markdown(fake_tables, ["digits"], verdicts_table([]), classifiers)
     assert "(classifier hidden256_relu_dropout0, 10 epochs)" in text and "`classifiers.epochs`" in text
 
 
@@ -202,7 +208,7 @@ def test_noise_effect_table(fake_tables):
     assert noise_effect_table({}, ["digits"]).empty  # no denoising analysis, no table
 
 
-# -- claims: paired comparisons across seeds ---------------------------------------------------
+# -- exploratory comparisons: paired across the choosing seeds, raw p, never a claim ------------
 def _kmeans_table(accuracies, pca=0.5):
     """A k-means table of digits: autoencoders of latent size 8 and no training noise, test
     accuracy ``accuracies[activation][seed]`` (validation: 0.01 less), and PCA 8 at `pca`."""
@@ -220,97 +226,164 @@ def _kmeans_table(accuracies, pca=0.5):
     return analysis_table(documents)
 
 
-LABEL = "k-means accuracy (averaged over the other factors)"
-
-
-def test_a_level_that_beats_another_on_every_seed_is_claimed_to_beat_it():
-    # tanh - relu = 0.02, 0.01, 0.02 on seeds 0, 1, 2: paired, a clear win, although the seeds
-    # differ by far more than that (0.60 to 0.80), which an unpaired comparison would drown in.
+def test_an_exploratory_comparison_shows_its_paired_difference_and_raw_p():
+    # tanh (chosen on validation: 0.69 against 0.67) - PCA = 0.3, 0.5, 0.4 on seeds 0, 1, 2:
+    # paired, although the seeds differ by far more than tanh and relu do.
     tanh, relu = [0.60, 0.80, 0.70], [0.58, 0.79, 0.68]
-    sentences = claims(paired_tests({"kmeans": _kmeans_table({"tanh": tanh, "relu": relu}, pca=0.3)}, ["digits"]))
-    assert len(sentences) == 2  # the autoencoder chosen on validation vs PCA 8, then tanh vs relu
-    # tanh (chosen on validation) - PCA = 0.3, 0.5, 0.4: 0.4 [0.152, 0.648].
-    # Two tests of digits, so Holm doubles the smaller p-value (and keeps the larger).
-    assert sentences[0].startswith("digits: mlp_latent8_tanh_noise0 beats PCA 8 on k-means accuracy by 0.400 "
-                                   "[0.152, 0.648] (paired t, p = 0.020, Holm-adjusted over 2 tests p = 0.040, "
-                                   "n = 3 seeds)")
-    versus_pca, comparison = holm([paired_comparison(tanh, [0.3] * 3), paired_comparison(tanh, relu)])
-    assert comparison.adjusted_p == max(comparison.p_value, 2 * versus_pca.p_value)
-    assert comparison.adjusted_p < 0.05 < stats.ttest_ind(tanh, relu).pvalue
-    assert sentences[1] == "digits: " + claim("activation tanh", "activation relu", LABEL, comparison)
-    assert sentences[1].startswith("digits: activation tanh beats activation relu on k-means accuracy ")
-    assert sentences[1].endswith("n = 3 seeds)")
+    tested = paired_tests({"kmeans": _kmeans_table({"tanh": tanh, "relu": relu}, pca=0.3)}, ["digits"])
+    # One comparison: against PCA 8 (the table has no whitened codes); activation and noise are
+    # no longer tested as factors.
+    assert [(t.section, t.a, t.b, t.metric.label) for t in tested] == [
+        ("pca", "mlp_latent8_tanh_noise0", "PCA 8", "k-means accuracy")]
+    expected = paired_comparison(tanh, [0.3] * 3)
+    assert tested[0].comparison == expected
+    assert tested[0].comparison.p_value == pytest.approx(stats.ttest_1samp(np.subtract(tanh, 0.3), 0.0).pvalue)
+    row = versus_pca_table(tested).iloc[0]
+    assert row["AE - PCA"] == "0.400 [0.152, 0.648]"
+    assert row[EXPLORATORY_P] == f"{expected.p_value:.3f}" == "0.020"
 
 
-def test_differences_that_cross_zero_are_no_clear_difference():
-    # tanh - relu = 0.06, -0.06, 0.01: the interval crosses zero.
-    tanh, relu = [0.81, 0.70, 0.75], [0.75, 0.76, 0.74]
-    sentences = claims(paired_tests({"kmeans": _kmeans_table({"tanh": tanh, "relu": relu}, pca=0.74)}, ["digits"]))
-    assert sentences[1].startswith("digits: no clear difference between activation tanh and activation relu "
-                                   "on k-means accuracy")
-    assert " crosses zero " in sentences[1] and "beats" not in sentences[1]
-    family = holm([paired_comparison(tanh, [0.74] * 3), paired_comparison(tanh, relu)])
-    assert sentences[1] == "digits: " + claim("activation tanh", "activation relu", LABEL, family[1])
-    # tanh, chosen on validation (mean 0.753 against 0.750), against PCA at 0.74: 0.07, -0.04, 0.01.
-    assert sentences[0].startswith("digits: no clear difference between mlp_latent8_tanh_noise0 and PCA 8 ")
-
-
-def test_one_seed_cannot_be_tested():
-    sentences = claims(paired_tests({"kmeans": _kmeans_table({"tanh": [0.9], "relu": [0.6]})}, ["digits"]))
-    assert sentences == [
-        "digits: mlp_latent8_tanh_noise0 vs PCA 8 on k-means accuracy cannot be tested: only one seed",
-        f"digits: activation tanh vs activation relu on {LABEL} cannot be tested: only one seed"]
+def test_one_seed_is_shown_without_an_interval_or_p():
+    tested = paired_tests({"kmeans": _kmeans_table({"tanh": [0.9], "relu": [0.6]})}, ["digits"])
+    assert tested[0].comparison.n == 1 and np.isnan(tested[0].comparison.p_value)
+    row = versus_pca_table(tested).iloc[0]
+    assert row["AE - PCA"] == "0.400 (n=1)" and row[EXPLORATORY_P] == ""
 
 
 def _without_clusterings(tables):
-    """The fake study without the clustering analyses beyond k-means (their claims and section
-    are tested on their own)."""
+    """The fake study without the clustering analyses beyond k-means (their comparisons and
+    section are tested on their own)."""
     return {name: table for name, table in tables.items() if name not in ("dec", "idec", "manifold")}
 
 
-def test_claims_of_the_fake_study(fake_tables):
-    sentences = claims(paired_tests(_without_clusterings(fake_tables), ["digits"]))
-    # Per latent size the autoencoder vs PCA on k-means accuracy, tanh vs relu, noise 0.5 vs 0.
-    assert len(sentences) == 2 + 1 + 1 and all(s.startswith("digits: ") for s in sentences)
-    # Every tanh variant scores 0.05 more than its relu twin on every seed (on test).
-    assert sentences[2].startswith("digits: activation tanh beats activation relu on k-means accuracy "
-                                   "(averaged over the other factors) by 0.050 ")
-    # Training noise 0.5 adds 0.5 * 0.1 * 10 + 0.5 * 3 = 2 dB, on every seed.
-    assert sentences[3].startswith("digits: noise 0.5 beats noise 0 on denoising PSNR (dB), mean over test "
-                                   "noises (averaged over the other factors) by 2.00 ")
-    assert claims(paired_tests({"reconstruction": fake_tables["reconstruction"]}, ["digits"])) == []
+def test_every_exploratory_p_is_the_raw_paired_t_test_s(fake_tables):
+    """Among the many comparisons of a dataset, each table prints its own test's p, unadjusted:
+    any adjustment over them (Bonferroni's) would raise the smaller ones."""
+    tested = paired_tests(_without_clusterings(fake_tables), ["digits"])
+    table = versus_pca_table(tested)
+    assert len(table) == len(tested) > 2
+    for t, (_, row) in zip(tested, table.iterrows()):
+        assert row[EXPLORATORY_P] == f"{t.comparison.p_value:.3f}"
+    raw = np.array([t.comparison.p_value for t in tested])
+    assert (np.minimum(1, len(raw) * raw) > raw).any()  # so an adjusted column would differ
+
+
+#: Words of a claim (study.statistics.claim) and of the old section of claims.
+CLAIM_WORDS = (" beats ", "no clear difference", "cannot be tested", "Holm", "What the seeds support")
+
+
+def test_no_exploratory_text_is_worded_as_a_claim(fake_tables):
+    tables = _objectives_study(_without_clusterings(fake_tables), 0.2)
+    tables["manifold"] = _manifold_of(fake_tables["kmeans"], 0.3)
+    text = summary_markdown(tables, DATASETS, _verdicts())
+    exploration = text.split("## Best autoencoder per metric and dataset\n")[1]
+    for words in CLAIM_WORDS:
+        assert words not in exploration, words
+    # Every comparison table (against PCA, objectives, clustering methods) shows the raw p.
+    headers = [line for line in exploration.splitlines() if line.startswith("|") and " - " in line.split("|")[-3]]
+    assert len(headers) == 3 and all(line.split("|")[-2].strip() == EXPLORATORY_P for line in headers)
+    assert not re.search(r"\| p +\|", text)  # no bare p column
+    # The texts say the comparisons are exploration, with a raw p.
+    assert text.count("raw p") >= 3 and "not a claim" in text
+
+
+# -- the verdicts of the primary questions, first ---------------------------------------------
+def _verdict_rows():
+    """Verdict rows (study.confirmation.verdict_rows' columns) of two datasets: one of each verdict."""
+    def row(dataset, latent, metric, a, b, verdict, difference, low, high, margin, seeds, needed=None):
+        return {"dataset": dataset, "latent": latent, "metric": metric, "A": a, "B": b, "verdict": verdict,
+                "A - B": difference, "low": low, "high": high, "margin": margin, "seeds": seeds,
+                "stage": "confirmation", "seeds to decide": needed, "planned": seeds}
+
+    return [row("digits", 8, "kmeans_accuracy", "mlp_latent8_relu_noise0.5", "pca8", "autoencoder better",
+                0.0712, 0.031, 0.1114, 0.02, 7),
+            row("digits", 8, "reconstruction_error", "mlp_latent8_tanh_noise0", "pca8", "PCA better",
+                0.25, 0.125, 0.375, 0.1, 5),
+            row("digits", 2, "knn_accuracy", "mlp_latent2_relu_noise0", "pca2", "equivalent (within 0.02)",
+                0.004, -0.011, 0.019, 0.02, 10),
+            row("digits", 2, "retrieval_map", "mlp_latent2_relu_noise0", "pca2", "undecided",
+                0.03, -0.02, 0.08, 0.02, 3, 24),
+            row("mnist", 2, "denoising_psnr", "mlp_latent2_relu_noise0.5", "mlp_latent2_relu_noise0",
+                "undecided", 0.3, -0.9, 1.5, 0.5, 2, math.nan)]
+
+
+def _verdicts():
+    return verdicts_table(_verdict_rows())
+
+
+def _cells(line):
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def test_the_summary_opens_with_the_verdict_table(fake_tables):
+    text = summary_markdown(_without_clusterings(fake_tables), DATASETS, _verdicts())
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## Answers to the primary questions"
+    assert headings[1] == "## Best autoencoder per metric and dataset"
+    answers = text.split("## Answers to the primary questions\n")[1].split("\n## ")[0]
+    lines = [line for line in answers.splitlines() if line.startswith("|")]
+    assert _cells(lines[0]) == ["dataset", "latent", "metric", "A (chosen on val)", "B", "verdict", "A - B",
+                                "margin", "seeds", "seeds to decide"]
+    body = [_cells(line) for line in lines[2:]]
+    assert len(body) == len(_verdict_rows())
+    # The question, its verdict, the effect with its interval, the seeds used, and what an
+    # undecided one would take (none up to the look-ahead: "more than 1000").
+    assert body[0] == ["digits", "8", "k-means accuracy", "mlp_latent8_relu_noise0.5", "pca8", "autoencoder better",
+                       format_interval(0.0712, 0.031, 0.1114, "accuracy"), "0.020", "7", ""]
+    assert body[0][6] == "0.071 [0.031, 0.111]"
+    assert body[1][:2] == ["digits", "8"] and body[1][5:] == ["PCA better", "0.250 [0.125, 0.375]", "0.100", "5", ""]
+    assert body[2][5] == "equivalent (within 0.02)" and body[2][-1] == ""
+    assert body[3][5] == "undecided" and body[3][-2:] == ["3", "24"]
+    assert body[4][2].startswith("denoising PSNR") and body[4][-3:] == ["0.50", "2", "more than 1000"]
+    assert "fresh training seeds" in answers and "Bonferroni" in answers
+    # The exploration's tables stay below it.
+    assert text.index("## Answers to the primary questions") < text.index("## Autoencoder vs PCA at each latent size")
+
+
+def test_the_answers_say_when_they_were_read_off_the_choosing_seeds(fake_tables):
+    rows = [{**row, "stage": "exploration (the choosing seeds)"} for row in _verdict_rows()]
+    text = summary_markdown({"kmeans": fake_tables["kmeans"]}, ["digits"], verdicts_table(rows))
+    answers = text.split("## Answers to the primary questions\n")[1].split("\n## ")[0]
+    assert "the confirmation is off" in answers and "optimistic" in answers
+    assert "fresh training seeds" not in answers
+    # No question at all: the section says so, and stays first.
+    text = summary_markdown({"kmeans": fake_tables["kmeans"]}, ["digits"], verdicts_table([]))
+    assert text.split("## Answers to the primary questions\n")[1].split("\n## ")[0].rstrip().endswith("(none)")
 
 
 # -- the whole summary -----------------------------------------------------------------------
 def test_summary_markdown_and_html(fake_tables):
     fake_tables = _without_clusterings(fake_tables)
-    text = summary_markdown(fake_tables, DATASETS)
+    text = summary_markdown(fake_tables, DATASETS, _verdicts())
     assert text.startswith("# Summary of the study\n")
-    for heading in ("## Best autoencoder per metric and dataset", "## Autoencoder vs PCA at each latent size",
-                    "## Effect of training noise on denoising", "## What the seeds support"):
+    for heading in ("## Answers to the primary questions", "## Best autoencoder per metric and dataset",
+                    "## Autoencoder vs PCA at each latent size", "## Effect of training noise on denoising"):
         assert heading in text
-    row = next(line for line in text.splitlines() if "| k-means accuracy " in line and "digits" in line)
+    row = next(line for line in text.splitlines() if "| k-means accuracy " in line and "digits" in line
+               and "higher" in line)
     interval = t_interval([0.75, 0.74])
-    assert [cell.strip() for cell in row.strip("|").split("|")] == [
+    assert _cells(row) == [
         "digits", "k-means accuracy", "higher", "mlp_latent8_relu_noise0.5",
         format_interval(interval.mean, interval.low, interval.high, "accuracy"), "2", "0.580", "0.600 (pixels)"]
-    sentences = claims(paired_tests(fake_tables, DATASETS))
-    claimed = text.split("## What the seeds support\n")[1]
-    assert [line[2:] for line in claimed.splitlines() if line.startswith("- ")] == sentences
-    page = summary_html(fake_tables, ["digits"])
-    assert page.count("<table") == 3 and page.startswith("<!DOCTYPE html>")
+    page = summary_html(fake_tables, ["digits"], _verdicts())
+    assert page.count("<table") == 4 and page.startswith("<!DOCTYPE html>")
     assert "<code>{family}_latent{size}_{activation}_noise{training noise}_seed{seed}</code>" in page
-    digits = [sentence for sentence in sentences if sentence.startswith("digits: ")]
-    assert "<h2>What the seeds support</h2>" in page and page.count("<li>") == len(digits) == 4
-    assert f"<li>{digits[0]}</li>" in page
+    # The verdicts' heading is the first, and their table the first table.
+    assert page.index("<h2>") == page.index("<h2>Answers to the primary questions</h2>")
+    first_table = page[page.index("<table"):page.index("</table>")]
+    assert "autoencoder better" in first_table and "equivalent (within 0.02)" in first_table
+    assert "<li>" not in page  # no list of claims
+    for words in CLAIM_WORDS:
+        assert words not in page, words
 
 
 def test_a_summary_of_some_analyses_only(fake_tables):
     tables = {name: fake_tables[name] for name in ("kmeans",)}
-    text = summary_markdown(tables, ["digits"])
-    assert "k-means accuracy" in text and "reconstruction" not in text and "(none)" in text
-    claimed = [line for line in text.split("## What the seeds support\n")[1].splitlines() if line.startswith("- ")]
-    assert len(claimed) == 3 and not any("denoising" in line for line in claimed)
+    text = summary_markdown(tables, ["digits"], _verdicts())
+    assert "k-means accuracy" in text and "(none)" in text
+    exploration = text.split("## Best autoencoder per metric and dataset\n")[1]
+    rows = [line for line in exploration.splitlines() if line.startswith("| digits ")]
+    assert rows and all("k-means" in line for line in rows)
 
 
 def _with_conv(table, gain):
@@ -327,7 +400,7 @@ def _assert_gain_of_the_copies(row, column):
     """The row's difference and p are those of copies 0.2 and 0.201 better on the two seeds."""
     difference = paired_comparison([0.2, 0.201], [0.0, 0.0])
     assert row[column] == format_interval(difference.difference, difference.low, difference.high, "accuracy")
-    assert row["p"] == f"{difference.p_value:.3f}"
+    assert row[EXPLORATORY_P] == f"{difference.p_value:.3f}"
 
 
 def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_tables):
@@ -339,17 +412,21 @@ def test_families_are_compared_at_each_latent_size_on_validation_choices(fake_ta
     assert accuracy.loc[8, "reference (chosen on val)"] == "mlp_latent8_relu_noise0.5"
     assert accuracy.loc[8, "other family (chosen on val)"] == "conv_latent8_relu_noise0.5"
     _assert_gain_of_the_copies(accuracy.loc[8], "other - reference")
-    family_claim = lambda s: "conv_latent" in s and " mlp_latent" in s
-    sentences = [s for s in claims(paired_tests(tables, ["digits"])) if family_claim(s)]
-    assert len(sentences) == 2 and all(" beats mlp_latent" in s for s in sentences)
-    # A tiny gain that flips sign between the seeds is no clear difference.
+    family = [t for t in paired_tests(tables, ["digits"]) if t.section == "family"]
+    assert [(t.a, t.b) for t in family if t.metric.label == "k-means accuracy"] == [
+        ("conv_latent2_relu_noise0.5", "mlp_latent2_relu_noise0.5"),
+        ("conv_latent8_relu_noise0.5", "mlp_latent8_relu_noise0.5")]
+    # A tiny gain that flips sign between the seeds: its interval crosses zero, its p is large.
     tables = {"kmeans": _with_conv(fake_tables["kmeans"], -0.0005)}
-    sentences = [s for s in claims(paired_tests(tables, ["digits"])) if family_claim(s)]
-    assert len(sentences) == 2 and all(s.startswith("digits: no clear difference") for s in sentences)
+    row = versus_family_table(paired_tests(tables, ["digits"])).set_index(["metric", "latent"]).loc[("k-means acc.", 8)]
+    difference = paired_comparison([-0.0005, 0.0005], [0.0, 0.0])
+    assert row["other - reference"] == format_interval(difference.difference, difference.low, difference.high,
+                                                       "accuracy")
+    assert difference.low < 0 < difference.high and row[EXPLORATORY_P] == f"{difference.p_value:.3f}"
     # One family: no comparison, and no section in the summary.
     assert versus_family_table(paired_tests(fake_tables, ["digits"])).empty
-    assert "Model families" not in summary_markdown(fake_tables, ["digits"])
-    assert "## Model families at each latent size" in summary_markdown(tables, ["digits"])
+    assert "Model families" not in summary_markdown(fake_tables, ["digits"], _verdicts())
+    assert "## Model families at each latent size" in summary_markdown(tables, ["digits"], _verdicts())
 
 
 def _with_vae(table, gain):
@@ -378,7 +455,7 @@ def test_objectives_are_compared_with_the_first_at_each_latent_size(fake_tables)
     _assert_gain_of_the_copies(vae.loc[8], "objective - reference")
     # Objectives replace the comparison of families, and get a section of their own.
     assert versus_family_table(tested).empty
-    markdown = summary_markdown(tables, ["digits"])
+    markdown = summary_markdown(tables, ["digits"], _verdicts())
     assert "## Objectives at each latent size" in markdown and "Model families" not in markdown
     # A study of one objective family (mlp only) has no such section.
     assert versus_objective_table(paired_tests(fake_tables, ["digits"])).empty
@@ -411,29 +488,24 @@ def test_objectives_are_compared_on_every_metric_compared_with_pca_and_on_denois
     assert table.groupby("metric").size().eq(4).all()
     retrieval = table[(table["metric"] == "retrieval mAP (Euclidean)") & (table["objective"] == "vae beta4")]
     assert set(retrieval["configuration (chosen on val)"]) == {"vae_latent2_relu_beta4", "vae_latent8_relu_beta4"}
-    # The claims take each analysis' first of them: one per analysis, latent size and objective.
-    firsts = {}
-    for label in table["metric"]:
-        firsts.setdefault(next(n for n in tables if label in {m.label for m in ANALYSES[n].metrics.values()}), label)
-    claimed = [t.metric.label for t in tested if t.section == "objective" and t.claimed]
-    assert sorted(claimed) == sorted(list(firsts.values()) * 4)
-    assert "## Objectives at each latent size" in summary_markdown(tables, ["digits"])
+    # Every row is exploration: its raw p, none singled out as a claim.
+    objective = [t for t in tested if t.section == "objective"]
+    assert len(objective) == len(table) and not any(hasattr(t, "claimed") for t in objective)
+    assert list(table[EXPLORATORY_P]) == [f"{t.comparison.p_value:.3f}" for t in objective]
+    assert "## Objectives at each latent size" in summary_markdown(tables, ["digits"], _verdicts())
 
 
-def test_training_noise_is_tested_once_where_objectives_are_compared(fake_tables):
+def test_training_noise_is_compared_only_where_objectives_are(fake_tables):
     """The denoising autoencoder (mlp noise0.5) against the plain one on denoising PSNR is a row of
-    the objectives' table; the noise claim (noise 0.5 vs 0) would test it again in the same Holm
-    family."""
+    the objectives' table; without objectives, training noise is a primary question
+    (study.confirmation) and the noise table's, not an exploratory test."""
     psnr = ANALYSES["denoising"].metrics["denoising_psnr"]
     tested = paired_tests(_objectives_study({"denoising": fake_tables["denoising"]}, 0.2), ["digits"])
-    assert not [t for t in tested if t.section == "noise"]
     noise = [t for t in tested if t.section == "objective" and t.row["objective"] == "mlp noise0.5"]
-    assert [(t.metric, t.row["latent"], t.claimed) for t in noise] == [(psnr, 2, True), (psnr, 8, True)]
-    # Holm's family: the PCA rows (denoising PSNR has none) and the objectives' rows, once each.
-    assert len(tested) == 2 * 2
-    # Without objectives, the noise claim is the one test of training noise.
-    tested = paired_tests({"denoising": fake_tables["denoising"]}, ["digits"])
-    assert [t.section for t in tested] == ["noise"]
+    assert [(t.metric, t.row["latent"]) for t in noise] == [(psnr, 2), (psnr, 8)]
+    # Denoising PSNR has no row against PCA: only the objectives' rows (2 objectives, 2 sizes).
+    assert [t.section for t in tested] == ["objective"] * 4
+    assert paired_tests({"denoising": fake_tables["denoising"]}, ["digits"]) == []
 
 
 def _manifold_of(kmeans, gain):
@@ -456,18 +528,24 @@ def test_clustering_methods_are_compared_with_kmeans_on_the_same_codes(fake_tabl
     difference = paired_comparison([0.3] * len(kmeans_seeds), [0.0] * len(kmeans_seeds))
     assert table.loc[8, "method - k-means"] == format_interval(difference.difference, difference.low,
                                                                 difference.high, "accuracy")
-    sentences = [s for s in claims(paired_tests(tables, ["digits"])) if "same codes" in s]
-    assert len(sentences) == 2 and all(s.startswith("digits: UMAP + GMM of mlp_latent") for s in sentences)
-    assert "## Clustering methods against k-means on the same codes" in summary_markdown(tables, ["digits"])
+    assert table.loc[8, EXPLORATORY_P] == f"{difference.p_value:.3f}" == "0.000"  # the same gain on every seed
+    clustering = [t for t in paired_tests(tables, ["digits"]) if t.section == "clustering"]
+    assert [t.a for t in clustering] == [f"UMAP + GMM of mlp_latent{size}_tanh_noise0.5" for size in (2, 8)]
+    assert {t.b for t in clustering} == {"k-means of the same codes"}
+    text = summary_markdown(tables, ["digits"], _verdicts())
+    assert "## Clustering methods against k-means on the same codes" in text
     # Without a clustering analysis beyond k-means: no comparison, and no section.
     assert versus_kmeans_table(paired_tests(_without_clusterings(fake_tables), ["digits"])).empty
-    assert "Clustering methods against" not in summary_markdown(_without_clusterings(fake_tables), ["digits"])
+    assert "Clustering methods against" not in summary_markdown(_without_clusterings(fake_tables), ["digits"],
+                                                                _verdicts())
 
 
-def test_the_limits_of_a_run_come_first_and_only_when_there_are_some(fake_tables):
+def test_the_limits_of_a_run_follow_the_answers_and_only_when_there_are_some(fake_tables):
     limits = ["digits: one training seed, so no number has an interval over seeds"]
-    text = summary_markdown(fake_tables, ["digits"], limits=limits)
-    assert text.index("## What this run cannot support") < text.index("## Best autoencoder")
+    text = summary_markdown(fake_tables, ["digits"], _verdicts(), limits=limits)
+    assert (text.index("## Answers to the primary questions") < text.index("## What this run cannot support")
+            < text.index("## Best autoencoder"))
     assert f"- {limits[0]}\n" in text
-    assert "<h2>What this run cannot support</h2>" in summary_html(fake_tables, ["digits"], limits=limits)
-    assert "cannot support" not in summary_markdown(fake_tables, ["digits"])
+    page = summary_html(fake_tables, ["digits"], _verdicts(), limits=limits)
+    assert page.index("<h2>Answers to the primary questions</h2>") < page.index("<h2>What this run cannot support</h2>")
+    assert "cannot support" not in summary_markdown(fake_tables, ["digits"], _verdicts())

@@ -40,7 +40,8 @@ FIGURE_FILES = (
     + expand(f"{RESULTS}/figures/{{dataset}}_{{metric}}_heatmap.png", dataset=DATASETS, metric=HEATMAP_METRICS)
 )
 METRICS_TABLE = f"{RESULTS}/tables/metrics.csv"
-AGGREGATES = TABLES + [METRICS_TABLE, f"{RESULTS}/tables/summary.md", f"{RESULTS}/tables/summary.html"] + FIGURE_FILES
+VERDICTS = f"{RESULTS}/tables/verdicts.csv"
+AGGREGATES = TABLES + [METRICS_TABLE, VERDICTS, f"{RESULTS}/tables/verdicts.md", f"{RESULTS}/tables/summary.md", f"{RESULTS}/tables/summary.html"] + FIGURE_FILES
 
 
 # A file deleted since the aggregates were built from it (the way to have one result computed
@@ -166,6 +167,8 @@ rule metrics_table:
 rule summary:
     input:
         metrics=METRICS_TABLE,
+        # The primary questions' answers, which the summary opens with (confirm.smk).
+        verdicts=VERDICTS,
         classifiers=f"{RESULTS}/tables/classifiers.csv",
         # To say which autoencoders were still improving when training stopped (study.limits).
         histories=[

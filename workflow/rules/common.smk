@@ -16,6 +16,7 @@ from snakemake.settings.types import DeploymentMethod
 
 from study import targets
 from study.analyses import ANALYSES as REGISTERED_ANALYSES
+from study.aggregates import configuration_of
 from study.config import load_schema, merge, read_yaml, study_results, this_study, validate_config
 from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
@@ -152,7 +153,14 @@ def dataset_memory(wildcards):
 # constraints (Snakefile) give only the names' shape: one a constraint refused would be
 # reported only as "No rule to produce" the file.
 PATH_SEGMENT = "[^/]+"
-AE_GRID = set(AE_VARIANTS)
+# With every configuration on every fresh seed the confirmation stage may plan it (confirm.smk).
+_FRESH_SEEDS = range(config["confirm"]["first_seed"],
+                     config["confirm"]["first_seed"] + max(config["confirm"]["seeds"] or 0, config["confirm"]["max_seeds"]))
+CONFIRMATION_VARIANTS = (
+    [f"{configuration}_seed{seed}" for configuration in dict.fromkeys(map(configuration_of, AE_VARIANTS))
+     for seed in _FRESH_SEEDS] if config["confirm"]["enabled"] else []
+)
+AE_GRID = {*AE_VARIANTS, *CONFIRMATION_VARIANTS}
 CLASSIFIER_GRID = set(CLASSIFIER_VARIANTS)
 
 
@@ -266,7 +274,10 @@ def documents(analysis, dataset, ext="json"):
 
 # The names each analysis of the study is computed for over the grid (failed variants included):
 # the analysis jobs of the default target need no further check.
-IN_GRID = {name: {*AE_VARIANTS, *baseline_names(name)} for name in ANALYSES}
+IN_GRID = {name: {*AE_GRID, *baseline_names(name)} for name in ANALYSES}
+# The analyses the primary questions read (study.confirmation), in the config's order.
+QUESTION_ANALYSES = [name for name, analysis in ANALYSES.items()
+                     if set(analysis.metrics) & {*config["questions"]["metrics"], *config["questions"]["noise"]}]
 
 
 @of_wildcards

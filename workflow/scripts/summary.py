@@ -1,6 +1,7 @@
-"""Rule summary: the tidy table, the classifiers' table and the autoencoders' histories ->
-results/tables/summary.md and .html, the study's answers (study.summary) and what the run
-cannot support (study.limits)."""
+"""Rule summary: the verdicts, the tidy table, the classifiers' table and the autoencoders'
+histories -> results/tables/summary.md and .html: the primary questions' verdicts (rule
+verdicts), the exploration's answers (study.summary) and what the run cannot support
+(study.limits)."""
 import logging
 from pathlib import Path
 
@@ -25,6 +26,7 @@ with log_to(snakemake.log[0]):
     for path in map(Path, snakemake.input.histories):  # {results}/{dataset}/repr/{variant}/history.csv
         histories.setdefault(path.parents[2].name, {})[path.parent.name] = pd.read_csv(path)["val_loss"].to_numpy()
     warnings = limits(tables, datasets, histories, snakemake.params.epochs)
-    write_text(snakemake.output.md, summary_markdown(tables, datasets, classifiers, failed, warnings))
-    write_text(snakemake.output.html, summary_html(tables, datasets, classifiers, failed, warnings))
+    verdicts = read_table(snakemake.input.verdicts)
+    write_text(snakemake.output.md, summary_markdown(tables, datasets, verdicts, classifiers, failed, warnings))
+    write_text(snakemake.output.html, summary_html(tables, datasets, verdicts, classifiers, failed, warnings))
     logging.info("wrote %s and %s", snakemake.output.md, snakemake.output.html)

@@ -1,0 +1,280 @@
+"""The confirmation stage: a dataset's primary questions, read off the exploration; the fresh
+training seeds each is planned; and their verdicts, read off those seeds only.
+
+A study runs in two stages (docs/statistics.md):
+
+1. **Exploration.** The grid, on ``grid.seed`` (three seeds by default). Each primary question
+   chooses its configurations on the validation split (:func:`questions`), and the seeds' spread
+   sizes the second stage (:func:`plan`): for each question, the fewest seeds whose interval
+   decides it (a difference or an equivalence) with chance ``confirm.power``, up to
+   ``confirm.max_seeds`` (study.verdicts.seeds_to_decide). The plan is fixed before any fresh
+   seed is trained: ``results/{dataset}/confirmation_plan.json``.
+2. **Confirmation.** The chosen configurations are trained again on fresh seeds
+   (``confirm.first_seed`` on, never a seed that chose them), and only the analyses their
+   questions read are run. Each verdict is read off those seeds (:func:`verdict_rows`), at the
+   level 1 - alpha / m that holds every verdict of the dataset's m questions at once.
+
+Planning uses the exploration's mean difference (optimistic: the winner's curse) and a spread
+pooled over every configuration of the latent size (more degrees of freedom than one
+configuration's three seeds); neither enters a verdict, so their errors cost seeds, never
+error rate. A question no count up to ``max_seeds`` would likely decide is planned no seeds of
+its own (it is answered on its configurations' seeds if another question trains them), and its
+row says how many it would take.
+"""
+import math
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from study.aggregates import configuration_of
+from study.analyses import metric_named
+from study.summary.choice import chosen_on_validation, seed_values, single_value
+from study.tables import format_value, metric_values
+from study.variants import AEVariant
+from study.verdicts import BETTER, EQUIVALENT, WORSE, decide, decision_chance, interval_level, seeds_to_decide
+
+#: How far a verdict's "seeds to decide" looks, past ``max_seeds``.
+SEEDS_LIMIT = 1000
+#: The fewest fresh seeds a question is planned: a t interval over fewer is too wide to decide.
+MIN_SEEDS = 3
+#: The confidence of the upper bound of the exploration's spread a plan assumes (planning_spread).
+SPREAD_CONFIDENCE = 0.9
+
+
+class Question(NamedTuple):
+    """One primary question of a dataset: configuration `a` against `b` (a configuration, or a
+    baseline such as ``pca8`` whose value `reference` needs no seed) on `metric` at `latent_dim`.
+    `margin` is absolute (a relative one already multiplied by its reference), `low` and `high`
+    the range of a difference A - B, `exploration` the exploration's per-seed differences."""
+
+    kind: str
+    latent_dim: int
+    metric: str
+    a: str
+    b: str
+    b_is_baseline: bool
+    reference: float
+    margin: float
+    low: float
+    high: float
+    exploration: tuple
+
+    @property
+    def name(self):
+        return f"{self.metric} latent {self.latent_dim}: {self.a} vs {self.b}"
+
+
+def _range(metric, reference=None):
+    """The range of a difference A - B of `metric`: of two accuracies [-1, 1]; against a
+    baseline's fixed value r, [-r, 1 - r] (an error: [-r, inf))."""
+    top = 1.0 if metric.unit_interval else math.inf
+    bottom = 0.0 if (metric.unit_interval or metric.number_kind == "error") else -math.inf
+    if reference is None:
+        return bottom - top, top - bottom
+    return bottom - reference, top - reference
+
+
+def _margin(name, metric, settings, reference):
+    margin, relative = metric.equivalence_margin
+    margin = settings["margins"].get(name, margin)
+    return margin * abs(reference) if relative else margin
+
+
+def _latent_sizes(table, dataset):
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder")]
+    return sorted({int(d) for d in ae["latent_dim"].dropna()})
+
+
+def _differences(table, metric, dataset, a, b=None, reference=None):
+    """Per-seed A - B on the seeds both have (B a configuration), or A - reference."""
+    first = seed_values(table, metric, dataset, a)
+    second = seed_values(table, metric, dataset, b) if b is not None else pd.Series(reference, index=first.index)
+    both = pd.concat([first, second], axis=1, ignore_index=True).dropna()
+    return tuple(float(x) for x in both[0] - both[1])
+
+
+def questions(tables, dataset, settings):
+    """The primary questions of `dataset` (``settings``: the config's ``questions``), each with its
+    configurations chosen on the exploration's validation split. `tables`: analysis -> its table."""
+    found = []
+    for name in settings["metrics"]:
+        analysis, metric = metric_named(name)
+        table = tables[analysis.name]
+        for latent_dim in _latent_sizes(table, dataset):
+            if settings["versus"] == "pca":
+                chosen = chosen_on_validation(table, metric, dataset, latent_dim=latent_dim)
+                if chosen is None:
+                    continue
+                a, reference = chosen[0].name, single_value(table, metric, dataset, "pca", latent_dim)
+                found.append(Question("pca", latent_dim, name, a, f"pca{latent_dim}", True, reference,
+                                      _margin(name, metric, settings, reference), *_range(metric, reference),
+                                      _differences(table, metric, dataset, a, reference=reference)))
+            else:
+                found += _pairs(table, name, metric, dataset, settings, latent_dim, "objective", "objective")
+    for name in settings["noise"]:
+        analysis, metric = metric_named(name)
+        for latent_dim in _latent_sizes(tables[analysis.name], dataset):
+            found += _pairs(tables[analysis.name], name, metric, dataset, settings, latent_dim, "noise", "noise",
+                            against=0.0)
+    return found
+
+
+def _pairs(table, name, metric, dataset, settings, latent_dim, kind, factor, against=None):
+    """Questions of each level of `factor` against the first level (or `against`), each level's
+    configuration chosen on validation at `latent_dim`."""
+    ae = table[(table["dataset"] == dataset) & (table["method"] == "autoencoder") & (table["latent_dim"] == latent_dim)]
+    levels = list(dict.fromkeys(ae[factor].dropna()))
+    if against is not None:
+        levels = [against] + [level for level in levels if level != against] if against in levels else []
+    picks = [chosen_on_validation(table, metric, dataset, latent_dim=latent_dim, **{factor: level}) for level in levels]
+    picks = [(level, picked) for level, picked in zip(levels, picks) if picked is not None]
+    if len(picks) < 2 or (against is not None and picks[0][0] != against):
+        return []
+    b, (_, b_test) = picks[0][1][0].name, picks[0][1]
+    reference = float(b_test["mean"]) if b_test is not None else math.nan
+    return [Question(kind, latent_dim, name, validation.name, b, False, reference,
+                     _margin(name, metric, settings, reference), *_range(metric),
+                     _differences(table, metric, dataset, validation.name, b))
+            for _, (validation, _) in picks[1:]]
+
+
+def pooled_sd(table, metric, dataset, latent_dim):
+    """The within-configuration standard deviation of `metric` over training seeds, pooled over
+    every autoencoder configuration of `latent_dim` (test split), and its degrees of freedom."""
+    values = metric_values(table, metric)
+    values = values[(values["dataset"] == dataset) & (values["method"] == "autoencoder")
+                    & (values["latent_dim"] == latent_dim)]
+    groups = values.assign(configuration=values["representation"].map(configuration_of)).groupby("configuration")
+    squares = groups["value"].apply(lambda v: float(((v - v.mean()) ** 2).sum()))
+    df = int((groups.size() - 1).clip(lower=0).sum())
+    return (math.sqrt(squares.sum() / df) if df else math.nan), df
+
+
+def planning_spread(sd, df):
+    """The spread a plan assumes: the upper :data:`SPREAD_CONFIDENCE` confidence bound of a
+    standard deviation `sd` estimated with `df` degrees of freedom, sd sqrt(df / chi2_{1-c, df}).
+    A plan at the estimate itself falls short of its power about half the time, when the
+    exploration's few seeds happen to spread less than the truth (Browne 1995)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sd * np.sqrt(df / stats.chi2.ppf(1 - SPREAD_CONFIDENCE, np.maximum(df, 1))) if df else math.nan
+
+
+def planned_seeds(mean, spread, margin, level, confirm):
+    """The fresh seeds a question is planned (arrays broadcast): with confirmation off, none;
+    ``confirm.seeds`` if set; else the fewest n <= ``confirm.max_seeds`` whose interval decides a
+    question of true mean difference `mean` and spread `spread` with chance ``confirm.power``
+    (:func:`study.verdicts.decision_chance`), or 0 when none does (or the spread is unknown)."""
+    mean, spread = np.broadcast_arrays(np.asarray(mean, float), np.asarray(spread, float))
+    if not confirm["enabled"]:
+        return np.zeros(mean.shape, int)
+    if confirm["seeds"] is not None:
+        return np.full(mean.shape, confirm["seeds"])
+    n = np.arange(MIN_SEEDS, confirm["max_seeds"] + 1)
+    with np.errstate(invalid="ignore"):
+        chance = decision_chance(mean[..., None], np.maximum(spread, 1e-300)[..., None], n, margin, level)
+        enough = (chance >= confirm["power"]) & ~np.isnan(mean + spread)[..., None]
+    return np.where(enough.any(axis=-1), n[np.argmax(enough, axis=-1)], 0)
+
+
+def plan(tables, dataset, settings, confirm):
+    """The confirmation plan of `dataset` (``settings``: the config's ``questions``, ``confirm``
+    its ``confirm``): every primary question with its planned fresh seeds, and the configurations
+    to train with their seeds and analyses. JSON-ready."""
+    found = questions(tables, dataset, settings)
+    level = interval_level(settings["alpha"], max(len(found), 1))
+    planned, seeds_of = [], {}
+    for q in found:
+        analysis, metric = metric_named(q.metric)
+        # A difference of two configurations' seeds spreads sqrt(2) times as much as one's.
+        spread = planning_spread(*pooled_sd(tables[analysis.name], metric, dataset, q.latent_dim)) * (
+            1 if q.b_is_baseline else math.sqrt(2))
+        mean = float(np.mean(q.exploration)) if q.exploration else math.nan
+        needed = seeds_to_decide(mean, spread, q.margin, level, SEEDS_LIMIT, confirm["power"])
+        seeds = int(planned_seeds(mean, spread, q.margin, level, confirm))
+        planned.append({**q._asdict(), "exploration": list(q.exploration), "planned_sd": spread,
+                        "exploration_mean": mean, "seeds_needed": needed, "seeds": seeds})
+        for configuration in _configurations(q):
+            seeds_of[configuration] = max(seeds_of.get(configuration, 0), seeds)
+    # Each configuration trained runs the analyses of every question all of whose configurations
+    # are trained: one planned no seeds of its own is answered for an analysis' cost.
+    train = {name: {"seeds": seeds, "analyses": []} for name, seeds in seeds_of.items() if seeds > 0}
+    for q in found:
+        if all(name in train for name in _configurations(q)):
+            for name in _configurations(q):
+                analyses = train[name]["analyses"]
+                analyses += [] if metric_named(q.metric)[0].name in analyses else [metric_named(q.metric)[0].name]
+    return {"dataset": dataset, "alpha": settings["alpha"], "level": level, "power": confirm["power"],
+            "enabled": confirm["enabled"], "first_seed": confirm["first_seed"],
+            "max_seeds": confirm["max_seeds"], "questions": planned, "train": train}
+
+
+def _configurations(question):
+    """The configurations a question trains: A, and B unless it is a baseline."""
+    return [question.a] + ([] if question.b_is_baseline else [question.b])
+
+
+def confirmation_variants(plan):
+    """``(variant, analysis)`` of every confirmation run the plan asks for, in its order."""
+    return [(f"{name}_seed{seed}", analysis) for name, entry in plan["train"].items()
+            for seed in range(plan["first_seed"], plan["first_seed"] + entry["seeds"])
+            for analysis in entry["analyses"]]
+
+
+#: How a verdict of A against B reads in the table, by kind of question.
+VERDICT_COLUMNS = ["dataset", "latent", "metric", "A", "B", "verdict", "A - B", "low", "high", "margin",
+                   "seeds", "stage", "seeds to decide", "planned"]
+
+
+def verdict_rows(plan, tables):
+    """The verdict of each question of `plan`, as rows of :data:`VERDICT_COLUMNS`: read off the
+    confirmation's fresh seeds (`tables`: analysis -> the confirmation runs' table), or, with the
+    confirmation off, off the exploration's seeds (which chose the configurations)."""
+    rows = []
+    for q in plan["questions"]:
+        analysis, metric = metric_named(q["metric"])
+        if plan["enabled"]:
+            table = tables.get(analysis.name)
+            if table is not None:  # fresh seeds only, should an exploration seed's document be given too
+                table = table[table["seed"].fillna(-1) >= plan["first_seed"]]
+            differences = (() if table is None else
+                           _differences(table, metric, plan["dataset"], q["a"],
+                                        None if q["b_is_baseline"] else q["b"], q["reference"]))
+            stage = "confirmation"
+        else:
+            differences, stage = q["exploration"], "exploration (the choosing seeds)"
+        verdict = decide(differences, q["margin"], plan["level"], metric.higher_is_better,
+                         (q["low"], q["high"]), SEEDS_LIMIT, plan["power"])
+        rows.append({"dataset": plan["dataset"], "latent": q["latent_dim"], "metric": q["metric"],
+                     "A": q["a"], "B": q["b"], "verdict": worded(verdict.verdict, q, metric),
+                     "A - B": verdict.difference, "low": verdict.low, "high": verdict.high, "margin": q["margin"],
+                     "seeds": verdict.n, "stage": stage,
+                     # Too few fresh seeds to say: the plan's count, from the exploration.
+                     "seeds to decide": verdict.seeds_to_decide if verdict.n >= 2 else q["seeds_needed"],
+                     "planned": q["seeds"]})
+    return rows
+
+
+def short_name(question, side):
+    """``autoencoder``/``PCA`` of a question against PCA; else what differs between the two
+    configurations: ``noise 0.25``, or the objective (``vae beta4``)."""
+    if question["kind"] == "pca":
+        return "autoencoder" if side == "a" else "PCA"
+    variant = AEVariant.parse(f"{question[side]}_seed0")
+    return f"noise {format_value(variant.noise)}" if question["kind"] == "noise" else variant.objective
+
+
+def worded(verdict, question, metric):
+    """A verdict as the table words it: ``autoencoder better``, ``equivalent (within 0.02)``."""
+    if verdict == BETTER:
+        return f"{short_name(question, 'a')} better"
+    if verdict == WORSE:
+        return f"{short_name(question, 'b')} better"
+    if verdict == EQUIVALENT:
+        return f"equivalent (within {format_value(question['margin'], 3)})"
+    return "undecided"
+
+
+def verdicts_table(rows):
+    return pd.DataFrame.from_records(rows, columns=VERDICT_COLUMNS)
