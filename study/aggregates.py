@@ -59,7 +59,7 @@ def pivots(values, metric, confidence=0.95):
     seeds and its interval at each latent size (rows) and training noise (columns; a family
     without that axis: its own, e.g. a VAE's beta), PCA of each size in the last column. Cells are text (:func:`study.statistics.format_interval`)."""
     by_configuration = configuration_values(values, confidence)
-    cell = lambda row: format_interval(row["mean"], row["low"], row["high"], metric.number_kind)
+    cell = lambda row: format_interval(row["mean"], row["low"], row["high"], metric.number_kind, metric.value_range)
     blocks = []
     for dataset, rows in by_configuration.groupby("dataset", sort=False):
         pca = {int(row["latent_dim"]): cell(row) for _, row in rows[rows["method"] == "pca"].iterrows()}
@@ -91,7 +91,7 @@ def factors(values, metric, confidence=0.95):
         effects = factor_effects(ae, factor, "value", ["dataset"], confidence)
         parts.append(pd.DataFrame({
             "dataset": effects["dataset"], "factor": factor, "level": effects[factor].astype(str),
-            metric.label: [format_interval(m, lo, hi, metric.number_kind) for m, lo, hi in
+            metric.label: [format_interval(m, lo, hi, metric.number_kind, metric.value_range) for m, lo, hi in
                            effects[["value_mean", "value_ci_low", "value_ci_high"]].itertuples(index=False)],
             "n_seeds": effects["n_seeds"], "n_rows": effects["n_rows"]}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -69,8 +69,7 @@ class Question(NamedTuple):
 def _range(metric, reference=None):
     """The range of a difference A - B of `metric`: of two accuracies [-1, 1]; against a
     baseline's fixed value r, [-r, 1 - r] (an error: [-r, inf))."""
-    top = 1.0 if metric.unit_interval else math.inf
-    bottom = 0.0 if (metric.unit_interval or metric.number_kind == "error") else -math.inf
+    bottom, top = metric.value_range
     if reference is None:
         return bottom - top, top - bottom
     return bottom - reference, top - reference
@@ -223,7 +222,7 @@ def confirmation_variants(plan):
 
 
 #: How a verdict of A against B reads in the table, by kind of question.
-VERDICT_COLUMNS = ["dataset", "latent", "metric", "A", "B", "verdict", "A - B", "low", "high", "margin",
+VERDICT_COLUMNS = ["dataset", "latent", "metric", "question", "A", "B", "verdict", "A - B", "low", "high", "margin",
                    "seeds", "stage", "seeds to decide", "planned"]
 
 
@@ -247,7 +246,7 @@ def verdict_rows(plan, tables):
         verdict = decide(differences, q["margin"], plan["level"], metric.higher_is_better,
                          (q["low"], q["high"]), SEEDS_LIMIT, plan["power"])
         rows.append({"dataset": plan["dataset"], "latent": q["latent_dim"], "metric": q["metric"],
-                     "A": q["a"], "B": q["b"], "verdict": worded(verdict.verdict, q, metric),
+                     "question": f"{short_name(q, 'a')} vs {short_name(q, 'b')}", "A": q["a"], "B": q["b"], "verdict": worded(verdict.verdict, q, metric),
                      "A - B": verdict.difference, "low": verdict.low, "high": verdict.high, "margin": q["margin"],
                      "seeds": verdict.n, "stage": stage,
                      # Too few fresh seeds to say: the plan's count, from the exploration.

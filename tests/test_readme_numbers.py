@@ -38,6 +38,7 @@ def digits():
     return DATASETS["digits"].build(None, {"test_fraction": 0.2}, {"seed": 0, "validation_fraction": 0.1})
 
 
+# The run of docs/results.md's table had 10 k-means restarts; the study now has 100.
 KMEANS = {"n_init": 10, "seed": 0, "resamples": 100, "confidence": 0.95}
 
 
@@ -56,4 +57,5 @@ def test_pca_rows_of_the_digits_table(digits, latent_dim):
 
 def test_kmeans_on_raw_digits_pixels(digits):
     quoted = re.search(r"k-means on raw pixels: ([0-9.]+)", README).group(1)
-    assert format_number(cluster(digits["X_test"], digits["y_test"], KMEANS)["accuracy"], "accuracy") == quoted
+    settings = {**KMEANS, "n_init": 100}  # the quick study's figure, at the default restarts
+    assert format_number(cluster(digits["X_test"], digits["y_test"], settings)["accuracy"], "accuracy") == quoted

@@ -14,7 +14,8 @@ from study.analyses import metric_named
 from study.statistics import format_interval
 from study.tables import read_table
 
-KEY = ["dataset", "latent", "metric", "B"]
+#: What names a question in both runs (its configurations may be chosen differently in each).
+KEY = ["dataset", "latent", "metric", "question"]
 
 
 def direction(verdict):
@@ -36,7 +37,7 @@ def compare(a, b, labels):
         flipped = (direction(row["verdict_a"]) and direction(row["verdict_b"])
                    and row["verdict_a"] != row["verdict_b"])
         same, flips = same + agree, flips + bool(flipped)
-        lines.append(f"| {row['dataset']} latent {row['latent']} {row['metric']} vs {row['B']} | {cells[0]} | "
+        lines.append(f"| {row['dataset']} latent {row['latent']} {row['metric']}: {row['question']} | {cells[0]} | "
                      f"{cells[1]} | {'yes' if agree else 'FLIP' if flipped else 'no'} |")
     return lines, len(merged), same, flips
 

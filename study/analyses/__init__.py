@@ -11,6 +11,7 @@ matplotlib and pandas (:mod:`study.figures`, :mod:`study.tables`) inside the dra
 functions, and scikit-learn is imported where it is used, so that one analysis job does not
 pay ~1.5 s to import what only the figure jobs use.
 """
+import math
 import sys
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -62,6 +63,14 @@ class Metric:
     @property
     def number_kind(self):
         return self.kind or ("accuracy" if self.unit_interval else "error")
+
+    @property
+    def value_range(self):
+        """The values it can take: [0, 1] in the unit interval; an error or a PSNR of images in
+        [0, 1] is never negative."""
+        if self.unit_interval:
+            return 0.0, 1.0
+        return (0.0, math.inf) if self.number_kind in ("error", "psnr") else (-math.inf, math.inf)
 
     @property
     def equivalence_margin(self):

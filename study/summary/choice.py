@@ -59,7 +59,8 @@ def seed_values(table, metric, dataset, configuration=None, method="autoencoder"
 
 
 def interval_text(row, metric):
-    return "" if row is None else format_interval(row["mean"], row["low"], row["high"], metric.number_kind)
+    return "" if row is None else format_interval(row["mean"], row["low"], row["high"], metric.number_kind,
+                                                  metric.value_range)
 
 
 def single_value(table, metric, dataset, method, latent_dim=None):

@@ -39,7 +39,7 @@ def best_variants_table(tables, datasets, classifiers=None):
                 name, test, epochs = chosen
                 records.append({"dataset": dataset, "metric": "raw-pixel DIY classifier accuracy",
                                 "best": "higher", "chosen on validation": f"(classifier {name}, {_epochs(epochs)})",
-                                "test": format_interval(test.mean, test.low, test.high, "accuracy"),
+                                "test": format_interval(test.mean, test.low, test.high, "accuracy", (0, 1)),
                                 "seeds": test.n, "PCA, same size": "", "without a model": ""})
     return pd.DataFrame.from_records(records, columns=[
         "dataset", "metric", "best", "chosen on validation", "test", "seeds", "PCA, same size",
@@ -78,7 +78,7 @@ def noise_effect_table(tables, datasets):
                 by_seed = group.loc[group["representation"].map(configuration_of) == picked[0].name, "psnr"]
                 interval = t_interval(by_seed)
                 record[f"AE noise {format_value(noise)}"] = format_interval(
-                    interval.mean, interval.low, interval.high, "psnr")
+                    interval.mean, interval.low, interval.high, "psnr", metric.value_range)
             if pca is not None:
                 record["PCA"] = format_number(
                     group.loc[group["representation"] == pca[0].name, "psnr"].mean(), "psnr")

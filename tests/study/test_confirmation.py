@@ -268,6 +268,7 @@ def test_the_verdicts_are_worded_by_the_question(exploration, fresh, verdict):
     row = _row_of(verdict_rows(made, {"kmeans": _confirmation(fresh)}), "kmeans_accuracy")
     assert row["verdict"] == verdict
     assert (row["A"], row["B"], row["latent"], row["dataset"]) == (CHOSEN, "pca8", 8, "digits")
+    assert row["question"] == "autoencoder vs PCA"
 
 
 def test_a_noise_question_is_worded_by_its_noise(exploration):
@@ -277,6 +278,7 @@ def test_a_noise_question_is_worded_by_its_noise(exploration):
                                  "mlp_latent8_relu_noise0.25": {s: (21.0, 19.0 + 0.1 * (s % 2)) for s in seeds}})
     row = _row_of(verdict_rows(made, {"denoising": table}), "denoising_psnr")
     assert row["verdict"] == "noise 0.25 better" and row["seeds"] == 6
+    assert row["question"] == "noise 0.25 vs noise 0"
     assert row["A - B"] == pytest.approx(np.mean([1.0 + 0.1 * (s % 2) - 0.1 * (s % 3) for s in seeds]))
 
 

@@ -93,10 +93,13 @@ def test_the_summary_read_through_the_tidy_table_is_the_summary_of_the_tables(re
         summary_markdown(tables, ["digits", "mnist"], verdicts)
 
 
-def _verdict(dataset, latent, metric, verdict, difference, seeds=8):
-    """A row of study.confirmation.verdict_rows: the chosen autoencoder against PCA of `latent`."""
-    return {"dataset": dataset, "latent": latent, "metric": metric, "A": f"mlp_latent{latent}_relu_noise0",
-            "B": f"pca{latent}", "verdict": verdict, "A - B": difference, "low": difference - 0.01,
+def _verdict(dataset, latent, metric, verdict, difference, seeds=8, noise=None):
+    """A row of study.confirmation.verdict_rows: the chosen autoencoder against PCA of `latent`,
+    or with `noise`, the configuration of that training noise against one of none."""
+    a, b, question = (f"mlp_latent{latent}_relu_noise0", f"pca{latent}", "autoencoder vs PCA") if noise is None else (
+        f"mlp_latent{latent}_relu_noise{noise}", f"mlp_latent{latent}_tanh_noise0", f"noise {noise} vs noise 0")
+    return {"dataset": dataset, "latent": latent, "metric": metric, "question": question, "A": a,
+            "B": b, "verdict": verdict, "A - B": difference, "low": difference - 0.01,
             "high": difference + 0.01, "margin": 0.02, "seeds": seeds, "stage": "confirmation",
             "seeds to decide": 12 if verdict == "undecided" else None, "planned": seeds}
 
@@ -113,26 +116,33 @@ def test_compare_runs_reads_two_results_directories(tmp_path, capsys):
         "haswell": [_verdict("digits", 2, "kmeans_accuracy", "autoencoder better", 0.05),
                     _verdict("digits", 8, "kmeans_accuracy", "equivalent (within 0.02)", 0.001),
                     _verdict("digits", 8, "knn_accuracy", "autoencoder better", 0.03),
-                    _verdict("mnist", 8, "retrieval_map", "undecided", 0.01)],
+                    _verdict("mnist", 8, "retrieval_map", "undecided", 0.01),
+                    # Two questions with one B (the configuration of no noise): told apart by A's noise.
+                    _verdict("digits", 8, "denoising_psnr", "noise 0.25 better", 1.2, noise=0.25),
+                    _verdict("digits", 8, "denoising_psnr", "noise 0.5 better", 0.9, noise=0.5)],
         # The same questions in another order, one flipped, one no longer decided.
         "skylakex": [_verdict("mnist", 8, "retrieval_map", "undecided", 0.012),
                      _verdict("digits", 8, "knn_accuracy", "PCA better", -0.03, seeds=10),
                      _verdict("digits", 8, "kmeans_accuracy", "undecided", 0.004),
-                     _verdict("digits", 2, "kmeans_accuracy", "autoencoder better", 0.051)]}
+                     _verdict("digits", 2, "kmeans_accuracy", "autoencoder better", 0.051),
+                     _verdict("digits", 8, "denoising_psnr", "noise 0.5 better", 0.91, noise=0.5),
+                     _verdict("digits", 8, "denoising_psnr", "noise 0.25 better", 1.19, noise=0.25)]}
     for name, rows in runs.items():
         (tmp_path / name / "tables").mkdir(parents=True)
         write_csv(verdicts_table(rows), tmp_path / name / "tables" / "verdicts.csv")
     compare_runs.main([str(tmp_path / "haswell"), str(tmp_path / "skylakex"), "--labels", "Haswell", "SkylakeX"])
     printed = capsys.readouterr().out
-    assert "same verdict: 2 of 4 (50%); flips between the two directions: 1" in printed
+    assert "same verdict: 4 of 6 (67%); flips between the two directions: 1" in printed
     lines = printed.splitlines()
     assert lines[0] == "| question | Haswell | SkylakeX | same |"
-    flipped = next(line for line in lines if line.startswith("| digits latent 8 knn_accuracy vs pca8 |"))
+    flipped = next(line for line in lines if line.startswith("| digits latent 8 knn_accuracy: autoencoder vs PCA |"))
     assert flipped.endswith("| FLIP |")
     assert "autoencoder better (mlp_latent8_relu_noise0): 0.030 [0.020, 0.040], 8 seeds" in flipped
     assert "PCA better (mlp_latent8_relu_noise0): -0.030 [-0.040, -0.020], 10 seeds" in flipped
-    undecided = next(line for line in lines if line.startswith("| digits latent 8 kmeans_accuracy vs pca8 |"))
+    undecided = next(line for line in lines if line.startswith("| digits latent 8 kmeans_accuracy: autoencoder vs PCA |"))
     assert undecided.endswith("| no |")  # a verdict lost is a change, not a flip
+    noise = [line for line in lines if "denoising_psnr" in line]
+    assert len(noise) == 2 and all(line.endswith("| yes |") for line in noise)
     # A run against itself: every verdict the same, no flip.
     compare_runs.main([str(tmp_path / "haswell"), str(tmp_path / "haswell")])
-    assert "same verdict: 4 of 4 (100%); flips between the two directions: 0" in capsys.readouterr().out
+    assert "same verdict: 6 of 6 (100%); flips between the two directions: 0" in capsys.readouterr().out
