@@ -96,10 +96,13 @@ def _differences(table, metric, dataset, a, b=None, reference=None):
 
 def questions(tables, dataset, settings):
     """The primary questions of `dataset` (``settings``: the config's ``questions``), each with its
-    configurations chosen on the exploration's validation split. `tables`: analysis -> its table."""
+    configurations chosen on the exploration's validation split. `tables`: analysis -> its table;
+    a metric of an analysis without one (the study does not run it) is not asked."""
     found = []
     for name in settings["metrics"]:
         analysis, metric = metric_named(name)
+        if analysis.name not in tables:
+            continue
         table = tables[analysis.name]
         for latent_dim in _latent_sizes(table, dataset):
             if settings["versus"] == "pca":
@@ -114,6 +117,8 @@ def questions(tables, dataset, settings):
                 found += _pairs(table, name, metric, dataset, settings, latent_dim, "objective", "objective")
     for name in settings["noise"]:
         analysis, metric = metric_named(name)
+        if analysis.name not in tables:
+            continue
         for latent_dim in _latent_sizes(tables[analysis.name], dataset):
             found += _pairs(tables[analysis.name], name, metric, dataset, settings, latent_dim, "noise", "noise",
                             against=0.0)

@@ -173,3 +173,11 @@ def test_the_results_page_replaces_its_own_section_only():
 def test_every_page_s_run_numbers_link_to_the_results_page():
     readme = (REPO / "README.md").read_text()
     assert "](docs/results.md" in readme and "96 minutes" not in readme and "not yet timed" not in readme
+
+
+def test_the_results_page_names_the_kernel_the_run_recorded():
+    # Under OPENBLAS_CORETYPE the run's kernel is not this machine's own: the files say which.
+    pools = [{"internal_api": "openblas", "architecture": "Haswell", "num_threads": 1},
+             {"internal_api": "openmp", "architecture": None, "num_threads": 1}]
+    assert results_page.blas_kernel({"cpu": "another CPU", "thread_pools": pools}) == "OpenBLAS Haswell"
+    assert results_page.blas_kernel({"cpu": "another CPU"}).startswith("not recorded")

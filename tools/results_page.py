@@ -48,9 +48,15 @@ def recorded_provenance(results):
     raise SystemExit(f"no result JSON with a provenance under {results}/")
 
 
-def blas_kernel(run_cpu):
-    """This machine's OpenBLAS kernel, if its CPU is the run's (a kernel depends on the CPU)."""
-    if run_cpu != cpu():
+def blas_kernel(provenance):
+    """The run's OpenBLAS kernel as its files record it (threadpoolctl's view: under
+    ``OPENBLAS_CORETYPE`` not this machine's own); from older files, which do not record it, this
+    machine's if its CPU is the run's (a kernel depends on the CPU)."""
+    recorded = sorted({pool["architecture"] for pool in provenance.get("thread_pools", [])
+                       if pool.get("internal_api") == "openblas" and pool.get("architecture")})
+    if recorded:
+        return "OpenBLAS " + ", ".join(recorded)
+    if provenance["cpu"] != cpu():
         return "not recorded (the page was made on another CPU)"
     from threadpoolctl import threadpool_info
 
@@ -67,7 +73,7 @@ def where(provenance):
     versions = ("the versions of `requirements.lock`" if not differing
                 else "versions differing from `requirements.lock`: " + ", ".join(differing))
     return (f"commit `{provenance['commit'][:7]}`{provenance['commit'][40:]}, {provenance['cpu']}, "
-            f"BLAS kernel {blas_kernel(provenance['cpu'])}; Python {provenance['versions']['python']}, {versions}")
+            f"BLAS kernel {blas_kernel(provenance)}; Python {provenance['versions']['python']}, {versions}")
 
 
 def wall_time(log):

@@ -290,12 +290,6 @@ def test_the_analyses_checks_name_their_key(schema, defaults, config, message):
      "config: questions.metrics[0] = 'kmeans_acc': no analysis declares this metric (known: "),
     ({"questions": {"noise": ["denoising_snr"]}},
      "config: questions.noise[0] = 'denoising_snr': no analysis declares this metric (known: "),
-    ({"analyses": ["reconstruction", "kmeans", "classification", "probe", "retrieval"]},
-     "config: questions.noise[0] = 'denoising_psnr': a metric of the analysis denoising, which the study does "
-     "not run (analyses: reconstruction, kmeans, classification, probe, retrieval)"),
-    ({"analyses": ["reconstruction", "denoising", "classification", "probe", "retrieval"]},
-     "config: questions.metrics[1] = 'kmeans_accuracy': a metric of the analysis kmeans, which the study does "
-     "not run"),
     ({"questions": {"margins": {"kmeans_accuracy": 0.01, "knn_acc": 0.01}}},
      "config: questions.margins.knn_acc: no analysis declares this metric (known: "),
     ({"confirm": {"first_seed": 2}},
@@ -310,6 +304,13 @@ def test_the_primary_questions_are_checked_naming_their_key(schema, defaults, co
         validate_config({**config, "datasets": ["digits"]}, schema, defaults=defaults)
     assert str(error.value).splitlines()[0].startswith(message)
     assert len(str(error.value).splitlines()) == 1
+
+
+def test_a_study_of_fewer_analyses_asks_the_questions_of_those_it_runs(schema, defaults):
+    # The README's `--config 'analyses=[kmeans,manifold]'`: the default questions stay, and the
+    # plan asks only those of k-means (study.confirmation.questions).
+    config = validate_config({"analyses": ["kmeans", "manifold"]}, schema, defaults=defaults)
+    assert "knn_accuracy" in config["questions"]["metrics"]
 
 
 def test_the_default_questions_are_valid(schema, defaults):

@@ -308,3 +308,8 @@ def test_worded():
         "autoencoder better", "PCA better", "equivalent (within 0.02)", "undecided"]
     assert [worded(v, objective, metric) for v in (BETTER, WORSE, EQUIVALENT)] == [
         "vae beta4 better", "mlp noise0 better", "equivalent (within 0.015)"]
+
+
+def test_a_metric_of_an_analysis_the_study_does_not_run_is_not_asked(exploration):
+    asked = questions({"kmeans": exploration["kmeans"]}, "digits", SETTINGS)
+    assert {q.metric for q in asked} == {"kmeans_accuracy"}
