@@ -7,6 +7,7 @@ an analysis from a module of its own (config ``extensions``), as a user would.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -173,9 +174,12 @@ def test_changing_an_analysis_setting_reruns_that_analysis_only(study):
     out = study.run("-n", *TARGETS, "--config", "analysis={classification: {knn_k: 3}}").stdout
     counts = job_counts(out)
     # Classification of both variants and its baselines (pixels, pca2), and the probe, whose k-NN
-    # is classification's (its knn_k), then what reads their tables.
-    assert counts["analysis"] == 8
-    assert "classification/pixels.json" in out and "probe/pixels.json" in out and "kmeans/" not in out
+    # is classification's (its knn_k), then what reads their tables, and the plan of the primary
+    # questions (k-NN accuracy is one), which lists every document it reads.
+    assert counts["analysis"] == 8 and counts["confirm_plan"] == 1
+    rerun = re.findall(r"^\s*output: (\S+)", out, flags=re.M)
+    assert f"{R}/digits/classification/pixels.json," in rerun and f"{R}/digits/probe/pixels.json," in rerun
+    assert not [path for path in rerun if "/kmeans/" in path]
     assert not {"train_autoencoder", "train_classifier", "pca", "pixels"} & set(counts)
     assert counts["table"] == 2 and counts["summary"] == 1
 

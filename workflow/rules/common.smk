@@ -18,6 +18,7 @@ from study import targets
 from study.analyses import ANALYSES as REGISTERED_ANALYSES
 from study.aggregates import configuration_of
 from study.config import load_schema, merge, read_yaml, study_results, this_study, validate_config
+from study.confirmation import confirmation_variants
 from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
 from study.provenance import lock_differences
@@ -309,6 +310,29 @@ _ISOLATED = {DeploymentMethod.CONDA, DeploymentMethod.APPTAINER}
 PYTHON = "python" if _ISOLATED & set(workflow.deployment_settings.deployment_method) else shlex.quote(sys.executable)
 # The config's extensions, for the jobs' commands (study.registry).
 os.environ[EXTENSIONS_VARIABLE] = json.dumps(config["extensions"])
+
+
+# -- the confirmation stage (confirm.smk) ---------------------------------------------------
+@of_wildcards
+def exploration_documents(wildcards):
+    """The exploration's documents of the analyses the primary questions read."""
+    if wildcards.dataset not in DATASETS:
+        targets.dataset(wildcards.dataset, config, f"{RESULTS}/{wildcards.dataset}/confirmation_plan.json")
+    return [path for analysis in QUESTION_ANALYSES for path in documents(analysis, wildcards.dataset)]
+
+
+def confirmation_documents(wildcards):
+    """Each dataset's plan, then the documents of the confirmation runs it asks for (read once
+    the plan exists: Snakemake re-evaluates this after the checkpoint's job)."""
+    paths = []
+    for dataset in DATASETS:
+        plan_path = checkpoints.confirm_plan.get(dataset=dataset).output[0]
+        with open(plan_path) as file:
+            plan = json.load(file)
+        paths.append(plan_path)
+        paths += [f"{RESULTS}/{dataset}/{analysis}/{variant}.json" for variant, analysis in confirmation_variants(plan)
+                  if variant not in FAILED[dataset]]
+    return paths
 
 
 # -- aggregation (aggregate.smk) ------------------------------------------------------------
