@@ -61,10 +61,6 @@ class Question(NamedTuple):
     high: float
     exploration: tuple
 
-    @property
-    def name(self):
-        return f"{self.metric} latent {self.latent_dim}: {self.a} vs {self.b}"
-
 
 def _range(metric, reference=None):
     """The range of a difference A - B of `metric`: of two accuracies [-1, 1]; against a
@@ -161,8 +157,7 @@ def planning_spread(sd, df):
     standard deviation `sd` estimated with `df` degrees of freedom, sd sqrt(df / chi2_{1-c, df}).
     A plan at the estimate itself falls short of its power about half the time, when the
     exploration's few seeds happen to spread less than the truth (Browne 1995)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return sd * np.sqrt(df / stats.chi2.ppf(1 - SPREAD_CONFIDENCE, np.maximum(df, 1))) if df else math.nan
+    return sd * math.sqrt(df / stats.chi2.ppf(1 - SPREAD_CONFIDENCE, df)) if df else math.nan
 
 
 def planned_seeds(mean, spread, margin, level, confirm):
@@ -205,10 +200,11 @@ def plan(tables, dataset, settings, confirm):
     # are trained: one planned no seeds of its own is answered for an analysis' cost.
     train = {name: {"seeds": seeds, "analyses": []} for name, seeds in seeds_of.items() if seeds > 0}
     for q in found:
+        analysis = metric_named(q.metric)[0].name
         if all(name in train for name in _configurations(q)):
             for name in _configurations(q):
-                analyses = train[name]["analyses"]
-                analyses += [] if metric_named(q.metric)[0].name in analyses else [metric_named(q.metric)[0].name]
+                if analysis not in train[name]["analyses"]:
+                    train[name]["analyses"].append(analysis)
     return {"dataset": dataset, "alpha": settings["alpha"], "level": level, "power": confirm["power"],
             "enabled": confirm["enabled"], "first_seed": confirm["first_seed"],
             "max_seeds": confirm["max_seeds"], "questions": planned, "train": train}
@@ -226,7 +222,7 @@ def confirmation_variants(plan):
             for analysis in entry["analyses"]]
 
 
-#: How a verdict of A against B reads in the table, by kind of question.
+#: The columns of the verdicts table, results/tables/verdicts.csv.
 VERDICT_COLUMNS = ["dataset", "latent", "metric", "question", "A", "B", "verdict", "A - B", "low", "high", "margin",
                    "seeds", "stage", "seeds to decide", "planned"]
 
@@ -251,7 +247,8 @@ def verdict_rows(plan, tables):
         verdict = decide(differences, q["margin"], plan["level"], metric.higher_is_better,
                          (q["low"], q["high"]), SEEDS_LIMIT, plan["power"])
         rows.append({"dataset": plan["dataset"], "latent": q["latent_dim"], "metric": q["metric"],
-                     "question": f"{short_name(q, 'a')} vs {short_name(q, 'b')}", "A": q["a"], "B": q["b"], "verdict": worded(verdict.verdict, q, metric),
+                     "question": f"{short_name(q, 'a')} vs {short_name(q, 'b')}", "A": q["a"], "B": q["b"],
+                     "verdict": worded(verdict.verdict, q),
                      "A - B": verdict.difference, "low": verdict.low, "high": verdict.high, "margin": q["margin"],
                      "seeds": verdict.n, "stage": stage,
                      # Too few fresh seeds to say: the plan's count, from the exploration.
@@ -269,7 +266,7 @@ def short_name(question, side):
     return f"noise {format_value(variant.noise)}" if question["kind"] == "noise" else variant.objective
 
 
-def worded(verdict, question, metric):
+def worded(verdict, question):
     """A verdict as the table words it: ``autoencoder better``, ``equivalent (within 0.02)``."""
     if verdict == BETTER:
         return f"{short_name(question, 'a')} better"

@@ -18,11 +18,6 @@ from study.tables import read_table
 KEY = ["dataset", "latent", "metric", "question"]
 
 
-def direction(verdict):
-    """``better:A``-like direction of a verdict, or None for an equivalence or undecided."""
-    return verdict if verdict.endswith(" better") else None
-
-
 def compare(a, b, labels):
     """(Markdown lines, questions in both, same verdicts, flips) of two verdicts tables."""
     merged = a.merge(b, on=KEY, suffixes=("_a", "_b"))
@@ -34,8 +29,8 @@ def compare(a, b, labels):
                  f"{format_interval(row[f'A - B_{s}'], row[f'low_{s}'], row[f'high_{s}'], kind)}, "
                  f"{int(row[f'seeds_{s}'])} seeds" for s in "ab"]
         agree = row["verdict_a"] == row["verdict_b"]
-        flipped = (direction(row["verdict_a"]) and direction(row["verdict_b"])
-                   and row["verdict_a"] != row["verdict_b"])
+        # A flip: a difference both ways round (an equivalence or undecided has no direction).
+        flipped = not agree and row["verdict_a"].endswith(" better") and row["verdict_b"].endswith(" better")
         same, flips = same + agree, flips + bool(flipped)
         lines.append(f"| {row['dataset']} latent {row['latent']} {row['metric']}: {row['question']} | {cells[0]} | "
                      f"{cells[1]} | {'yes' if agree else 'FLIP' if flipped else 'no'} |")

@@ -1,8 +1,6 @@
 """The summary's first section: the verdict of every primary question (study.confirmation),
 as the reader needs it: the question, its verdict, the effect with its interval, the seeds it
 used, and what an undecided one would take."""
-import math
-
 import pandas as pd
 
 from study.analyses import metric_named
@@ -42,7 +40,7 @@ def answers_table(verdicts):
             "A - B": format_interval(row["A - B"], row["low"], row["high"], kind),
             "margin": format_number(row["margin"], kind), "seeds": int(row["seeds"]),
             "seeds to decide": ("" if not undecided else
-                                "more than 1000" if pd.isna(needed) or math.isnan(float(needed)) else str(int(needed))),
+                                "more than 1000" if pd.isna(needed) else str(int(needed))),
         })
     return pd.DataFrame.from_records(records, columns=[
         "dataset", "latent", "metric", "A (chosen on val)", "B", "verdict", "A - B", "margin", "seeds",

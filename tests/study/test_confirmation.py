@@ -301,12 +301,11 @@ def test_an_undecided_question_says_the_seeds_that_would_decide_it(exploration):
 
 
 def test_worded():
-    metric = ANALYSES["kmeans"].metrics["kmeans_accuracy"]
     pca = {"kind": "pca", "a": CHOSEN, "b": "pca8", "margin": 0.02}
     objective = {"kind": "objective", "a": "vae_latent8_relu_beta4", "b": CHOSEN, "margin": 0.015}
-    assert [worded(v, pca, metric) for v in (BETTER, WORSE, EQUIVALENT, UNDECIDED)] == [
+    assert [worded(v, pca) for v in (BETTER, WORSE, EQUIVALENT, UNDECIDED)] == [
         "autoencoder better", "PCA better", "equivalent (within 0.02)", "undecided"]
-    assert [worded(v, objective, metric) for v in (BETTER, WORSE, EQUIVALENT)] == [
+    assert [worded(v, objective) for v in (BETTER, WORSE, EQUIVALENT)] == [
         "vae beta4 better", "mlp noise0 better", "equivalent (within 0.015)"]
 
 
