@@ -35,6 +35,21 @@ include: "workflow/rules/confirm.smk"
 include: "workflow/rules/aggregate.smk"
 
 
+# Analysis jobs start in a warm process that has imported scikit-learn, openTSNE and the study
+# once for the run (study.job_server): on digits a job computes for less time than those imports
+# take. Not in a dry run; stopped with the run.
+onstart:
+    start_job_server()
+
+
+onsuccess:
+    stop_job_server()
+
+
+onerror:
+    stop_job_server()
+
+
 # final_output() (common.smk) is called here, once every stage's file has declared its part.
 rule all:
     input:

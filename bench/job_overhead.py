@@ -5,18 +5,21 @@ digits; the tables; the summary; each kind of figure; a PCA representation), thi
 as the workflow does, in a new process, on the files of a finished quick study (read only; the
 outputs go to a temporary directory):
 
-- an analysis, as rule analysis' command: ``python -m study.analysis_job ...`` with the settings
-  its document recorded;
+- an analysis, as rule analysis' command: ``python -m study.launch study.analysis_job ...`` with
+  the settings its document recorded;
 - a ``script:`` job (tables, summary, figures, representations), as Snakemake runs one: the
   script behind Snakemake's preamble (``sys.path``, the pickled ``snakemake`` object, the import
   of ``snakemake.logging`` and ``snakemake.iocontainers``), in a file, by ``python``.
 
-Then it times the same job's computation in this process, once everything it imports is
-imported (one warm-up run first): the analysis job's ``main`` or the script's body, reading
-inputs and writing outputs included. The difference, job minus computation, is what the job
-pays to exist: the interpreter's start, its imports, and whatever it does once per process
-(the git commit a document records). Each figure is a median over ``--runs`` runs; on a
-shared machine, compare two versions from runs made one after the other.
+Each job runs twice: alone (its process imports what it uses, as by hand or in a cluster's job)
+and served (through a warm job server, study.job_server, as in a local run; the representation
+jobs, whose scripts do not go through it, run alone both times). Then it times the same job's
+computation in this process, once everything it imports is imported (one warm-up run first): the
+analysis job's ``main`` or the script's body, reading inputs and writing outputs included. The
+difference, job minus computation, is what the job pays to exist: the interpreter's start, its
+imports (alone) or the fork (served), and whatever it does once per process (the git commit a
+document records). Each figure is a median over ``--runs`` runs; on a shared machine, compare two
+versions from runs made one after the other.
 
     python bench/job_overhead.py                      # results/quick, 5 runs each
     python bench/job_overhead.py --results results/quick --runs 7 --only kmeans figure_metric
@@ -42,8 +45,8 @@ DATASET = "digits"
 REPRESENTATION = "pca8"
 SCRIPTS = REPOSITORY / "workflow" / "scripts"
 # The jobs import this checkout's study package (as the workflow's jobs do, run from it).
-ENVIRONMENT = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY),
-                                                                          os.environ.get("PYTHONPATH")]))}
+ENVIRONMENT = {**{key: value for key, value in os.environ.items() if key != "DIY_JOB_SERVER"},
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))}
 
 
 def analysis_job(results, out, analysis):
@@ -86,7 +89,7 @@ def script_jobs(results, out, config):
     metrics = str(tables / "metrics.csv")
     variants = sorted(path.name for path in (digits / "repr").glob("mlp_*"))
     classifiers = sorted(path.name for path in (digits / "clf").iterdir())
-    analyses = sorted(path.name for path in digits.iterdir() if path.name not in ("repr", "clf"))
+    analyses = sorted(path.name for path in digits.iterdir() if path.is_dir() and path.name not in ("repr", "clf"))
     confidence = config["analysis"]["bootstrap"]["confidence"]
     kmeans = sorted(str(path) for path in (digits / "kmeans").glob("*.json"))
     figure_arrays = sorted((digits / "reconstruction").glob("*.npz"))
@@ -138,22 +141,24 @@ def script_jobs(results, out, config):
 
 
 def with_preamble(script, snakemake, directory):
-    """A copy of `script` behind the preamble Snakemake writes before a ``script:`` (9.x)."""
+    """A copy of `script` behind the preamble Snakemake writes before a ``script:`` (9.x), which
+    names the script's own path ``__file__``."""
     searchpaths = [str(Path(sys.modules["snakemake"].__file__).parents[1]), str(script.parent)]
     preamble = (f"import sys; sys.path.extend({searchpaths!r}); import pickle; "
                 f"snakemake = pickle.loads({pickle.dumps(snakemake, protocol=4)!r}); "
-                "from snakemake.logging import logger; from snakemake.iocontainers import Snakemake;")
+                "from snakemake.logging import logger; from snakemake.iocontainers import Snakemake;"
+                f"__real_file__ = __file__; __file__ = {str(script)!r};")
     path = Path(directory, f"{script.stem}.snakemake.py")
     path.write_text(preamble + "\n" + script.read_text())
     return path
 
 
-def wall(argv, runs):
+def wall(argv, runs, environment=ENVIRONMENT):
     """Median wall seconds of `argv` as a new process (which must succeed)."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(argv, check=True, cwd=REPOSITORY, stdout=subprocess.DEVNULL, env=ENVIRONMENT)
+        subprocess.run(argv, check=True, cwd=REPOSITORY, stdout=subprocess.DEVNULL, env=environment)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -187,32 +192,42 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="runs of each job, each way (median)")
     parser.add_argument("--only", nargs="+", help="these jobs only (an analysis' name or a script job's)")
     args = parser.parse_args()
+    from study import job_server
     from study.config import merge, read_yaml
 
     results = str(Path(args.results).resolve())
     config = merge(read_yaml(REPOSITORY / "config.yaml"), read_yaml(REPOSITORY / "workflow/configs/quick.yaml"))
-    analyses = sorted(path.name for path in Path(results, DATASET).iterdir() if path.name not in ("repr", "clf"))
+    analyses = sorted(path.name for path in Path(results, DATASET).iterdir()
+                      if path.is_dir() and path.name not in ("repr", "clf"))
     rows = []
     with tempfile.TemporaryDirectory() as job_out, tempfile.TemporaryDirectory() as own_out:
         jobs = {}
         for analysis in analyses:
-            jobs[analysis] = ([sys.executable, "-m", "study.analysis_job", *analysis_job(results, job_out, analysis)],
+            jobs[analysis] = ([sys.executable, "-m", "study.launch", "study.analysis_job",
+                               *analysis_job(results, job_out, analysis)],
                               run_module(analysis_job(results, own_out, analysis)))
         for name, (script, snakemake) in script_jobs(results, job_out, config).items():
             _, own = script_jobs(results, own_out, config)[name]
             jobs[name] = ([sys.executable, str(with_preamble(script, snakemake, job_out))], run_script(script, own))
-        for name, (argv, run) in jobs.items():
-            if args.only and name not in args.only:
-                continue
-            job, compute = wall(argv, args.runs), in_process(run, args.runs)
-            rows.append((name, job, compute))
-            print(f"{name}: job {job:.2f} s, computation {compute:.2f} s", file=sys.stderr)
-    print("| job | job (s) | computation (s) | fixed cost (s) |\n|---|---:|---:|---:|")
-    for name, job, compute in rows:
-        print(f"| {name} | {job:.2f} | {compute:.2f} | {job - compute:.2f} |")
-    fixed = sorted(job - compute for _, job, compute in rows)
-    print(f"\nfixed cost: median {statistics.median(fixed):.2f} s, largest {fixed[-1]:.2f} s "
-          f"({args.runs} runs each, median)")
+        server, path = job_server.start()
+        served = {**ENVIRONMENT, "DIY_JOB_SERVER": path}
+        try:
+            for name, (argv, run) in jobs.items():
+                if args.only and name not in args.only:
+                    continue
+                alone, job, compute = wall(argv, args.runs), wall(argv, args.runs, served), in_process(run, args.runs)
+                rows.append((name, alone, job, compute))
+                print(f"{name}: alone {alone:.2f} s, served {job:.2f} s, computation {compute:.2f} s", file=sys.stderr)
+        finally:
+            job_server.stop(server, path)
+    print("| job | alone (s) | served (s) | computation (s) | fixed cost alone (s) | fixed cost served (s) |\n"
+          "|---|---:|---:|---:|---:|---:|")
+    for name, alone, job, compute in rows:
+        print(f"| {name} | {alone:.2f} | {job:.2f} | {compute:.2f} | {alone - compute:.2f} | {job - compute:.2f} |")
+    for way, column in (("alone", 1), ("served", 2)):
+        fixed = sorted(row[column] - row[3] for row in rows)
+        print(f"\nfixed cost {way}: median {statistics.median(fixed):.2f} s, largest {fixed[-1]:.2f} s "
+              f"({args.runs} runs each, median)")
 
 
 if __name__ == "__main__":

@@ -87,3 +87,36 @@ def in_unit_interval(where, name, X):
         raise ValueError(f"{where}: {name} must hold values in [0, 1], got values from "
                          f"{np.min(X):g} to {np.max(X):g}")
     return X
+
+
+def open_fraction(where, name, value):
+    """A finite number strictly between 0 and 1 (a confidence or significance level, a power)."""
+    value = number(where, name, value)
+    if not 0 < value < 1:
+        raise ValueError(f"{where}: {name} must be in (0, 1), got {value!r}")
+    return value
+
+
+def number_array(where, name, value, minimum=None, *, strict=False, nan=False, infinite=False):
+    """Array-like of real numbers (not strings, None or objects) as a float64 array: finite, or
+    NaN where `nan` allows it (an unknown) and infinite where `infinite` does (an unbounded
+    range), each ``>= minimum`` (``> minimum`` with `strict`)."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{where}: {name} must be numbers, got {value!r}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: {name} must be numbers, got {value!r}") from None
+    if np.asarray(value).dtype.kind not in "biuf":
+        raise TypeError(f"{where}: {name} must be numbers, got dtype {np.asarray(value).dtype}: {value!r}")
+    bad = np.isnan(array) if not nan else np.zeros(array.shape, bool)
+    if not infinite:
+        bad |= np.isinf(array)
+    if minimum is not None:
+        bad |= (array <= minimum) if strict else (array < minimum)
+    if bad.any():
+        first = float(array[bad].flat[0])
+        need = ("finite" if not infinite else "a number") + (" or NaN" if nan else "") + (
+            "" if minimum is None else f", {'>' if strict else '>='} {minimum:g}")
+        raise ValueError(f"{where}: {name} must be {need}, got {first!r}")
+    return array

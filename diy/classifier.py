@@ -79,7 +79,11 @@ class MLPClassifier:
         ``name`` are passed to ``diy.fit``: a per-epoch hook, and the model's name in a
         ``TrainingDiverged`` message (default "MLPClassifier").
         """
-        X = np.asarray(X, dtype=self.dtype)
+        X = self._numbers("fit", "X", X)
+        y = np.asarray(y)
+        if y.dtype.kind == "f" and not (np.isfinite(y).all() and (y == np.round(y)).all()):
+            raise ValueError(f"MLPClassifier.fit: y must be class labels (integers, strings) or one-hot rows, "
+                             f"got floats such as {float(y[~(y == np.round(y))].flat[0])!r}")
         if X.ndim != 2 or len(X) != len(y):
             raise ValueError(f"MLPClassifier: X must be 2-D with one row per label, got {X.shape} "
                              f"for {len(y)} labels")
@@ -111,6 +115,8 @@ class MLPClassifier:
 
     def decision_function(self, X):
         """(n, d) -> (n, K): the logits, computed in eval mode and in batches."""
+        if not hasattr(self, "net_"):
+            raise ValueError("MLPClassifier: not fitted; call fit(X, y) first")
         self.net_.eval()
         return predict(self.net_, self._check_X(X))
 
@@ -120,7 +126,8 @@ class MLPClassifier:
 
     def predict(self, X):
         """(n, d) -> (n,): the most probable class label of each row."""
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        scores = self.decision_function(X)
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def score(self, X, y):
         """Accuracy: the fraction of rows of ``X`` whose predicted label equals ``y``."""
@@ -151,8 +158,15 @@ class MLPClassifier:
                                  dtype=self.dtype, dropout=self.dropout)
         return Sequential(*layers)
 
+    def _numbers(self, where, name, X):
+        """`X` as an array of ``dtype``, or a TypeError naming it if it holds no numbers."""
+        kind = np.asarray(X).dtype.kind
+        if kind not in "biuf":
+            raise TypeError(f"MLPClassifier.{where}: {name} must be an array of numbers, got dtype {np.asarray(X).dtype}")
+        return np.asarray(X, dtype=self.dtype)
+
     def _check_X(self, X):
-        X = np.asarray(X, dtype=self.dtype)
+        X = self._numbers("predict", "X", X)
         if X.ndim != 2 or X.shape[1] != self.n_features_in_:
             raise ValueError(f"MLPClassifier: expected X of shape (n, {self.n_features_in_}) "
                              f"(n_features_in_), got {X.shape}")

@@ -13,7 +13,7 @@ from .clustering_layer import ClusteringLayer
 from .clustering_penalty import ClusteringPenalty
 from .kl_div_loss import KLDivLoss
 from .kmeans import kmeans
-from .optim import SGD
+from .optim import SGD, Optimizer
 from .random import as_generator
 from .sequential import Sequential
 from .train import fit, predict, shuffled_epochs
@@ -29,6 +29,11 @@ def target_distribution(Q):
     """
     if np.ndim(Q) != 2:
         raise ValueError(f"target_distribution: Q must be of shape (n, k), got shape {np.shape(Q)}")
+    if np.asarray(Q).dtype.kind not in "biuf":
+        raise TypeError(f"target_distribution: Q must be an array of numbers, got dtype {np.asarray(Q).dtype}")
+    # Soft assignments are never negative (NaN, of a diverged run, is left to the divergence check).
+    if (Q < 0).any():
+        raise ValueError(f"target_distribution: Q must hold soft assignments (>= 0), got values down to {np.min(Q):g}")
     weight = np.square(Q)
     weight /= Q.sum(axis=0)
     weight /= weight.sum(axis=1, keepdims=True)
@@ -152,6 +157,9 @@ def fit_dec(encoder, X, n_clusters, *, decoder=None, alpha=1.0, gamma=0.1, recon
         raise ValueError(f"fit_dec: X has {len(X)} samples but y_monitor has {len(y_monitor)}")
     if decoder is not None and not gamma > 0:
         raise ValueError(f"fit_dec: IDEC needs gamma > 0 (gamma = 0 is the autoencoder alone), got {gamma!r}")
+    if optimizer is not None and (not callable(optimizer) or isinstance(optimizer, Optimizer)):
+        raise TypeError(f"fit_dec: optimizer must build one from the network, e.g. lambda net: SGD(net, 0.01), "
+                        f"got {optimizer!r}")
     make_optimizer = optimizer or (lambda module: SGD(module, lr=0.01, momentum=0.9))
     if decoder is not None and reconstruction_loss is None:
         reconstruction_loss = BCELoss()

@@ -1,6 +1,9 @@
 """Early stopping on the validation loss, keeping the best epoch's parameters."""
 import math
 
+from .checks import positive_int
+from .module import Module
+
 
 class EarlyStopping:
     """Watches each epoch's validation loss; says when it has not decreased for ``patience``
@@ -15,7 +18,10 @@ class EarlyStopping:
     """
 
     def __init__(self, net, patience):
-        self.net, self.patience = net, patience
+        if not isinstance(net, Module):
+            raise TypeError(f"EarlyStopping: net must be a diy Module, got {type(net).__name__}")
+        self.net = net
+        self.patience = None if patience is None else positive_int("EarlyStopping", "patience", patience)
         self.best_loss, self.best_epoch, self.best_parameters, self.waited = math.inf, None, None, 0
 
     def stop(self, record):

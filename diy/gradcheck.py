@@ -15,7 +15,8 @@ import copy
 
 import numpy as np
 
-from .checks import positive
+from .checks import array, positive
+from .module import Module
 from .random import as_generator
 
 
@@ -58,6 +59,9 @@ def check_gradient(module, X, *, eps=1e-6, rng=0, loss=None, y=None):
         parameter under its name in ``module.parameters()`` (``"W"``, ``"0.b"``, ...).
     """
     positive("check_gradient", "eps", eps)
+    if not isinstance(module, Module):
+        raise TypeError(f"check_gradient: module must be a diy Module, got {type(module).__name__}")
+    array("check_gradient", "X", np.asarray(X) if not isinstance(X, str) else X)
     net = copy.deepcopy(module).astype(np.float64)
     X = np.array(X, dtype=np.float64)
     generators = _generators(net)

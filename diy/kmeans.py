@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .checks import non_negative, positive_int
+from .checks import array, non_negative, positive_int
 from .random import as_generator
 
 
@@ -46,6 +46,9 @@ def kmeans(Z, k, *, n_init=10, max_iter=300, tol=1e-4, rng=None):
     Z = np.asarray(Z)
     if Z.ndim != 2:
         raise ValueError(f"kmeans: expected Z of shape (n, d), got {Z.shape}")
+    array("kmeans", "Z", Z)
+    if not np.isfinite(Z).all():  # NaN centroids and every point in cluster 0, else
+        raise ValueError("kmeans: Z must be finite, got NaN or infinite values")
     k, n_init, max_iter = (positive_int("kmeans", name, value) for name, value in
                            (("k", k), ("n_init", n_init), ("max_iter", max_iter)))
     non_negative("kmeans", "tol", tol)

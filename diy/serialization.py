@@ -91,6 +91,8 @@ def save(model, path, metadata=None):
     with ``metadata`` (a dict of JSON values, or None) and the parameters' :func:`digest`."""
     if metadata is not None and not isinstance(metadata, dict):
         raise TypeError(f"save: metadata must be a dict or None, got {type(metadata).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save: path must be a file path (str or os.PathLike), got {path!r}")
     if isinstance(model, MLPClassifier):
         if not hasattr(model, "net_"):
             raise ValueError("save: the MLPClassifier is not fitted")
@@ -138,7 +140,11 @@ def load(path):
 def digest(model):
     """SHA-256 (hex) of a model's parameters (a Module's, or a fitted MLPClassifier's network's):
     their names, dtypes, shapes and bytes, in ``parameters()`` order."""
+    if isinstance(model, MLPClassifier) and not hasattr(model, "net_"):
+        raise ValueError("digest: the MLPClassifier is not fitted")
     net = model.net_ if isinstance(model, MLPClassifier) else model
+    if not isinstance(net, Module):
+        raise TypeError(f"digest: model must be a Module or a fitted MLPClassifier, got {type(model).__name__}")
     sha = hashlib.sha256()
     for name, parameter, _ in net.parameters():
         sha.update(f"{name}:{parameter.dtype.str}:{parameter.shape};".encode())

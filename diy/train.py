@@ -179,6 +179,9 @@ def check_fit_arguments(optimizer, X, y, batch_size, X_val, metric, patience, sc
     for key, value in (("X", X), ("y", y), ("X_val", X_val)):
         if value is not None:
             array("fit", key, value)
+            # A NaN in the data would read as a divergence blamed on the learning rate.
+            if value.dtype.kind == "f" and not np.isfinite(value).all():
+                raise ValueError(f"fit: {key} must be finite, got NaN or infinite values")
     if patience is not None:
         positive_int("fit", "patience", patience)
     if y is not None and len(y) != len(X):

@@ -16,15 +16,16 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 
+from diy.serialization import digest
 from study.analyses import ANALYSES, Source
-from study.config import load_schema
+from study.config import load_schema, read_yaml
 from study.config_checks import non_finite
 from study.config_schema import describe as error_line, normalise
 from study.data.dataset import binarized, load_dataset
 from study.datasets import DATASETS
 from study.logs import log_to
 from study.extensions import EXTENSIONS_VARIABLE, load_extensions
-from study.representations import check_codes_match, describe, load_model, read_codes
+from study.representations import check_codes_match, codes_digest, describe, load_model, read_codes
 from study.results import document, write_json, write_npz
 from study.threads import limit_threads
 
@@ -81,6 +82,14 @@ def checked_settings(analysis, dataset, settings, data):
 
     problems = [named(error_line(error)) for error in jsonschema.Draft202012Validator(job).iter_errors(settings)]
     problems += [named(problem) for problem in non_finite(settings)]
+    if not problems:  # the keys the workflow passes beside the section's (the analysis seed, ...)
+        config = read_yaml(Path(__file__).resolve().parents[1] / "config.yaml")  # every default, written
+        config["analysis"][analysis.name] = {key: settings[key] for key in analysis.schema}
+        expected = analysis.settings(config)
+        missing = sorted(set(expected) - set(settings))
+        if missing:
+            problems.append(f"--settings of analysis {analysis.name}: missing {', '.join(map(repr, missing))} "
+                            f"(the workflow passes {', '.join(sorted(expected))})")
     if not problems and analysis.check is not None:
         section = {key: settings[key] for key in analysis.schema}
         sizes = {split: len(data[f"X_{split}"]) for split in ("train", "val", "test")}
@@ -111,11 +120,19 @@ def main(args):
                                   dataset=args.dataset, model=source.model)
         check_codes_match(inputs["codes"], source.codes, data, source.model)
     rows, arrays = analysis.evaluate(data, source, settings, threads=args.threads)
+    # What the document was computed from, which its readers check against the files there now.
+    inputs = {"codes": None if source.codes is None else codes_digest(source.codes),
+              "model": None if source.model is None else digest(source.model)}
     write_npz(args.arrays, arrays)
-    write_json(args.json, document(analysis.name, args.dataset, name, head, args.settings, rows))
+    write_json(args.json, document(analysis.name, args.dataset, name, head, args.settings, rows, inputs, arrays))
 
 
-if __name__ == "__main__":
+def run_main():
+    """The job as its command runs it, from ``sys.argv`` (here, or in a study.job_server child)."""
     args = arguments()
     with log_to(args.log), limit_threads(args.threads):
         main(args)
+
+
+if __name__ == "__main__":
+    run_main()

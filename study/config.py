@@ -22,7 +22,8 @@ import jsonschema
 import yaml
 
 from study.config_checks import (against_the_data, long_numbers, missing_family_axes, missing_per_dataset,
-                                 non_finite, question_problems, results_directory, unbuildable_variants)
+                                 network_problems, non_finite, question_problems, results_directory,
+                                 unbuildable_variants)
 from study.config_schema import describe, normalise
 
 
@@ -129,7 +130,7 @@ def validate_config(config, schema, source="config", defaults=None, studies=None
         problems += [f"{source}: {problem}" for problem in results_directory(normalised["results"], studies or {}, study)]
     # Each later check reads keys that the earlier ones have found present and well-formed.
     for check in (missing_family_axes, missing_per_dataset, long_numbers, against_the_data, unbuildable_variants,
-                  question_problems):
+                  network_problems, question_problems):
         if not problems:
             problems += [f"{source}: {problem}" for problem in check(normalised)]
     if problems:

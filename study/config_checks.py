@@ -100,6 +100,100 @@ def memory_problem(key, value, needed):
     return None
 
 
+def network_bytes(widths, batch, itemsize):
+    """Bytes that training a fully connected network of layer `widths` (input first) on batches
+    of `batch` holds, about: the weights, their gradients and Adam's two moments, and each
+    layer's outputs and deltas for a batch (twice over, for the caches the layers keep)."""
+    weights = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    return itemsize * (4 * weights + 4 * batch * sum(widths))
+
+
+def conv_bytes(image_shape, channels, kernel, stride, latent_dim, batch, itemsize):
+    """As :func:`network_bytes`, for the conv family's network (study.families.conv): each
+    Conv2D's kernel and its unfolded input (kernel^2 input channels per output pixel), mirrored by
+    the decoder, and the code layers."""
+    from study.families.conv import feature_sizes
+
+    sides = [max(side, 1) for side in feature_sizes(min(image_shape), len(channels), kernel, stride)]
+    weights = activations = 0
+    for c_in, c_out, side in zip([1, *channels], channels, sides[1:]):
+        weights += c_in * c_out * kernel * kernel + c_out
+        activations += side * side * (c_out + kernel * kernel * c_in)
+    weights += 2 * sides[-1] ** 2 * channels[-1] * (latent_dim + 1)
+    return itemsize * (2 * 4 * weights + 2 * 4 * batch * activations)
+
+
+def conv_geometry_problem(image_shape, settings, name):
+    """Why the conv family's Conv2D layers (``channels``, ``kernel``, ``stride`` of `settings`)
+    cannot map the images of `image_shape` of dataset `name` (an even kernel shrinks a side by
+    more than its stride), or None."""
+    from study.families.conv import feature_sizes
+
+    sides = feature_sizes(min(image_shape), len(settings["channels"]), settings["kernel"], settings["stride"])
+    if min(sides) < 1:
+        return (f"{len(settings['channels'])} Conv2D of kernel {settings['kernel']} and stride {settings['stride']} "
+                f"leave nothing of a {image_shape[0]}x{image_shape[1]} image of {name} (sides {sides}); use fewer "
+                f"channels or an odd kernel")
+    return None
+
+
+def network_problems(config):
+    """The networks the study trains that cannot be built (the conv family's layers leave nothing
+    of an image) or would not fit in the machine's memory (their weights, gradients, optimizer
+    state and a batch's activations: :func:`network_bytes`): each family's autoencoders of the
+    grid's largest code, the raw-pixel classifiers and classification's MLP, for each studied
+    dataset."""
+    import numpy as np
+
+    from study.datasets import DATASETS
+    from study.settings import family_params
+
+    grid, training, itemsize = config["grid"], config["training"], np.dtype(config["training"]["dtype"]).itemsize
+    for name in config["datasets"]:
+        dataset = DATASETS[name]
+        d, train = math.prod(dataset.image_shape), dataset.sizes(config["data"][name], config["splits"])["train"]
+        batch = min(training["batch_size"], train)
+        latent = max(grid["latent_dim"])
+        for family in grid["family"]:
+            settings = family_params(config["families"][family], name)
+            if "channels" in settings:
+                problem = conv_geometry_problem(dataset.image_shape, settings, name)
+                if problem:
+                    yield f"families.{family}.kernel = {settings['kernel']}: {problem}"
+                    continue
+                key, value = f"families.{family}.channels", settings["channels"]
+                needed = conv_bytes(dataset.image_shape, value, settings["kernel"], settings["stride"], latent, batch,
+                                    itemsize)
+            else:
+                key, value = f"families.{family}.hidden", settings.get("hidden", [])
+                needed = network_bytes([d, *value, latent, *value[::-1], d], batch, itemsize)
+            problem = memory_problem(key, value, needed)
+            if problem:
+                yield f"{problem} (the {family} autoencoder of latent size {latent} on {name})"
+        for i, hidden in enumerate(config["classifiers"]["hidden"]):
+            problem = classifier_memory_problem(f"classifiers.hidden[{i}]", hidden, config["classifiers"], name, config)
+            if problem:
+                yield problem
+        mlp = config["analysis"]["classification"]["mlp"]
+        problem = classifier_memory_problem("analysis.classification.mlp.hidden", mlp["hidden"], mlp, name, config)
+        if problem:
+            yield problem
+
+
+def classifier_memory_problem(key, hidden, section, name, config):
+    """Why a float32 MLP classifier of `hidden` layers (config key `key`; ``batch_size`` of
+    `section`) on the pixels of the registered dataset `name` would not fit in the machine's
+    memory, or None."""
+    from study.datasets import DATASETS
+
+    dataset = DATASETS[name]
+    train = dataset.sizes(config["data"][name], config["splits"])["train"]
+    needed = network_bytes([math.prod(dataset.image_shape), *hidden, dataset.n_classes],
+                           min(section["batch_size"], train), 4)
+    problem = memory_problem(key, hidden, needed)
+    return f"{problem} (a classifier of the pixels of {name})" if problem else None
+
+
 def long_numbers(config):
     """The numbers of the grid and of the classifiers, which name directories, that are too long
     for a name (:func:`long_number_problem`)."""
@@ -198,9 +292,17 @@ def question_problems(config):
         for i, name in enumerate(questions[key]):
             if name not in owners:
                 yield f"questions.{key}[{i}] = {name!r}: no analysis declares this metric (known: {', '.join(owners)})"
-    for name in questions["margins"]:
+    for name, margin in questions["margins"].items():
         if name not in owners:
             yield f"questions.margins.{name}: no analysis declares this metric (known: {', '.join(owners)})"
+        elif name not in questions["metrics"] + questions["noise"]:
+            yield (f"questions.margins.{name}: no primary question is asked on this metric (questions.metrics, "
+                   f"questions.noise), so its margin would be read by none")
+        elif owners[name].metrics[name].unit_interval and margin >= 1:
+            yield (f"questions.margins.{name} = {margin}: as wide as the metric's whole range [0, 1], so every "
+                   f"comparison would be equivalent")
+    yield from _unanswerable(config, [name for name in questions["metrics"]
+                                      if name in owners and owners[name].name in config["analyses"]])
     confirm, seeds = config["confirm"], config["grid"]["seed"]
     if confirm["first_seed"] <= max(seeds):
         yield (f"confirm.first_seed = {confirm['first_seed']}: the confirmation's seeds must be fresh, above "
@@ -208,3 +310,30 @@ def question_problems(config):
     last = confirm["first_seed"] + max(confirm["seeds"] or 0, confirm["max_seeds"]) - 1
     if last > 999999:
         yield f"confirm.first_seed = {confirm['first_seed']}: its last seed, {last}, lies above 999999"
+
+
+def _unanswerable(config, asked):
+    """The objectives' questions that the grid cannot pose (`asked`: the questions' metrics of the
+    analyses the study runs): each objective is compared with the grid's first, which must be a
+    plain autoencoder (no penalty, no training noise), and there must be another. (A training
+    noise is compared with none where the grid trains both; a grid of one noise level, as one of
+    a family without the noise axis, asks no such question, as a study asks none of an analysis
+    it does not run.)"""
+    from study.variants import ae_variants
+
+    questions = config["questions"]
+    if questions["versus"] != "objectives" or not asked:
+        return
+    try:
+        variants = ae_variants(config)
+    except ValueError:  # values sharing a name: the workflow names them as it builds the names
+        return
+    objectives = list(dict.fromkeys(variant.objective for variant in variants))
+    first = next(variant for variant in variants if variant.objective == objectives[0])
+    if len(objectives) < 2:
+        yield (f"questions.versus = 'objectives': the grid trains one objective ({objectives[0]}), nothing to "
+               f"compare it with; add families or values of their axes to grid, or ask versus: pca")
+    elif first.noise or first.settings:
+        yield (f"questions.versus = 'objectives': each objective is compared with the grid's first, "
+               f"{objectives[0]}, which is no plain autoencoder; put a family without penalty (like mlp) "
+               f"first in grid.family, and 0 first in grid.noise")

@@ -20,16 +20,25 @@ configuration's three seeds); neither enters a verdict, so their errors cost see
 error rate. A question no count up to ``max_seeds`` would likely decide is planned no seeds of
 its own (it is answered on its configurations' seeds if another question trains them), and its
 row says how many it would take.
+
+The plan records what it was made from (:func:`made_from`: the config's grid, questions and
+confirm sections, and the digest of every exploration document it read) and a digest of itself;
+:func:`read_plan` refuses a plan edited by hand, cut short, of another dataset or made from
+another config or other documents, naming the file and what differs.
 """
+import json
 import math
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from diy import checks
 from study.aggregates import configuration_of
 from study.analyses import metric_named
+from study.results import DIGEST, RERUN, read_json, read_sealed, sealed
 from study.summary.choice import chosen_on_validation, seed_values, single_value
 from study.tables import format_value, metric_values
 from study.variants import AEVariant
@@ -143,6 +152,11 @@ def _pairs(table, name, metric, dataset, settings, latent_dim, kind, factor, aga
 def pooled_sd(table, metric, dataset, latent_dim):
     """The within-configuration standard deviation of `metric` over training seeds, pooled over
     every autoencoder configuration of `latent_dim` (test split), and its degrees of freedom."""
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"pooled_sd: table must be an analysis table (a DataFrame), got {type(table).__name__}")
+    if not hasattr(metric, "column"):
+        raise TypeError(f"pooled_sd: metric must be an analysis' Metric, got {metric!r}")
+    latent_dim = checks.positive_int("pooled_sd", "latent_dim", latent_dim)
     values = metric_values(table, metric)
     values = values[(values["dataset"] == dataset) & (values["method"] == "autoencoder")
                     & (values["latent_dim"] == latent_dim)]
@@ -156,25 +170,53 @@ def planning_spread(sd, df):
     """The spread a plan assumes: the upper :data:`SPREAD_CONFIDENCE` confidence bound of a
     standard deviation `sd` estimated with `df` degrees of freedom, sd sqrt(df / chi2_{1-c, df}).
     A plan at the estimate itself falls short of its power about half the time, when the
-    exploration's few seeds happen to spread less than the truth (Browne 1995)."""
-    return sd * math.sqrt(df / stats.chi2.ppf(1 - SPREAD_CONFIDENCE, df)) if df else math.nan
+    exploration's few seeds happen to spread less than the truth (Browne 1995). NaN (unknown)
+    with no degree of freedom, or a NaN `sd`; an array of `sd` gives an array."""
+    df = checks.integer("planning_spread", "df", df, minimum=0)
+    sd = checks.number_array("planning_spread", "sd", sd, 0.0, nan=True)
+    bound = sd * math.sqrt(df / stats.chi2.ppf(1 - SPREAD_CONFIDENCE, df)) if df else np.full(sd.shape, math.nan)
+    return float(bound) if bound.ndim == 0 else bound
 
 
 def planned_seeds(mean, spread, margin, level, confirm):
     """The fresh seeds a question is planned (arrays broadcast): with confirmation off, none;
     ``confirm.seeds`` if set; else the fewest n <= ``confirm.max_seeds`` whose interval decides a
     question of true mean difference `mean` and spread `spread` with chance ``confirm.power``
-    (:func:`study.verdicts.decision_chance`), or 0 when none does (or the spread is unknown)."""
-    mean, spread = np.broadcast_arrays(np.asarray(mean, float), np.asarray(spread, float))
+    (:func:`study.verdicts.decision_chance`), or 0 when none does (or the mean or spread is
+    unknown: NaN)."""
+    mean = checks.number_array("planned_seeds", "mean", mean, nan=True)
+    spread = checks.number_array("planned_seeds", "spread", spread, 0.0, nan=True)
+    margin = checks.positive("planned_seeds", "margin", margin)
+    level = checks.open_fraction("planned_seeds", "level", level)
+    confirm = _confirm_settings(confirm)
+    mean, spread = np.broadcast_arrays(mean, spread)
     if not confirm["enabled"]:
         return np.zeros(mean.shape, int)
     if confirm["seeds"] is not None:
         return np.full(mean.shape, confirm["seeds"])
     n = np.arange(MIN_SEEDS, confirm["max_seeds"] + 1)
-    with np.errstate(invalid="ignore"):
-        chance = decision_chance(mean[..., None], np.maximum(spread, 1e-300)[..., None], n, margin, level)
-        enough = (chance >= confirm["power"]) & ~np.isnan(mean + spread)[..., None]
+    known = ~np.isnan(mean + spread)
+    # An unknown question is given a stand-in mean and spread, then decided by none.
+    chance = decision_chance(np.where(known, mean, 0.0)[..., None],
+                             np.where(known, np.maximum(spread, 1e-300), 1.0)[..., None], n, margin, level) \
+        if len(n) else np.zeros((*mean.shape, 0))
+    enough = (chance >= confirm["power"]) & known[..., None]
     return np.where(enough.any(axis=-1), n[np.argmax(enough, axis=-1)], 0)
+
+
+def _confirm_settings(confirm):
+    """The config's ``confirm`` section as :func:`planned_seeds` reads it, each key checked."""
+    where = "planned_seeds"
+    if not isinstance(confirm, dict):
+        raise TypeError(f"{where}: confirm must be the config's confirm section (a dict), got {confirm!r}")
+    missing = [key for key in ("enabled", "seeds", "max_seeds", "power") if key not in confirm]
+    if missing:
+        raise ValueError(f"{where}: confirm has no {', '.join(missing)}: {confirm!r}")
+    if not isinstance(confirm["enabled"], bool):
+        raise TypeError(f"{where}: confirm['enabled'] must be true or false, got {confirm['enabled']!r}")
+    return {**confirm, "max_seeds": checks.positive_int(where, "confirm['max_seeds']", confirm["max_seeds"]),
+            "power": checks.open_fraction(where, "confirm['power']", confirm["power"]),
+            "seeds": None if confirm["seeds"] is None else checks.positive_int(where, "confirm['seeds']", confirm["seeds"])}
 
 
 def plan(tables, dataset, settings, confirm):
@@ -208,6 +250,70 @@ def plan(tables, dataset, settings, confirm):
     return {"dataset": dataset, "alpha": settings["alpha"], "level": level, "power": confirm["power"],
             "enabled": confirm["enabled"], "first_seed": confirm["first_seed"],
             "max_seeds": confirm["max_seeds"], "questions": planned, "train": train}
+
+
+#: The config's sections a plan is made from, which it records (:func:`made_from`).
+PLANNED_FROM = ("grid", "questions", "confirm")
+
+
+def made_from(config, documents):
+    """What a plan is made from: `config`'s :data:`PLANNED_FROM` sections, and ``documents``,
+    ``{"{analysis}/{representation}": digest}`` of each exploration document read."""
+    return {**{section: config[section] for section in PLANNED_FROM}, "documents": dict(sorted(documents.items()))}
+
+
+def sealed_plan(made, config, documents):
+    """The plan `made` (:func:`plan`) as written: with :func:`made_from` and its digest."""
+    return sealed({**made, "made_from": made_from(config, documents)})
+
+
+def read_plan(path, config=None, documents=True):
+    """The confirmation plan at `path` (``{results}/{dataset}/confirmation_plan.json``), once it
+    is whole and as written (its digest), of that dataset, and, with `config` (the validated
+    config), made from that config's :data:`PLANNED_FROM` sections and, with `documents`, from
+    the exploration documents beside it now. Else a ValueError naming the file and what differs."""
+    path = Path(path)
+    plan = read_sealed(path, "confirmation plan")
+    missing = [key for key in ("dataset", "questions", "train", "first_seed", "level", "power", "enabled",
+                               "made_from") if key not in plan]
+    if missing:
+        raise ValueError(f"{path}: not a confirmation plan (no {', '.join(missing)}); {RERUN}")
+    if plan["dataset"] != path.parent.name:
+        raise ValueError(f"{path}: this plan was made for dataset {plan['dataset']!r}, not "
+                         f"{path.parent.name!r}: a file of another dataset copied over it; {RERUN}")
+    if config is not None:
+        recorded = plan["made_from"]
+        differences = [difference for section in PLANNED_FROM
+                       for difference in _config_differences(section, recorded.get(section), _as_json(config[section]))]
+        if differences:
+            raise ValueError(f"{path}: made from another config than this study's: {'; '.join(differences[:5])}"
+                             f"{'; ...' if len(differences) > 5 else ''}; {RERUN}")
+    if documents:
+        for name, digest in plan["made_from"]["documents"].items():
+            document = path.parent / f"{name}.json"
+            try:
+                now = read_json(document).get(DIGEST)
+            except (OSError, ValueError, AttributeError):
+                now = None
+            if now != digest:
+                state = "which is not there now" if not document.exists() else "which has changed since"
+                raise ValueError(f"{path}: made from the exploration document {document}, {state}: a plan "
+                                 f"of other results; {RERUN}")
+    return plan
+
+
+def _as_json(value):
+    return json.loads(json.dumps(value))
+
+
+def _config_differences(where, recorded, expected):
+    """``where.key = recorded in the plan, expected in the config`` for each leaf that differs."""
+    if isinstance(recorded, dict) and isinstance(expected, dict):
+        return [difference for key in dict.fromkeys([*recorded, *expected])
+                for difference in _config_differences(f"{where}.{key}", recorded.get(key), expected.get(key))]
+    if recorded == expected or (recorded != recorded and expected != expected):  # NaN
+        return []
+    return [f"{where} = {recorded!r} in the plan, {expected!r} in the config"]
 
 
 def _configurations(question):

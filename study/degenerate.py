@@ -32,15 +32,20 @@ def check_weights(name, model, epoch):
                 f"(exploding weights; try a smaller training.lr)")
 
 
-def check_codes(name, Z_val, epoch):
-    """Raise DegenerateTraining if the validation codes (n, k) have collapsed to a point."""
+def check_codes(name, Z_val, epoch, weights=None):
+    """Raise DegenerateTraining if the validation codes (n, k) have collapsed to a point.
+    `weights`: the variant's penalty weights by config key (``{"grid.sparsity": 1e6}``); one
+    above 1 is named as the likely cause before the learning rate (it pulls every code to the
+    penalty's optimum: a sparse code to zero, a VAE's to the prior)."""
     Z = np.asarray(Z_val, dtype=np.float64)
     spread = Z.std(axis=0).max() if Z.size else 0.0
     if not spread > COLLAPSE * max(1.0, float(np.abs(Z).max(initial=0.0))):
+        heavy = [f"{key} = {value:g}" for key, value in (weights or {}).items() if value > 1]
+        fix = (f"likely cause: the penalty's weight ({', '.join(heavy)}), else training.lr; try a smaller one, "
+               f"or another activation" if heavy else "try a smaller training.lr, or another activation")
         raise DegenerateTraining(
             f"{name} ended at epoch {epoch} with codes that are constant on the validation split "
-            f"(largest spread {spread:.3g}: dead units; try a smaller training.lr, or another "
-            f"activation)")
+            f"(largest spread {spread:.3g}: dead units; {fix})")
 
 
 def check_accuracy(name, accuracy, n_classes, epoch):

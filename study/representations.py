@@ -171,9 +171,11 @@ def load_model(path, representation=None, dataset=None):
     return model
 
 
-def model_metadata(representation, dataset):
-    """The metadata ``diy.save`` records in a representation's model file (:func:`load_model`)."""
-    return {"representation": representation, "dataset": dataset}
+def model_metadata(representation, dataset, history=None):
+    """The metadata ``diy.save`` records in a representation's model file (:func:`load_model`),
+    and for a trained one the digest of the ``history.csv`` written beside it
+    (:func:`study.artifacts.read_checked_history`)."""
+    return {"representation": representation, "dataset": dataset, **({} if history is None else {"history": history})}
 
 
 def reconstruct(model, X, batch_size=1024):

@@ -11,14 +11,17 @@ One document per analysis and representation, ``results/{dataset}/{analysis}/{na
 analysis' own baselines (denoising's ``noisy`` input); the columns from ``method`` to
 ``seed`` are :func:`study.representations.describe`'s. ``params`` holds the settings the
 numbers depend on, ``rows`` the analysis' rows, ``provenance`` the package versions, commit, CPU
-and BLAS kernel that computed them (:mod:`study.provenance`). Beside it, ``{name}.npz`` holds
-the arrays its figures need (possibly none).
+and BLAS kernel that computed them (:mod:`study.provenance`), ``inputs`` the digests of the
+codes and the model it read (None for a file it did not read), ``arrays`` the digest of the
+arrays written beside it (:func:`arrays_digest`), and ``digest`` the SHA-256 of everything else (:func:`sealed`), which every reader checks (:mod:`study.documents`). Beside it,
+``{name}.npz`` holds the arrays its figures need (possibly none).
 
 The aggregation gathers the documents into one table per analysis, and those into one tidy
 table, ``results/tables/metrics.csv`` (:func:`study.tables.metrics_table`: one row per
 measurement), which :func:`load` reads: the one reader of the results, for the summary, the
 figures, the tools and a notebook (docs/notebook.md).
 """
+import hashlib
 import json
 import logging
 from pathlib import Path
@@ -26,19 +29,68 @@ from pathlib import Path
 import numpy as np
 
 from diy.atomic import atomic_path, write_text
+from study.seals import RERUN
 
 log = logging.getLogger(__name__)
+#: The key of the digest a document or a plan records of the rest of itself.
+DIGEST = "digest"
+#: What a reader tells of a file it refuses.
 
 
-def document(analysis, dataset, representation, columns, params, rows):
-    """The document of one analysis of one representation (see the module docstring);
+def document(analysis, dataset, representation, columns, params, rows, inputs=None, arrays=None):
+    """The document of one analysis of one representation (see the module docstring), sealed;
     `columns` are the representation's (:func:`study.representations.describe`), which the
     caller has: this module, which :mod:`study.representations` reads arrays with, does not
-    import it back."""
+    import it back. `inputs`: ``{"codes": digest or None, "model": digest or None}``; `arrays`:
+    the arrays written beside it (:func:`write_npz`)."""
     from study.provenance import provenance
 
-    return {"analysis": analysis, "dataset": dataset, "representation": representation,
-            **columns, "params": dict(params), "rows": list(rows), "provenance": provenance()}
+    inputs = {"codes": None, "model": None, **(inputs or {})}
+    return sealed({"analysis": analysis, "dataset": dataset, "representation": representation,
+                   **columns, "params": dict(params), "rows": list(rows), "provenance": provenance(),
+                   "inputs": inputs, "arrays": None if arrays is None else arrays_digest(arrays)})
+
+
+def arrays_digest(arrays):
+    """SHA-256 (hex) of a dict of arrays as :func:`write_npz` writes them: keys sorted, each
+    with its dtype, shape and bytes."""
+    sha = hashlib.sha256()
+    for key in sorted(arrays):
+        value = np.ascontiguousarray(np.asarray(arrays[key]))
+        sha.update(f"{key}:{value.dtype.str}:{value.shape};".encode())
+        sha.update(value.tobytes())
+    return sha.hexdigest()
+
+
+def content_digest(value):
+    """SHA-256 (hex) of a JSON value, keys sorted, so that it reads back to the same digest."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def sealed(value):
+    """The dict `value` with :data:`DIGEST`, the :func:`content_digest` of the rest of it (as JSON
+    reads it back: tuples as lists, NumPy numbers as Python's)."""
+    value = json.loads(json.dumps({key: item for key, item in value.items() if key != DIGEST}))
+    return {**value, DIGEST: content_digest(value)}
+
+
+def read_sealed(path, what):
+    """The JSON object at `path` (`what` it is, for messages), once its :data:`DIGEST` is that of
+    the rest of it: a ValueError names the file if it cannot be read (cut short, not JSON), is no
+    object, records no digest (written before files recorded one) or was changed since written."""
+    try:
+        value = read_json(path)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{path}: not a readable {what} ({error}); {RERUN}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{path}: not a {what} (a JSON {type(value).__name__}, not an object); {RERUN}")
+    if DIGEST not in value:
+        raise ValueError(f"{path}: records no digest (a {what} written before they did); {RERUN} "
+                         f"(a results tree written before: re-run the study, or build it anew)")
+    if value[DIGEST] != content_digest({key: item for key, item in value.items() if key != DIGEST}):
+        raise ValueError(f"{path}: not the {what} written (its content's digest differs from the one "
+                         f"recorded): edited or damaged since; {RERUN}")
+    return value
 
 
 def write_json(path, value):
@@ -76,8 +128,12 @@ def load(results):
 
     results : the results directory (``results``, ``results/quick``), whose
         ``tables/metrics.csv`` is read, or the path of that file.
+
+    The file must be the one the workflow wrote (its seal, ``metrics.csv.seal``,
+    :mod:`study.seals`): one edited by hand, cut short or copied from another study is a
+    ValueError naming it and what differs (read such a file with ``pandas.read_csv``).
     """
-    from study.tables import read_table
+    from study.tables import METRICS_COLUMNS, read_table
 
     path = Path(results)
-    return read_table(path if path.suffix == ".csv" else path / "tables" / "metrics.csv")
+    return read_table(path if path.suffix == ".csv" else path / "tables" / "metrics.csv", METRICS_COLUMNS)

@@ -20,6 +20,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from diy import checks
+
 
 # -- intervals --------------------------------------------------------------------------------
 class Interval(NamedTuple):
@@ -38,7 +40,8 @@ def t_interval(values, confidence=0.95):
     mean +/- t_{(1 + confidence)/2, n-1} s / sqrt(n), s the standard deviation with ddof = 1.
     n = 1: std, low and high are NaN (an empty interval); n = 0: everything is NaN.
     """
-    values = np.asarray(values, dtype=np.float64).ravel()
+    confidence = checks.open_fraction("t_interval", "confidence", confidence)
+    values = checks.number_array("t_interval", "values", values, nan=True).ravel()
     values = values[~np.isnan(values)]
     n = len(values)
     if n < 2:
@@ -51,7 +54,10 @@ def t_interval(values, confidence=0.95):
 
 
 def t_survival(t, df):
-    """P(T_df > t), Student's t with `df` degrees of freedom (``scipy.stats.t.sf``)."""
+    """P(T_df > t), Student's t with `df` degrees of freedom (``scipy.stats.t.sf``); t may be
+    infinite (+/-inf: equal differences) or NaN (0/0), df > 0."""
+    t = checks.number_array("t_survival", "t", t, nan=True, infinite=True)
+    df = checks.number_array("t_survival", "df", df, 0.0, strict=True)
     from scipy.special import stdtr
 
     return stdtr(df, -t)
@@ -83,9 +89,11 @@ def paired_comparison(a, b, test="t", confidence=0.95):
     the signed-rank test of scipy (exact for n <= 50 without zero differences; zeros are
     dropped). With n < 2 the interval and p-value are NaN.
     """
-    if test not in TESTS:
-        raise ValueError(f"unknown paired test {test!r}; expected one of {sorted(TESTS)}")
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if not isinstance(test, str) or test not in TESTS:
+        raise ValueError(f"paired_comparison: test must be one of {sorted(TESTS)}, got {test!r}")
+    confidence = checks.open_fraction("paired_comparison", "confidence", confidence)
+    a = checks.number_array("paired_comparison", "a", a, nan=True)
+    b = checks.number_array("paired_comparison", "b", b, nan=True)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"a and b must be paired vectors of one length, got shapes {a.shape} and {b.shape}")
     differences = a - b
@@ -120,6 +128,7 @@ def aggregate_over_seeds(table, keys, metrics, confidence=0.95):
     (:func:`t_interval` over the seeds; NaN values are left out), then ``n_seeds`` (rows).
     Raises ValueError if a configuration has two rows for one seed: keys are missing.
     """
+    confidence = checks.open_fraction("aggregate_over_seeds", "confidence", confidence)
     keys = [key for key in keys if key not in _PER_SEED]
     duplicated = table.duplicated(keys + ["seed"])
     if duplicated.any():
@@ -149,6 +158,7 @@ def factor_effects(table, factor, metric, keys, confidence=0.95):
     the mean over configurations and seeds when every seed has the same rows),
     ``_std``, ``_ci_low``, ``_ci_high``, ``n_seeds`` and ``n_rows`` (rows averaged, all seeds).
     """
+    confidence = checks.open_fraction("factor_effects", "confidence", confidence)
     rows = table.dropna(subset=[factor, "seed", metric])
     levels = list(keys) + [factor]
     per_seed = rows.groupby(levels + ["seed"], dropna=False, sort=False)[metric].agg(["mean", "size"])
@@ -178,7 +188,10 @@ def _decimals(value, kind):
 def format_number(value, kind, decimals=None):
     """A number of a metric kind (:data:`NUMBER_FORMATS`: accuracy-like 0.812, PSNR in dB 21.46,
     errors to 3 significant digits, 12.3 or 0.00123, never in e-notation); NaN -> ``""``."""
-    if value is None or math.isnan(value):
+    _kind("format_number", kind)
+    if decimals is not None:
+        decimals = checks.integer("format_number", "decimals", decimals, minimum=0)
+    if value is None or _a_nan("format_number", "value", value):
         return ""
     return f"{value:.{_decimals(value, kind) if decimals is None else decimals}f}"
 
@@ -191,11 +204,41 @@ def format_interval(mean, low, high, kind, value_range=(-math.inf, math.inf)):
     lies there, so the cut interval covers it as often, and three seeds' t interval of an
     accuracy no longer reads 0.366 [-0.486, 1.218].
     """
-    low, high = max(low, value_range[0]), min(high, value_range[1])
-    if mean is None or math.isnan(mean):
+    _kind("format_interval", kind)
+    bottom, top = _pair("format_interval", "value_range", value_range)
+    no_mean = mean is None or _a_nan("format_interval", "mean", mean)
+    no_bound = any([_a_nan("format_interval", "low", low), _a_nan("format_interval", "high", high)])
+    if not no_bound and low > high:
+        raise ValueError(f"format_interval: low must be <= high, got low = {low!r}, high = {high!r}")
+    if no_mean:
         return ""
+    low, high = max(low, bottom), min(high, top)
     decimals = _decimals(mean, kind)
     text = format_number(mean, kind, decimals)
     if math.isnan(low) or math.isnan(high):
         return f"{text} (n=1)"
     return f"{text} [{format_number(low, kind, decimals)}, {format_number(high, kind, decimals)}]"
+
+
+def _kind(where, kind):
+    if not isinstance(kind, str) or kind not in NUMBER_FORMATS:
+        raise ValueError(f"{where}: kind must be one of {sorted(NUMBER_FORMATS)}, got {kind!r}")
+
+
+def _a_nan(where, name, value):
+    """Whether the number `value` is NaN; a TypeError naming it if it is no number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{where}: {name} must be a number, got {value!r}")
+    return math.isnan(value)
+
+
+def _pair(where, name, value):
+    """`value` as ``(low, high)`` numbers (infinite allowed), low <= high."""
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: {name} must be a pair (low, high), got {value!r}") from None
+    low, high = (float(checks.number_array(where, name, bound, infinite=True)) for bound in (low, high))
+    if low > high:
+        raise ValueError(f"{where}: {name} must have low <= high, got {value!r}")
+    return low, high

@@ -8,12 +8,14 @@ noise, classifier, mask... where the analysis has several rows). The columns sta
 :data:`COLUMNS` (the representation's, :func:`study.representations.describe`), then the
 analysis' key columns and its metrics. Nothing is computed here but selections and means.
 """
+import io
 import math
 
 import numpy as np
 import pandas as pd
 
 from diy.atomic import write_text
+from study.seals import RERUN, read_checked, write_sealed
 from study.variants import AEVariant, ClassifierVariant
 
 COLUMNS = ["dataset", "representation", "method", "family", "latent_dim", "activation", "noise",
@@ -148,10 +150,21 @@ def _typed(table):
     return table
 
 
-def read_table(path):
-    """A table written by :func:`write_csv` back as a typed DataFrame. An analysis table
-    written before the ``objective`` column existed gets it, read from the names."""
-    table = _typed(pd.read_csv(path, keep_default_na=False, na_values=[""]))
+def read_table(path, columns=()):
+    """A table written by :func:`write_csv` back as a typed DataFrame, once it is the one written
+    (its seal, :func:`study.seals.read_checked`: not edited, cut short or replaced since), with
+    `columns` (a table that cannot be read, or lacks one, another table's copied over it with its
+    seal, is a ValueError naming the file). An analysis table written before the ``objective``
+    column existed gets it, read from the names."""
+    data = read_checked(path, "table")
+    try:
+        table = _typed(pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""]))
+    except (UnicodeDecodeError, ValueError) as error:  # pandas' ParserError and EmptyDataError too
+        raise ValueError(f"{path}: not a readable table ({str(error).strip()}); {RERUN}") from None
+    missing = [column for column in columns if column not in table]
+    if missing:
+        raise ValueError(f"{path}: has no column {', '.join(map(repr, missing))}: not the table this job reads "
+                         f"(another table copied over it); {RERUN}")
     if "representation" in table and "method" in table and "objective" not in table:
         table.insert(table.columns.get_loc("noise") + 1, "objective",
                      [objective_of(r, m) for r, m in zip(table["representation"], table["method"])])
@@ -159,8 +172,10 @@ def read_table(path):
 
 
 def write_csv(table, path):
-    """CSV with missing values as empty fields and floats at full precision, atomically."""
-    write_text(path, table.to_csv(index=False, na_rep=""))
+    """CSV with missing values as empty fields and floats at full precision, atomically, and its
+    seal beside it (``{path}.seal``, :func:`study.seals.write_sealed`), which :func:`read_table`
+    checks."""
+    write_sealed(path, table.to_csv(index=False, na_rep=""))
 
 
 # -- rendering -------------------------------------------------------------------------------

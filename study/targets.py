@@ -20,7 +20,7 @@ config file (``--configfile`` takes every word after it, targets too).
 import os
 import re
 
-from study.config_checks import latent_dim_problem
+from study.config_checks import classifier_memory_problem, latent_dim_problem
 from study.config_schema import item_problems
 from study.representations import PCA_REGEX
 from study.variants import (AE_VARIANT_REGEX, AEVariant, ClassifierVariant, family_axes, format_number,
@@ -99,6 +99,9 @@ def requested(requested, results, config, schema):
                 dataset(dataset_name, config, directory)
             elif re.fullmatch(PCA_REGEX, name):
                 pca(int(name[3:]), dataset_name, config, schema, directory)
+            elif re.fullmatch(r"pca[^_]*", name):
+                raise TargetError(f"latent_dim {name[3:]!r} of {name!r} in {directory}: must be a whole number >= 1, "
+                                  f"like pca8 (config key grid.latent_dim)")
             else:
                 autoencoder(name, dataset_name, config, schema, directory)
         elif kind == "clf" and len(parts) > 3:
@@ -112,9 +115,12 @@ def classifier(name, dataset_name, config, schema, target):
     schema allows."""
     dataset(dataset_name, config, target)
     variant = _parse(ClassifierVariant, name, target)
-    _raise(_parts(schema, "classifiers", target, [
+    problems = _parts(schema, "classifiers", target, [
         ("hidden", list(variant.hidden)), ("activation", variant.activation),
-        ("dropout", variant.dropout), ("seed", variant.seed)]))
+        ("dropout", variant.dropout), ("seed", variant.seed)])
+    problem = classifier_memory_problem("classifiers.hidden", list(variant.hidden), config["classifiers"],
+                                        dataset_name, config)
+    _raise(problems + ([f"hidden {_shown(list(variant.hidden))} in {target}: {problem}"] if problem else []))
     return variant
 
 

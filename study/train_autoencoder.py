@@ -137,7 +137,9 @@ def train_autoencoder(data, variant, *, family, training, noise_type="gaussian",
     if loss == "bce":
         model.decoder.append(Sigmoid())
     codes = encode_splits(model.encoder, data, dtype)
-    check_codes(name, codes["Z_val"], kept)
+    # A k-sparse code's sparsity is a count of units, not a weight.
+    weights = {} if family.get("penalty") == "k_sparse" else {f"grid.{axis}": value for axis, value in variant.settings}
+    check_codes(name, codes["Z_val"], kept, weights)
     return model, history, codes
 
 

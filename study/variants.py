@@ -120,9 +120,11 @@ class AEVariant:
         axes = family_axes(family.group(1)) if family else ("noise",)
         parts = "".join(rf"_{axis}({_NUMBER})" for axis in axes)
         match = re.fullmatch(rf"([a-z][a-z0-9]*)_latent([0-9]+)_([a-z][a-z0-9_]*?){parts}_seed([0-9]+)", name)
-        if not match:
+        # A latent size of 0 has a name's shape, not a variant's.
+        problem = None if match and int(match.group(2)) else _bad_part(name, family and family.group(1), axes)
+        if problem or not match:
             shape = "".join(f"_{axis}VALUE" for axis in axes)
-            raise ValueError(_bad_part(name, family and family.group(1), axes) or (
+            raise ValueError(problem or (
                 f"{name!r} is not an autoencoder variant name like "
                 f"mlp_latent16_tanh_noise0.25_seed0 (family_latentN_activation{shape}_seedN)"))
         family, latent_dim, activation, *values, seed = match.groups()
@@ -130,6 +132,10 @@ class AEVariant:
             if len(value) > NUMBER_CHARACTERS:
                 raise ValueError(f"{key} {value[:8]}... in {name[:40]!r}...: {len(value)} characters, more than "
                                  f"{NUMBER_CHARACTERS} for a number in a variant's name (config key grid.{key})")
+        for key, value in zip(axes, values):
+            problem = long_number_problem(float(value))  # 1e+300, short as written, long as a name
+            if problem:
+                raise ValueError(f"{key} {value!r} in {name!r}: {problem} (config key grid.{key})")
         values = dict(zip(axes, map(float, values)))
         noise = values.pop("noise", 0.0)
         return _canonical(cls(family, int(latent_dim), activation, noise, int(seed), tuple(values.items())), name)
@@ -145,13 +151,15 @@ def _bad_part(name, family, axes):
         return (f"family {family!r} in {name!r}: must be one of {', '.join(FAMILIES)} "
                 f"(config key grid.family)")
     parts = "".join(rf"_{axis}([^_]*)" for axis in axes)
-    loose = re.fullmatch(rf"[a-z][a-z0-9]*_latent([^_]*)_[a-z][a-z0-9_]*?{parts}_seed([^_]*)", name)
+    loose = re.fullmatch(rf"[a-z][a-z0-9]*_latent([^_]*)_(.*?){parts}_seed([^_]*)", name)
     if not loose:
         return None
-    shapes = [("latent_dim", "[0-9]+"), *((axis, _NUMBER) for axis in axes), ("seed", "[0-9]+")]
-    for (key, shape), value in zip(shapes, loose.groups()):
+    whole, number = "a whole number", "a number >= 0 written like 0.25, 4 or 1e-05"
+    shapes = [("latent_dim", "[1-9][0-9]*", "a whole number >= 1"),
+              ("activation", "[a-z][a-z0-9_]*", "a name in lower case, like tanh"),
+              *((axis, _NUMBER, number) for axis in axes), ("seed", "[0-9]+", whole)]
+    for (key, shape, what), value in zip(shapes, loose.groups()):
         if not re.fullmatch(shape, value):
-            what = "a whole number" if shape == "[0-9]+" else "a number >= 0 written like 0.25, 4 or 1e-05"
             return f"{key} {value!r} in {name!r}: must be {what} (config key grid.{key})"
     return None
 
@@ -185,19 +193,45 @@ class ClassifierVariant:
         match = re.fullmatch(
             rf"hidden([0-9]+(?:-[0-9]+)*)_([a-z][a-z0-9_]*?)_dropout({_NUMBER})_seed([0-9]+)", name
         )
-        if not match:
-            raise ValueError(
-                f"{name!r} is not a classifier variant name like hidden512-256_relu_dropout0.2_seed0"
-            )
+        problem = _bad_classifier_part(name)
+        if problem or not match:
+            raise ValueError(problem or (
+                f"{name!r} is not a classifier variant name like hidden512-256_relu_dropout0.2_seed0 "
+                f"(hiddenN-N_activation_dropoutVALUE_seedN)"))
         hidden, activation, dropout, seed = match.groups()
+        problem = long_number_problem(float(dropout))
+        if problem:
+            raise ValueError(f"dropout {dropout!r} in {name!r}: {problem} (config key classifiers.dropout)")
         hidden = tuple(int(h) for h in hidden.split("-"))
         return _canonical(cls(hidden, activation, float(dropout), int(seed)), name)
+
+
+def _bad_classifier_part(name):
+    """What is wrong with the one part of the classifier variant name `name` that is not as a name
+    writes it (``hidden-5``, ``hidden0``, ``dropoutX``, ``seedfoo``, a number too long for a
+    name), naming the part and its config key; or None."""
+    loose = re.fullmatch(r"hidden(.*?)_(.*?)_dropout([^_]*)_seed([^_]*)", name)
+    if not loose:
+        return None
+    shapes = [("hidden", "[1-9][0-9]*(-[1-9][0-9]*)*", "sizes >= 1 joined by '-', like 512-256"),
+              ("activation", "[a-z][a-z0-9_]*", "a name in lower case, like relu"),
+              ("dropout", _NUMBER, "a number in [0, 1) written like 0.2"),
+              ("seed", "[0-9]+", "a whole number")]
+    for (key, shape, what), value in zip(shapes, loose.groups()):
+        if not re.fullmatch(shape, value):
+            return f"{key} {value!r} in {name!r}: must be {what} (config key classifiers.{key})"
+        for number in value.split("-") if key != "activation" else ():
+            if len(number) > NUMBER_CHARACTERS:
+                return (f"{key} {number[:8]}... in {name[:40]!r}...: {len(number)} characters, more than "
+                        f"{NUMBER_CHARACTERS} for a number in a variant's name (config key classifiers.{key})")
+    return None
 
 
 def _canonical(variant, name):
     """`variant`, if `name` is its one name (so ``noise0.0`` or ``latent016`` are refused)."""
     if variant.name != name:
-        raise ValueError(f"{name!r} is not in canonical form; the variant is named {variant.name!r}")
+        canonical = variant.name if len(variant.name) <= 80 else f"{variant.name[:60]}... (a number too long for a name)"
+        raise ValueError(f"{name!r} is not in canonical form; the variant is named {canonical!r}")
     return variant
 
 

@@ -28,6 +28,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy import stats
 
+from diy import checks
+
 #: The four verdicts, as the summary words them.
 BETTER, WORSE, EQUIVALENT, UNDECIDED = "A better", "B better", "equivalent", "undecided"
 
@@ -52,16 +54,15 @@ class Verdict(NamedTuple):
 
 def interval_level(alpha, questions):
     """The level of each question's interval: ``1 - alpha / questions`` (Bonferroni)."""
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
-    if questions < 1:
-        raise ValueError(f"questions must be at least 1, got {questions!r}")
-    return 1 - alpha / questions
+    alpha = checks.open_fraction("interval_level", "alpha", alpha)
+    return 1 - alpha / checks.positive_int("interval_level", "questions", questions)
 
 
 def verdicts(low, high, margin, higher_is_better=True):
     """The verdicts read off intervals [low, high] (arrays broadcast; a NaN bound: undecided)."""
-    low, high = np.asarray(low, float), np.asarray(high, float)
+    margin = checks.positive("verdicts", "margin", margin)
+    low = checks.number_array("verdicts", "low", low, nan=True, infinite=True)
+    high = checks.number_array("verdicts", "high", high, nan=True, infinite=True)
     above, below = low > 0, high < 0
     better, worse = (above, below) if higher_is_better else (below, above)
     return np.select([(-margin < low) & (high < margin), better, worse], [EQUIVALENT, BETTER, WORSE], UNDECIDED)
@@ -70,8 +71,12 @@ def verdicts(low, high, margin, higher_is_better=True):
 def t_intervals(differences, level, value_range=(-math.inf, math.inf)):
     """Mean, standard deviation and t interval at `level` of paired differences of shape
     (..., n) along the last axis (n >= 2, no NaN), the interval clipped to `value_range`."""
-    d = np.asarray(differences, dtype=np.float64)
-    n = d.shape[-1]
+    level = checks.open_fraction("t_intervals", "level", level)
+    value_range = _value_range("t_intervals", value_range)
+    d = checks.number_array("t_intervals", "differences", differences)
+    n = d.shape[-1] if d.ndim else 0
+    if n < 2:
+        raise ValueError(f"t_intervals: differences must hold n >= 2 along their last axis, got shape {d.shape}")
     mean, std = d.mean(axis=-1), d.std(axis=-1, ddof=1)
     half = stats.t.ppf((1 + level) / 2, n - 1) * std / math.sqrt(n)
     return mean, std, np.maximum(mean - half, value_range[0]), np.minimum(mean + half, value_range[1])
@@ -82,9 +87,15 @@ def decide(differences, margin, level, higher_is_better=True, value_range=(-math
     """The :class:`Verdict` of paired differences A - B of shape (n,) (NaN dropped), against the
     equivalence `margin` (> 0), read off their t interval at `level`. ``higher_is_better=False``
     (an error): A is better where the difference is below 0."""
-    if not margin > 0:
-        raise ValueError(f"margin must be positive, got {margin!r}")
-    d = np.asarray(differences, dtype=np.float64).ravel()
+    margin = checks.positive("decide", "margin", margin)
+    level = checks.open_fraction("decide", "level", level)
+    power = checks.open_fraction("decide", "power", power)
+    limit = checks.positive_int("decide", "limit", limit)
+    value_range = _value_range("decide", value_range)
+    d = checks.number_array("decide", "differences", differences, nan=True)
+    if d.ndim > 1:
+        raise ValueError(f"decide: differences must be of shape (n,), got shape {d.shape}")
+    d = d.ravel()
     d = d[~np.isnan(d)]
     n = len(d)
     if n < 2:
@@ -105,8 +116,16 @@ def decision_chance(mu, sigma, n, margin, level):
     P = E_s[ Phi((mu - h) / se) + Phi((-mu - h) / se) + max(0, Phi((margin - h - mu) / se)
     - Phi((h - margin - mu) / se)) ], the three events disjoint but where the margin's and
     zero's overlap (counted once, by the first two); s^2 ~ sigma^2 chi2_{n-1} / (n - 1).
+    mu finite, sigma > 0, n whole numbers >= 2, margin > 0, level in (0, 1).
     """
-    mu, sigma, n = np.broadcast_arrays(np.asarray(mu, float), np.asarray(sigma, float), np.asarray(n, float))
+    mu = checks.number_array("decision_chance", "mu", mu)
+    sigma = checks.number_array("decision_chance", "sigma", sigma, 0.0, strict=True)
+    n = checks.number_array("decision_chance", "n", n, 2.0)
+    if (n != np.round(n)).any():
+        raise ValueError(f"decision_chance: n must be whole numbers of seeds, got {float(n[n != np.round(n)].flat[0])!r}")
+    margin = checks.positive("decision_chance", "margin", margin)
+    level = checks.open_fraction("decision_chance", "level", level)
+    mu, sigma, n = np.broadcast_arrays(mu, sigma, n)
     # The quantiles depend on n alone: computed once per distinct count, they are then indexed.
     counts, which = np.unique(n, return_inverse=True)
     spread = np.sqrt(stats.chi2.ppf(_VARIANCE_QUANTILES, counts[:, None] - 1) / (counts[:, None] - 1))
@@ -125,8 +144,15 @@ def decision_chance(mu, sigma, n, margin, level):
 def seeds_to_decide(mu, sigma, margin, level, limit=100, power=0.8, least=3):
     """The fewest seeds n (`least` <= n <= `limit`) whose interval decides a question of true
     mean difference `mu` and spread `sigma` with chance `power` or more (:func:`decision_chance`);
-    None when no such n exists or `sigma` is unknown (NaN). A spread of 0 needs `least` seeds."""
-    if not sigma >= 0 or math.isnan(mu):
+    None when no such n exists or `mu` or `sigma` is unknown (NaN). A spread of 0 needs `least` seeds."""
+    mu = checks.number("seeds_to_decide", "mu", mu) if not _nan(mu) else math.nan
+    sigma = checks.non_negative("seeds_to_decide", "sigma", sigma) if not _nan(sigma) else math.nan
+    margin = checks.positive("seeds_to_decide", "margin", margin)
+    level = checks.open_fraction("seeds_to_decide", "level", level)
+    limit = checks.positive_int("seeds_to_decide", "limit", limit)
+    power = checks.open_fraction("seeds_to_decide", "power", power)
+    least = checks.integer("seeds_to_decide", "least", least, minimum=2)
+    if math.isnan(sigma) or math.isnan(mu):
         return None
     if sigma == 0:
         return least
@@ -140,3 +166,25 @@ def seeds_to_decide(mu, sigma, margin, level, limit=100, power=0.8, least=3):
             return int(n[enough[0]])
         start = int(n[-1]) + 1
     return None
+
+
+def _nan(value):
+    """Whether `value` is a float NaN (an unknown that a function documents it accepts)."""
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _value_range(where, value_range):
+    """`value_range` as ``(low, high)`` numbers (infinite allowed), low <= high."""
+    try:
+        low, high = value_range
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: value_range must be a pair (low, high), got {value_range!r}") from None
+    low = checks.number(where, "value_range[0]", low) if not _infinite(low) else float(low)
+    high = checks.number(where, "value_range[1]", high) if not _infinite(high) else float(high)
+    if low > high:
+        raise ValueError(f"{where}: value_range must have low <= high, got {value_range!r}")
+    return low, high
+
+
+def _infinite(value):
+    return isinstance(value, float | np.floating) and math.isinf(value)

@@ -1,4 +1,5 @@
 """The `Scheduler` base class: a learning rate that depends on the update count."""
+from .optimizer import Optimizer
 
 
 class Scheduler:
@@ -23,6 +24,9 @@ class Scheduler:
     """
 
     def __init__(self, optimizer):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__}: optimizer must be a diy optimizer (diy.SGD, diy.Adam), "
+                            f"got {type(optimizer).__name__}")
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.t = 0

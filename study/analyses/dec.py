@@ -35,6 +35,7 @@ fine-tunes that linear map like any encoder, and IDEC its back-projection too. R
 have no encoder.
 """
 import copy
+import math
 
 import numpy as np
 
@@ -118,6 +119,30 @@ def run(data, source, settings):
     return cluster_splits(data, source, settings)
 
 
+#: Bytes a refresh of the target leaves in the histories (DEC's record and ``diy.fit``'s epoch
+#: record; measured: about 540 at the peak), and an index array of a batch holds besides its
+#: indices (:func:`diy.dec.update_intervals` lists an update interval's batches at once).
+REFRESH_BYTES, BATCH_BYTES = 1024, 128
+
+
+def settings_problems(section, dataset, sizes, n_classes, name="dec"):
+    """Why the settings `section` (``analysis.dec`` or, with `name`, ``analysis.idec``) cannot
+    train on `dataset`'s train split of ``sizes["train"]`` images: the batches of one update
+    interval (listed at once) and a record per refresh of the target must fit in the machine's
+    memory."""
+    from study.config_checks import memory_problem
+
+    batches = min(section["update_interval"], section["max_iter"])
+    listed = batches * (8 * min(section["batch_size"], sizes["train"]) + BATCH_BYTES)
+    recorded = (math.ceil(section["max_iter"] / section["update_interval"]) + 1) * REFRESH_BYTES
+    # The key that makes most of it: the batches listed at once, or the refreshes' records.
+    key = "update_interval" if listed > recorded and batches == section["update_interval"] else "max_iter"
+    problem = memory_problem(f"analysis.{name}.{key}", section[key], listed + recorded)
+    others = " and ".join(f"{other} {section[other]}" for other in ("update_interval", "max_iter", "batch_size")
+                          if other != key)
+    return [f"{problem} (with {others} on {dataset})"] if problem else []
+
+
 def metrics(name, label):
     """The accuracy, NMI and ARI of the analysis `name` (``dec``, ``idec``), `label` its name in
     the summary and the figures."""
@@ -142,7 +167,10 @@ SCHEMA = {
     "batch_size": {"type": "integer", "minimum": 1},
     **OPTIMIZER_SCHEMA,
     "lr": {"type": "number", "exclusiveMinimum": 0},
-    "alpha": {"type": "number", "exclusiveMinimum": 0,
+    # Beyond these the float32 kernel breaks: 1 / alpha overflows below (alpha = 1e-300 ends in
+    # NaN), and above, 1 + d^2 / alpha rounds to 1 and every image gets the same cluster
+    # (alpha = 1e10: accuracy 0.10, "converged"); long before 1000 the kernel is a Gaussian's.
+    "alpha": {"type": "number", "minimum": 0.001, "maximum": 1000,
               "description": "Degrees of freedom of the Student's t soft assignment."},
 }
 
@@ -160,6 +188,7 @@ ANALYSIS = Analysis(
     "dec", reads="model", run=run,
     settings=lambda config: analysis_settings(config, "dec", bootstrap=True),
     baselines=("pca",), metrics=metrics("dec", "DEC"), versus_kmeans="dec_accuracy", schema=SCHEMA,
+    check=settings_problems,
     category="8. Clustering beyond k-means",
     # A few matrix products per batch, up to max_iter batches: BLAS-bound, so two threads.
     threads=lambda representation: 2,

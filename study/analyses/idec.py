@@ -10,7 +10,7 @@ the squared error of the decoder's output averaged over the pixels
 it summed over the pixels (``MSELoss``), d times the L_r that gamma weighs.
 """
 from study.analyses import Analysis, analysis_settings
-from study.analyses.dec import CAPTION, SCHEMA, cluster_splits, metrics
+from study.analyses.dec import CAPTION, SCHEMA, cluster_splits, metrics, settings_problems
 
 
 def run(data, source, settings):
@@ -21,7 +21,12 @@ ANALYSIS = Analysis(
     "idec", reads="model", run=run,
     settings=lambda config: analysis_settings(config, "idec", bootstrap=True),
     baselines=("pca",), metrics=metrics("idec", "IDEC"), versus_kmeans="idec_accuracy",
-    schema={**SCHEMA, "gamma": {"type": "number", "exclusiveMinimum": 0,
+    check=lambda section, dataset, sizes, n_classes: settings_problems(section, dataset, sizes, n_classes, "idec"),
+    # gamma weighs KL(P || Q) against L_r times the pixels (study.analyses.dec.reconstruction_objective):
+    # at 1e-300 that is 0 in float32 (the autoencoder alone, which diy.fit_dec refuses), at 1e300
+    # infinite; beyond 1e-6 and 1e6 either term is under a millionth of the other (the
+    # autoencoder alone, or DEC: run that).
+    schema={**SCHEMA, "gamma": {"type": "number", "minimum": 1e-6, "maximum": 1e6,
                                 "description": "Weight of the clustering loss KL(P || Q) against the "
                                                "squared error averaged over the pixels."}},
     category="8. Clustering beyond k-means",

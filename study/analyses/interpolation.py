@@ -87,8 +87,10 @@ def settings_problems(section, dataset, sizes, n_classes):
     from study.datasets import DATASETS
 
     needed = section["pairs"] * section["steps"] * math.prod(DATASETS[dataset].image_shape) * 12
-    problem = memory_problem("analysis.interpolation.steps", section["steps"], needed)
-    return [f"{problem} (with pairs {section['pairs']} on {dataset})"] if problem else []
+    # The key of the larger factor, the other named beside it.
+    key, other = ("steps", "pairs") if section["steps"] >= section["pairs"] else ("pairs", "steps")
+    problem = memory_problem(f"analysis.interpolation.{key}", section[key], needed)
+    return [f"{problem} (with {other} {section[other]} on {dataset})"] if problem else []
 
 
 def run(data, source, settings):

@@ -21,7 +21,7 @@ Baselines: raw pixels and PCA, as for k-means.
 """
 import numpy as np
 
-from study.analyses import Analysis, Metric, analysis_settings
+from study.analyses import SPLITS, Analysis, Metric, analysis_settings
 from study.analyses.kmeans import scored_clusters
 
 
@@ -59,13 +59,20 @@ def run(data, source, settings):
 
 
 def settings_problems(section, dataset, sizes, n_classes):
-    """Why the settings `section` (``analysis.manifold``) cannot cluster `dataset`'s test codes:
-    UMAP's spectral start needs fewer dimensions than images less one."""
+    """Why the settings `section` (``analysis.manifold``) cannot cluster `dataset`'s codes of each
+    of :data:`SPLITS` (``sizes``: image counts): UMAP's spectral start needs fewer dimensions than
+    images less one, and its neighbourhood fewer points than the split (umap-learn would shrink
+    it without a word)."""
+    split = min(SPLITS, key=lambda split: sizes[split])
+    n, problems = sizes[split], []
     n_components = section["n_components"] or n_classes
-    if n_components >= sizes["test"] - 1:
-        return [f"analysis.manifold.n_components = {section['n_components']}: {n_components} dimensions, "
-                f"must be below the {sizes['test']} test images of {dataset} less one"]
-    return []
+    if n_components >= n - 1:
+        problems.append(f"analysis.manifold.n_components = {section['n_components']}: {n_components} dimensions, "
+                        f"must be below the {n} {split} images of {dataset} less one")
+    if section["n_neighbors"] >= n:
+        problems.append(f"analysis.manifold.n_neighbors = {section['n_neighbors']}: must be below the {n} "
+                        f"{split} images of {dataset}")
+    return problems
 
 
 ANALYSIS = Analysis(
@@ -85,9 +92,10 @@ ANALYSIS = Analysis(
                         "description": "UMAP's neighbourhood size: larger keeps more global structure."},
         "n_init": {"type": "integer", "minimum": 1,
                    "description": "EM starts of the Gaussian mixture; the fit of highest likelihood is kept."},
-        "min_dist": {"type": "number", "minimum": 0,
+        # umap-learn refuses a min_dist above its spread, 1.
+        "min_dist": {"type": "number", "minimum": 0, "maximum": 1,
                      "description": "UMAP's smallest distance between embedded points: 0 packs "
-                                    "each cluster tight."},
+                                    "each cluster tight (at most 1, UMAP's spread)."},
     },
     category="8. Clustering beyond k-means",
     caption="""\

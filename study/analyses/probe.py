@@ -114,6 +114,21 @@ def run(data, source, settings):
     return rows, {f"accuracies_{split}": values for split, values in accuracies.items()}
 
 
+#: Bytes a draw holds until the job ends: its task, its result (both splits' accuracies) and
+#: its entries of the accuracy arrays, about.
+DRAW_BYTES = 1024
+
+
+def settings_problems(section, dataset, sizes, n_classes):
+    """Why the settings `section` (``analysis.probe``) cannot run on `dataset`: every draw of every
+    count is held until the job ends, and must fit in the machine's memory."""
+    from study.config_checks import memory_problem
+
+    problem = memory_problem("analysis.probe.draws", section["draws"],
+                             len(section["labels_per_class"]) * section["draws"] * DRAW_BYTES)
+    return [f"{problem} (with {len(section['labels_per_class'])} labels_per_class on {dataset})"] if problem else []
+
+
 def _accuracy(probe, per_class, label, versus_pca=None, lines=True):
     return Metric("accuracy", label, where=(("probe", probe), ("labels_per_class", per_class)),
                   versus_pca=versus_pca, unit_interval=True, lines=lines,
@@ -129,7 +144,7 @@ def _linear(per_class):
 
 
 ANALYSIS = Analysis(
-    "probe", reads="codes", run=run,
+    "probe", reads="codes", run=run, check=settings_problems,
     # One k-NN: classification's k, so that the probe at all labels is classification's k-NN.
     settings=lambda config: analysis_settings(config, "probe", confidence=config["analysis"]["bootstrap"]["confidence"],
                                               knn_k=config["analysis"]["classification"]["knn_k"]),

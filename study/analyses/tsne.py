@@ -29,7 +29,7 @@ and, for a 2-dimensional code, ``codes`` (m, 2): the code itself, drawn beside t
 """
 import numpy as np
 
-from study.analyses import Analysis, Figure, Metric, analysis_settings
+from study.analyses import SPLITS, Analysis, Figure, Metric, analysis_settings
 from study.analyses.kmeans import accuracy_interval, kmeans_labels
 from study.metrics import clustering_accuracy
 from study.analyses.reconstruction import figure_representatives
@@ -168,20 +168,24 @@ METRICS = {
 }
 
 def settings_problems(section, dataset, sizes, n_classes):
-    """Why the settings `section` (``analysis.tsne``) cannot map `dataset`, whose test split has
-    ``sizes["test"]`` images: the perplexity and the k-NN's k must be below the subset's size,
-    the trustworthiness' neighbourhood below half of it (scikit-learn refuses more)."""
-    subset = min(section["size"], sizes["test"])
+    """Why the settings `section` (``analysis.tsne``) cannot map `dataset`, whose splits have
+    ``sizes`` images (the subset of each of :data:`SPLITS` is at most its split): the perplexity
+    and the k-NN's k must be below the smaller subset's size, the trustworthiness' neighbourhood
+    below half of it (scikit-learn refuses more), and openTSNE's neighbourhood of 3 x perplexity
+    points must hold one."""
+    split = min(SPLITS, key=lambda split: sizes[split])
+    subset = min(section["size"], sizes[split])
+    where = f"the t-SNE subset of {dataset} ({subset} {split} images)"
     problems = []
     if section["perplexity"] >= subset:
-        problems.append(f"analysis.tsne.perplexity = {section['perplexity']}: must be below the t-SNE "
-                        f"subset of {dataset} ({subset} test images)")
+        problems.append(f"analysis.tsne.perplexity = {section['perplexity']}: must be below {where}")
+    if 3 * section["perplexity"] < 1:
+        problems.append(f"analysis.tsne.perplexity = {section['perplexity']}: must be at least 1/3 (openTSNE's "
+                        f"neighbourhoods hold 3 x perplexity points)")
     if section["n_neighbors"] >= subset / 2:
-        problems.append(f"analysis.tsne.n_neighbors = {section['n_neighbors']}: must be below half the "
-                        f"t-SNE subset of {dataset} ({subset} test images)")
+        problems.append(f"analysis.tsne.n_neighbors = {section['n_neighbors']}: must be below half {where}")
     if section["knn_k"] >= subset:
-        problems.append(f"analysis.tsne.knn_k = {section['knn_k']}: must be below the t-SNE subset of "
-                        f"{dataset} ({subset})")
+        problems.append(f"analysis.tsne.knn_k = {section['knn_k']}: must be below {where}")
     return problems
 
 

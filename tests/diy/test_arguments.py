@@ -7,8 +7,12 @@ import numpy as np
 import pytest
 
 import diy
+import diy.early_stopping
+import diy.init
 import diy.noise
 import diy.optim
+import diy.random
+import diy.serialization
 import diy.train
 
 
@@ -116,6 +120,29 @@ CASES = [
     (diy.save, lambda: ((net(), "unused.npz"), {}), "metadata", "seed0", "str"),
     # The path is the argument: the message starts with it.
     (diy.load, lambda: ((), {}), "path", "no/such/model.npz", "no/such/model.npz: not a readable"),
+    (diy.save, lambda: ((net(),), {}), "path", None, "None"),
+    (diy.fit, lambda: ((), dict(net=net(), loss=diy.MSELoss(), optimizer=None, epochs=1)), "X",
+     np.full((3, 4), np.nan, np.float32), "NaN"),
+    (diy.kmeans, lambda: ((), {"k": 2}), "Z", np.full((5, 2), np.nan), "NaN"),
+    (diy.target_distribution, lambda: ((), {}), "Q", -np.ones((3, 2)), "-1"),
+    (diy.check_gradient, lambda: ((net(),), {}), "X", "x", "str"),
+    (diy.check_gradient, lambda: ((), {"X": X.astype(np.float64)}), "module", 3, "int"),
+    (diy.MLPClassifier(epochs=1).fit, lambda: ((), {"X": X}), "y", np.linspace(0, 1, 6), "0.2"),
+    (diy.MLPClassifier(epochs=1).fit, lambda: ((), {"y": LABELS}), "X", np.array([["a"]] * 6), "<U1"),
+    (diy.MLPClassifier(epochs=1).predict, lambda: ((), {}), "X", X, "not fitted"),
+    (diy.optim.Scheduler, lambda: ((), {}), "optimizer", net(), "Sequential"),
+    (diy.serialization.digest, lambda: ((), {}), "model", 3, "int"),
+    (diy.serialization.read_metadata, lambda: ((), {}), "path", "no/such/model.npz",
+     "no/such/model.npz: not a readable"),
+    (diy.init.xavier_uniform, lambda: ((), {"fan_out": 3, "rng": np.random.default_rng(0)}), "fan_in", 0, "0"),
+    (diy.init.he_normal, lambda: ((), {"fan_out": 3, "rng": np.random.default_rng(0)}), "fan_in", -1, "-1"),
+    (diy.init.fan_in_uniform, lambda: ((2, 3), {}), "rng", "x", "'x'"),
+    (diy.init.fan_in_uniform, lambda: ((2, 3, np.random.default_rng(0)), {}), "dtype", int, "int"),
+    (diy.early_stopping.EarlyStopping, lambda: ((net(),), {}), "patience", 0, "0"),
+    (diy.early_stopping.EarlyStopping, lambda: ((), {"patience": 2}), "net", 3, "int"),
+    (diy.random.as_generator, lambda: ((), {}), "rng", -1, "-1"),
+    (diy.random.as_generator, lambda: ((), {}), "rng", 2.5, "2.5"),
+    (diy.fit_dec, lambda: ((net()[:1], X, 2), {}), "optimizer", diy.SGD(net(), 0.1), "SGD"),
 ]
 
 #: Public callables that take no argument that could be bad: losses and activations have no
@@ -155,7 +182,13 @@ def test_every_public_callable_has_a_case():
                   for name in ("gaussian", "masking", "salt_and_pepper", "binarize", "corrupt"))
     public.update({"diy.optim.WarmupCosine": diy.optim.WarmupCosine, "diy.train.predict": diy.train.predict,
                    "diy.train.evaluate": diy.train.evaluate})
-    covered = {id(case[0]) for case in CASES}
+    # What docs/library.md names beyond the top level, and the modules a user builds from.
+    public.update({"diy.optim.Scheduler": diy.optim.Scheduler, "diy.serialization.digest": diy.serialization.digest,
+                   "diy.serialization.read_metadata": diy.serialization.read_metadata,
+                   "diy.early_stopping.EarlyStopping": diy.early_stopping.EarlyStopping,
+                   "diy.random.as_generator": diy.random.as_generator})
+    public.update((f"diy.init.{name}", initialiser) for name, initialiser in diy.init.INITIALISERS.items())
+    covered = {id(case[0]) for case in CASES} | {id(case[0].__func__) for case in CASES if inspect.ismethod(case[0])}
     missing = sorted(name for name, value in public.items()
                      if id(value) not in covered and name.split(".")[-1] not in NO_ARGUMENTS)
     assert not missing, f"public callables of diy without a bad-argument case here: {missing}"

@@ -99,3 +99,19 @@ def test_dec_at_an_absurd_learning_rate_is_not_reported_as_converged():
     with pytest.raises(TrainingDiverged, match=r"^DEC diverged at epoch 1: largest \|parameter\| = .*lr = 1e\+12"):
         fit_dec(copy.deepcopy(encoder), X, 3, update_interval=4, batch_size=32, n_init=3, rng=5,
                 optimizer=lambda module: SGD(module, lr=1e12, momentum=0.9))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("idec", [False, True])
+def test_dec_and_idec_whose_weights_grow_ten_thousandfold_have_diverged(idec):
+    # At lr 1e6 DEC's encoder on digits grows 3e5-fold within 160 steps while its loss falls to
+    # 1e-8 and its labels freeze: below the 1e6 of a loss's rise, it was reported as converged.
+    from sklearn.datasets import load_digits
+
+    X = (load_digits().data[:300] / 16).astype(np.float32)
+    encoder = Sequential(Linear(64, 32, rng=0), diy.ReLU(), Linear(32, 8, rng=1))
+    decoder = Sequential(Linear(8, 32, rng=2), diy.ReLU(), Linear(32, 64, rng=3), diy.Sigmoid()) if idec else None
+    with pytest.raises(TrainingDiverged, match=r"largest \|parameter\| = .*over 1e\+04 times the largest before "
+                                               r"training.*lr = 1e\+06"):
+        fit_dec(encoder, X, 10, decoder=decoder, update_interval=10, max_iter=300, n_init=3, rng=0,
+                optimizer=lambda module: SGD(module, lr=1e6, momentum=0.9))

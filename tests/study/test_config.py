@@ -272,7 +272,7 @@ def test_an_analysis_checks_its_section_against_each_studied_dataset(schema, def
 
 
 @pytest.mark.parametrize("config, message", [
-    ({"analysis": {"tsne": {"knn_k": 359}}}, "config: analysis.tsne.knn_k = 359: must be below the t-SNE subset of digits (359)"),
+    ({"analysis": {"tsne": {"knn_k": 359}}}, "config: analysis.tsne.knn_k = 359: must be below the t-SNE subset of digits (144 val images)"),
     ({"analysis": {"classification": {"knn_k": 1295}}},
      "config: analysis.classification.knn_k = 1295: above the 1294 training images of digits"),
     # A section is checked whether or not its analysis runs: the probe's k-NN is classification's.
@@ -449,6 +449,78 @@ def test_an_analysis_that_would_not_fit_in_memory_is_refused_with_the_size(schem
 
 def test_a_manifold_embedding_wider_than_the_test_split_is_refused(schema, defaults):
     with pytest.raises(ConfigError, match=r"analysis.manifold.n_components = 400: 400 dimensions, must be below "
-                                          r"the 359 test images of digits less one"):
+                                          r"the 144 val images of digits less one"):
         validate_config({"datasets": ["digits"], "analysis": {"manifold": {"n_components": 400}}},
                         schema, defaults=defaults)
+
+
+@pytest.mark.parametrize("config, message", [
+    # The float32 Student's t kernel: NaN below (1 / alpha overflows), flat above (every image one cluster).
+    ({"dec": {"alpha": 1e-300}}, "analysis.dec.alpha = 1e-300: must be in [0.001, 1000]"),
+    ({"dec": {"alpha": 1e10}}, "analysis.dec.alpha = 10000000000.0: must be in [0.001, 1000]"),
+    ({"idec": {"gamma": 1e300}}, "analysis.idec.gamma = 1e+300: must be in [1e-06, 1000000.0]"),
+    # The update interval's batches are listed at once, a record kept per refresh.
+    ({"dec": {"update_interval": 10 ** 10, "max_iter": 10 ** 10}},
+     "analysis.dec.update_interval = 10000000000: would need 20265.6 GiB of arrays"),
+    ({"idec": {"update_interval": 1, "max_iter": 10 ** 12}}, "analysis.idec.max_iter = 1000000000000: would need "),
+    # umap-learn refuses a min_dist above its spread; the validation split (144 images) is the smaller.
+    ({"manifold": {"min_dist": 5}}, "analysis.manifold.min_dist = 5: must be in [0, 1]"),
+    ({"manifold": {"n_components": 300}}, "analysis.manifold.n_components = 300: 300 dimensions, must be below the 144 "
+                                          "val images of digits less one"),
+    ({"manifold": {"n_neighbors": 1000}}, "analysis.manifold.n_neighbors = 1000: must be below the 144 val images"),
+    ({"tsne": {"perplexity": 150}}, "analysis.tsne.perplexity = 150: must be below the t-SNE subset of digits (144 val "
+                                    "images)"),
+    ({"tsne": {"perplexity": 1e-5}}, "analysis.tsne.perplexity = 1e-05: must be at least 1/3"),
+    ({"tsne": {"n_neighbors": 100}}, "analysis.tsne.n_neighbors = 100: must be below half the t-SNE subset"),
+    ({"probe": {"draws": 10 ** 10}}, "analysis.probe.draws = 10000000000: would need "),
+    ({"interpolation": {"pairs": 10 ** 9}}, "analysis.interpolation.pairs = 1000000000: would need "),
+])
+def test_an_analysis_setting_that_would_fail_only_in_its_job_is_refused_naming_it(schema, defaults, config, message):
+    with pytest.raises(ConfigError) as error:
+        validate_config({"datasets": ["digits"], "analysis": config}, schema, defaults=defaults)
+    assert str(error.value).startswith(f"config: {message}")
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"families": {"mlp": {"hidden": [10 ** 9]}}}, "families.mlp.hidden = [1000000000]: would need "),
+    ({"classifiers": {"hidden": [[256], [10 ** 9]]}}, "classifiers.hidden[1] = [1000000000]: would need "),
+    ({"analysis": {"classification": {"mlp": {"hidden": [10 ** 9]}}}},
+     "analysis.classification.mlp.hidden = [1000000000]: would need "),
+    ({"grid": {"family": ["conv"]}, "families": {"conv": {"channels": [10 ** 7]}}},
+     "families.conv.channels = [10000000]: would need "),
+    # An even kernel shrinks a side by more than the stride: 8 -> 4 -> 2 -> 1 -> 0.
+    ({"grid": {"family": ["conv"]}, "families": {"conv": {"kernel": 10, "channels": [4, 4, 4, 4]}}},
+     "families.conv.kernel = 10: 4 Conv2D of kernel 10 and stride 2 leave nothing of a 8x8 image of digits"),
+])
+def test_a_network_that_cannot_be_built_or_held_is_refused_naming_its_key(schema, defaults, config, message):
+    with pytest.raises(ConfigError) as error:
+        validate_config({"datasets": ["digits"], **config}, schema, defaults=defaults)
+    assert str(error.value).startswith(f"config: {message}")
+
+
+@pytest.mark.parametrize("config, message", [
+    # A plan never gives fewer than 3 seeds: at most 2, every question would be planned none.
+    ({"confirm": {"max_seeds": 2}}, "confirm.max_seeds = 2: must be in [3, 1000]"),
+    ({"questions": {"margins": {"tsne_knn_accuracy": 0.01}}},
+     "questions.margins.tsne_knn_accuracy: no primary question is asked on this metric"),
+    ({"questions": {"margins": {"kmeans_accuracy": 2}}},
+     "questions.margins.kmeans_accuracy = 2: as wide as the metric's whole range [0, 1]"),
+    ({"questions": {"versus": "objectives"}, "grid": {"noise": [0.0]}},
+     "questions.versus = 'objectives': the grid trains one objective (mlp noise0), nothing to compare it with"),
+    ({"questions": {"versus": "objectives"}, "grid": {"noise": [0.25, 0.0]}},
+     "questions.versus = 'objectives': each objective is compared with the grid's first, mlp noise0.25, which is "
+     "no plain autoencoder"),
+    ({"questions": {"versus": "objectives"}, "grid": {"family": ["vae", "mlp"]}},
+     "questions.versus = 'objectives': each objective is compared with the grid's first, vae beta1"),
+])
+def test_a_question_the_grid_cannot_pose_or_a_setting_it_would_not_read_is_refused(schema, defaults, config, message):
+    with pytest.raises(ConfigError) as error:
+        validate_config(config, schema, defaults=defaults)
+    assert str(error.value).startswith(f"config: {message}")
+
+
+def test_questions_the_grid_can_pose_pass(schema, defaults):
+    validate_config({"questions": {"versus": "objectives", "margins": {"kmeans_accuracy": 0.03}}}, schema,
+                    defaults=defaults)
+    # A grid of one noise level asks no noise question, as a study asks none of an analysis it does not run.
+    validate_config({"grid": {"noise": [0.0]}, "questions": {"metrics": ["dec_accuracy"]}}, schema, defaults=defaults)

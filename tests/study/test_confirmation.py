@@ -312,3 +312,95 @@ def test_worded():
 def test_a_metric_of_an_analysis_the_study_does_not_run_is_not_asked(exploration):
     asked = questions({"kmeans": exploration["kmeans"]}, "digits", SETTINGS)
     assert {q.metric for q in asked} == {"kmeans_accuracy"}
+
+
+# -- the plan as the verdicts read it: as written, of this config and these documents -------------
+@pytest.fixture
+def plan_file(tmp_path, exploration, schema, defaults):
+    """``(path, config)``: a plan of digits written as the checkpoint writes it, made from
+    `config` (config.yaml's, confirmation on) and one exploration document beside it."""
+    from study.config import validate_config
+    from study.confirmation import sealed_plan
+    from study.results import write_json
+
+    config = validate_config({"confirm": CONFIRM}, schema, defaults=defaults)
+    doc = document("kmeans", "digits", "pca8", describe("pca8"), {}, [])
+    write_json(tmp_path / "digits" / "kmeans" / "pca8.json", doc)
+    path = tmp_path / "digits" / "confirmation_plan.json"
+    write_json(path, sealed_plan(plan(exploration, "digits", SETTINGS, CONFIRM), config, {"kmeans/pca8": doc["digest"]}))
+    return path, config
+
+
+def test_a_plan_as_written_is_read(plan_file, exploration):
+    from study.confirmation import read_plan
+
+    path, config = plan_file
+    made = plan(exploration, "digits", SETTINGS, CONFIRM)
+    read = read_plan(path, config)
+    assert read["train"] == made["train"] and len(read["questions"]) == len(made["questions"]) > 0
+    assert read["made_from"]["confirm"]["first_seed"] == 100 and list(read["made_from"]["documents"]) == ["kmeans/pca8"]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda made: made["train"][CHOSEN].update(seeds=2),  # seeds changed
+    lambda made: made["questions"].pop(),  # a question removed
+    lambda made: made.update(first_seed=0),  # the choosing seeds as fresh ones
+])
+def test_a_plan_edited_by_hand_is_refused(plan_file, edit):
+    from study.confirmation import read_plan
+    from study.results import read_json, write_json
+
+    path, config = plan_file
+    made = read_json(path)
+    edit(made)
+    write_json(path, made)
+    with pytest.raises(ValueError, match="confirmation_plan.json: not the confirmation plan written"):
+        read_plan(path, config, documents=False)
+
+
+def test_a_plan_cut_short_is_refused_naming_it(plan_file):
+    from study.confirmation import read_plan
+
+    path, config = plan_file
+    path.write_text(path.read_text()[:500])
+    with pytest.raises(ValueError, match="confirmation_plan.json: not a readable confirmation plan"):
+        read_plan(path, documents=False)
+
+
+@pytest.mark.parametrize("section, key, value", [
+    ("questions", "alpha", 0.1), ("confirm", "power", 0.9), ("confirm", "max_seeds", 30),
+    ("confirm", "first_seed", 200), ("grid", "latent_dim", [2, 16]), ("grid", "seed", [0, 1, 2, 3]),
+])
+def test_a_plan_of_another_config_is_refused_naming_what_differs(plan_file, section, key, value):
+    from study.confirmation import read_plan
+
+    path, config = plan_file
+    other = {**config, section: {**config[section], key: value}}
+    with pytest.raises(ValueError, match=rf"made from another config than this study's: {section}\.{key}"):
+        read_plan(path, other)
+    read_plan(path, config)  # this one's config: read
+
+
+def test_a_plan_of_other_exploration_documents_is_refused(plan_file):
+    from study.confirmation import read_plan
+    from study.results import write_json
+
+    path, config = plan_file
+    document_path = path.parent / "kmeans" / "pca8.json"
+    write_json(document_path, document("kmeans", "digits", "pca8", describe("pca8"), {}, [{"accuracy": 0.1}]))
+    with pytest.raises(ValueError, match="made from the exploration document .*pca8.json, which has changed since"):
+        read_plan(path, config)
+    document_path.unlink()
+    with pytest.raises(ValueError, match="pca8.json, which is not there now"):
+        read_plan(path, config)
+
+
+def test_another_dataset_s_plan_is_refused(plan_file):
+    from study.confirmation import read_plan
+
+    path, config = plan_file
+    (path.parent.parent / "mnist").mkdir()
+    other = path.parent.parent / "mnist" / "confirmation_plan.json"
+    other.write_bytes(path.read_bytes())
+    with pytest.raises(ValueError, match="mnist/confirmation_plan.json: this plan was made for dataset 'digits'"):
+        read_plan(other, documents=False)

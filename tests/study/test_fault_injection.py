@@ -374,7 +374,7 @@ def study_schema():
     ({"grid": {"latent_dim": [2, 65]}, "datasets": ["digits"]},
      "grid.latent_dim[1] = 65: above the 64 features of digits"),
     ({"analysis": {"tsne": {"perplexity": 359}}, "datasets": ["digits"]},
-     "analysis.tsne.perplexity = 359: must be below the t-SNE subset of digits (359 test images)"),
+     "analysis.tsne.perplexity = 359: must be below the t-SNE subset of digits (144 val images)"),
     ({"analysis": {"tsne": {"n_neighbors": 200}}, "datasets": ["digits"]},
      "analysis.tsne.n_neighbors = 200: must be below half the t-SNE subset of digits"),
     ({"data": {"digits": {"test_fraction": 0.98}}, "datasets": ["digits"]},
@@ -500,3 +500,15 @@ def test_the_config_checker_names_the_file_and_line_of_a_bad_study_config(tmp_pa
     errors = capsys.readouterr().err
     assert re.search(rf"{re.escape(str(bad))}, line 3, column \d+: not valid YAML", errors)
     assert f"{wrong}: training.lr = nan: must be a finite number" in errors
+
+
+def test_codes_collapsed_under_a_heavy_penalty_name_its_weight_first():
+    """A sparsity weight of 1e6 kills the code whatever the learning rate: the hint names it."""
+    from study.degenerate import DegenerateTraining, check_codes
+
+    constant = np.ones((20, 2))
+    with pytest.raises(DegenerateTraining, match=r"likely cause: the penalty's weight \(grid.sparsity = 1e\+06\), "
+                                                 r"else training.lr"):
+        check_codes("digits/sparse_latent2_tanh_sparsity1000000_seed0", constant, 3, {"grid.sparsity": 1e6})
+    with pytest.raises(DegenerateTraining, match=r"dead units; try a smaller training.lr"):
+        check_codes("digits/sparse_latent2_tanh_sparsity0.1_seed0", constant, 3, {"grid.sparsity": 0.1})

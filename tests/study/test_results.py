@@ -19,11 +19,14 @@ def test_autoencoder_document_names_every_parameter():
     doc = document("kmeans", "mnist", "mlp_latent16_tanh_noise0.25_seed1", describe("mlp_latent16_tanh_noise0.25_seed1"), {"n_init": 10, "seed": 0}, rows)
     provenance = doc.pop("provenance")  # (study.provenance's: versions, commit, CPU)
     assert isinstance(provenance, dict) and json.dumps(provenance)
+    digest = doc.pop("digest")  # of the rest, provenance included (study.results.sealed)
+    assert len(digest) == 64
     assert doc == {"analysis": "kmeans", "dataset": "mnist", "representation": "mlp_latent16_tanh_noise0.25_seed1",
                    "method": "autoencoder", "family": "mlp", "latent_dim": 16, "activation": "tanh",
-                   "noise": 0.25, "seed": 1, "params": {"n_init": 10, "seed": 0}, "rows": rows}
+                   "noise": 0.25, "seed": 1, "params": {"n_init": 10, "seed": 0}, "rows": rows,
+                   "inputs": {"codes": None, "model": None}, "arrays": None}
     assert list(doc) == ["analysis", "dataset", "representation", "method", "family", "latent_dim",
-                         "activation", "noise", "seed", "params", "rows"]
+                         "activation", "noise", "seed", "params", "rows", "inputs", "arrays"]
 
 
 @pytest.mark.parametrize("name, method, latent_dim", [("pca8", "pca", 8), ("pixels", "pixels", None),

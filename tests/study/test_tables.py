@@ -85,7 +85,7 @@ def test_csv_round_trip(tmp_path, fake_tables, analysis):
     write_csv(fake_tables[analysis], path)
     assert path.read_text().splitlines()[0].startswith(",".join(COLUMNS) + ",")
     pd.testing.assert_frame_equal(read_table(path), fake_tables[analysis])
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, f"{path.name}.seal"]  # no temporary file left
 
 
 def test_csv_keeps_full_precision_and_infinity(tmp_path):
@@ -272,3 +272,16 @@ def test_the_tables_read_through_the_tidy_table_agree_number_for_number(fake_tab
     for name in ("denoising", "inpainting"):
         columns = [*COLUMNS, "split", *ANALYSES[name].keys, *{m.column for m in ANALYSES[name].metrics.values()}]
         pd.testing.assert_frame_equal(views[name][columns], tables[name][columns])
+
+
+def test_a_table_that_cannot_be_read_or_is_another_s_is_refused_naming_it(tmp_path):
+    from study.seals import write_sealed
+
+    path = tmp_path / "metrics.csv"
+    write_sealed(path, "")
+    with pytest.raises(ValueError, match="metrics.csv: not a readable table"):
+        read_table(path)
+    write_sealed(path, "dataset,representation,accuracy\ndigits,pca8,0.5\n")  # an analysis' table, not the tidy one
+    with pytest.raises(ValueError, match="metrics.csv: has no column 'method'.*another table copied over it"):
+        read_table(path, METRICS_COLUMNS)
+    assert list(read_table(path)["accuracy"]) == [0.5]

@@ -185,6 +185,10 @@ def test_targets_in_their_normal_form_pass(monkeypatch):
     ("vqvae_latent8_tanh_beta1_seed0", "family 'vqvae' in 'vqvae_latent8_tanh_beta1_seed0': must be one of"),
     ("mlp_latent8_tanh_noise0_seed0x", "seed '0x' in 'mlp_latent8_tanh_noise0_seed0x': must be a whole number"),
     ("vae_latent8_tanh_beta1" + "0" * 300 + "_seed0", "beta 10000000... in 'vae_latent8_tanh_beta1"),
+    ("mlp_latent0_tanh_noise0_seed0", "latent_dim '0' in 'mlp_latent0_tanh_noise0_seed0': must be a whole number >= 1"),
+    ("mlp_latent8_Tanh_noise0_seed0", "activation 'Tanh' in 'mlp_latent8_Tanh_noise0_seed0': must be a name in lower case"),
+    ("vae_latent8_tanh_beta1e+300_seed0", "beta '1e+300' in 'vae_latent8_tanh_beta1e+300_seed0': would be written in a "
+                                          "variant's directory name with 301 characters"),
 ])
 def test_a_requested_path_no_rule_reads_names_the_part_and_its_key(config, schema, name, message):
     for target in (f"results/digits/repr/{name}/model.npz", f"results/digits/kmeans/{name}.json"):
@@ -205,3 +209,33 @@ def test_a_k_sparse_target_its_family_cannot_build_is_refused(schema, defaults):
     with pytest.raises(TargetError, match=r"grid.sparsity = 0.5: must be a whole number of units below the latent size 8"):
         targets.autoencoder("sparse_latent8_tanh_sparsity0.5_seed0", "digits", config, schema, T)
     targets.autoencoder("sparse_latent8_tanh_sparsity3_seed0", "digits", config, schema, T)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("hidden256_relu_dropoutX_seed0", "dropout 'X' in 'hidden256_relu_dropoutX_seed0': must be a number in [0, 1) "
+                                      "written like 0.2 (config key classifiers.dropout)"),
+    ("hidden-5_relu_dropout0_seed0", "hidden '-5' in 'hidden-5_relu_dropout0_seed0': must be sizes >= 1 joined by '-'"),
+    ("hidden256-0_relu_dropout0_seed0", "hidden '256-0' in 'hidden256-0_relu_dropout0_seed0': must be sizes >= 1"),
+    ("hidden256_relu_dropout0_seedfoo", "seed 'foo' in 'hidden256_relu_dropout0_seedfoo': must be a whole number "
+                                        "(config key classifiers.seed)"),
+    ("hidden256_Relu_dropout0_seed0", "activation 'Relu' in 'hidden256_Relu_dropout0_seed0': must be a name in lower "
+                                      "case, like relu (config key classifiers.activation)"),
+    ("hidden" + "9" * 30 + "_relu_dropout0_seed0", "hidden 99999999... in 'hidden999"),
+    ("hidden256_relu_dropout1e+300_seed0", "dropout '1e+300' in 'hidden256_relu_dropout1e+300_seed0': would be written "
+                                           "in a variant's directory name with 301 characters"),
+    # A name of the right shape whose network would not fit in memory.
+    ("hidden1000000000_relu_dropout0_seed0", "hidden 1000000000 in results/digits/clf/hidden1000000000_relu_dropout0"
+                                             "_seed0/: classifiers.hidden = [1000000000]: would need "),
+])
+def test_a_classifier_target_names_its_bad_part_and_config_key(config, schema, name, message):
+    with pytest.raises(TargetError) as error:
+        targets.requested([f"results/digits/clf/{name}/model.npz"], "results", config, schema)
+    assert message in str(error.value)
+    assert "classifiers." in str(error.value)
+
+
+@pytest.mark.parametrize("name", ["pca0", "pca-1", "pcaX", "pca"])
+def test_a_pca_target_of_no_latent_size_names_the_key(config, schema, name):
+    with pytest.raises(TargetError, match=rf"^latent_dim '{name[3:]}' of '{name}' in results/digits/repr/{name}/: must be "
+                                          r"a whole number >= 1, like pca8 \(config key grid.latent_dim\)$"):
+        targets.requested([f"results/digits/repr/{name}/codes.npz"], "results", config, schema)

@@ -41,7 +41,10 @@ FIGURE_FILES = (
 )
 METRICS_TABLE = f"{RESULTS}/tables/metrics.csv"
 VERDICTS = f"{RESULTS}/tables/verdicts.csv"
-AGGREGATES = TABLES + [METRICS_TABLE, VERDICTS, f"{RESULTS}/tables/verdicts.md", f"{RESULTS}/tables/summary.md", f"{RESULTS}/tables/summary.html"] + FIGURE_FILES
+# Each CSV's seal (study.seals), which the jobs reading it check: asked for by name, so that a
+# results tree written before tables were sealed, or a seal deleted, has its table made again.
+SEALS = [f"{path}.seal" for path in TABLES + [METRICS_TABLE, VERDICTS] if path.endswith(".csv")]
+AGGREGATES = TABLES + [METRICS_TABLE, VERDICTS, f"{RESULTS}/tables/verdicts.md", f"{RESULTS}/tables/summary.md", f"{RESULTS}/tables/summary.html"] + SEALS + FIGURE_FILES
 
 
 # A file deleted since the aggregates were built from it (the way to have one result computed
@@ -77,6 +80,8 @@ rule table:
         lambda wildcards: [path for dataset in DATASETS for path in documents(wildcards.table, dataset)],
     output:
         csv=f"{RESULTS}/tables/{{table}}.csv",
+        # Each CSV's digest, which the jobs reading it check (study.seals).
+        csv_seal=f"{RESULTS}/tables/{{table}}.csv.seal",
         md=f"{RESULTS}/tables/{{table}}.md",
         html=report(
             f"{RESULTS}/tables/{{table}}.html",
@@ -87,6 +92,7 @@ rule table:
         ),
         # Over training seeds (study.aggregates): one row per configuration, and pivots.
         configurations_csv=f"{RESULTS}/tables/{{table}}_configurations.csv",
+        configurations_seal=f"{RESULTS}/tables/{{table}}_configurations.csv.seal",
         configurations_md=f"{RESULTS}/tables/{{table}}_configurations.md",
         pivots=f"{RESULTS}/tables/{{table}}_pivots.md",
     log:
@@ -121,6 +127,7 @@ rule classifiers_table:
         ],
     output:
         csv=f"{RESULTS}/tables/classifiers.csv",
+        csv_seal=f"{RESULTS}/tables/classifiers.csv.seal",
         md=f"{RESULTS}/tables/classifiers.md",
         html=report(
             f"{RESULTS}/tables/classifiers.html",
@@ -154,6 +161,7 @@ rule metrics_table:
             category=report_category(SUMMARY),
             labels={"table": "metrics"},
         ),
+        seal=f"{METRICS_TABLE}.seal",
     log:
         f"{RESULTS}/logs/tables/metrics.log",
     params:

@@ -14,15 +14,16 @@ from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
 from snakemake.settings.types import DeploymentMethod
 
-from study import targets
+from study import job_server, targets
 from study.analyses import ANALYSES as REGISTERED_ANALYSES
 from study.aggregates import configuration_of
 from study.config import load_schema, merge, read_yaml, study_results, this_study, validate_config
-from study.confirmation import confirmation_variants
+from study.confirmation import confirmation_variants, read_plan
 from study.datasets import DATASETS as REGISTERED_DATASETS
 from study.failures import read_failures
 from study.provenance import lock_differences
 from study.extensions import EXTENSIONS_VARIABLE, load_extensions
+from study.launch import SERVER_VARIABLE
 from study.report import rebuild_command
 from study.representations import pca_name
 from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
@@ -311,6 +312,27 @@ PYTHON = "python" if _ISOLATED & set(workflow.deployment_settings.deployment_met
 # The config's extensions, for the jobs' commands (study.registry).
 os.environ[EXTENSIONS_VARIABLE] = json.dumps(config["extensions"])
 
+# The warm job server (study.job_server), which the Snakefile's onstart starts: for a local run in
+# Snakemake's own environment only (a cluster's jobs run where its scheduler puts them, a conda
+# or container job in its own environment).
+_JOB_SERVER = []
+
+
+def start_job_server():
+    if workflow.local_exec and not _ISOLATED & set(workflow.deployment_settings.deployment_method):
+        try:
+            _JOB_SERVER.append(job_server.start())
+        except (OSError, RuntimeError) as error:  # the jobs then start alone, as without it
+            logger.warning(f"no job server ({error}): each job imports what it uses")
+            return
+        os.environ[SERVER_VARIABLE] = _JOB_SERVER[-1][1]
+
+
+def stop_job_server():
+    os.environ.pop(SERVER_VARIABLE, None)
+    while _JOB_SERVER:
+        job_server.stop(*_JOB_SERVER.pop())
+
 
 # -- the confirmation stage (confirm.smk) ---------------------------------------------------
 @of_wildcards
@@ -327,8 +349,10 @@ def confirmation_documents(wildcards):
     paths = []
     for dataset in DATASETS:
         plan_path = checkpoints.confirm_plan.get(dataset=dataset).output[0]
-        with open(plan_path) as file:
-            plan = json.load(file)
+        try:  # a plan cut short or edited by hand stops the run before any fresh seed is trained
+            plan = read_plan(plan_path, documents=False)
+        except ValueError as error:
+            raise WorkflowError(str(error)) from None
         paths.append(plan_path)
         paths += [f"{RESULTS}/{dataset}/{analysis}/{variant}.json" for variant, analysis in confirmation_variants(plan)
                   if variant not in FAILED[dataset]]

@@ -26,6 +26,7 @@ rule verdicts:
         confirmation_documents,
     output:
         csv=f"{RESULTS}/tables/verdicts.csv",
+        csv_seal=f"{RESULTS}/tables/verdicts.csv.seal",
         md=f"{RESULTS}/tables/verdicts.md",
     log:
         f"{RESULTS}/logs/tables/verdicts.log",

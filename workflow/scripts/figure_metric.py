@@ -1,5 +1,12 @@
 """Rule metric_figure: one metric of a dataset, from the tidy table ->
 results/figures/{dataset}_{metric}_vs_latent.png or _heatmap.png (study.metric_figures)."""
+
+# In a local run the warm job server (study.job_server) runs this script, its imports done once
+# for the run; without a server, run_in_server returns and the script runs here.
+from study.launch import run_in_server
+
+run_in_server(snakemake, __file__)
+
 from study.analyses import ANALYSES
 from study.figures import save_figure
 from study.logs import log_to

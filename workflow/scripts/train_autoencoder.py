@@ -1,9 +1,10 @@
 """Rule train_autoencoder: data/{dataset}.npz -> results/{dataset}/repr/{variant}/.
 
-The training is study.train_autoencoder's; the three files are renamed into place together.
+The training is study.train_autoencoder's; the three files are renamed into place together, the
+model recording the history's digest and the codes the model's.
 """
 from diy.serialization import save
-from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, write_codes, write_history
+from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, file_digest, write_codes, write_history
 from study.data.dataset import load_dataset
 from study.failures import recorded
 from study.logs import log_to
@@ -27,6 +28,7 @@ with log_to(snakemake.log[0]), limit_threads(snakemake.threads), recorded(
     )
     out = snakemake.output
     with atomic_outputs(out.model, out.history, out.codes) as (model_tmp, history_tmp, codes_tmp):
-        save(model, model_tmp, model_metadata(variant.name, dataset))
         write_history(history_tmp, history, AE_HISTORY_COLUMNS)
+        # The model records the history's digest: its readers check that they are each other's.
+        save(model, model_tmp, model_metadata(variant.name, dataset, file_digest(history_tmp)))
         write_codes(codes_tmp, codes, variant.name, dataset, model)

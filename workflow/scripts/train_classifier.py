@@ -1,10 +1,11 @@
 """Rule train_classifier: data/{dataset}.npz -> results/{dataset}/clf/{variant}/.
 
-The training is study.train_classifier's; the three files are renamed into place together.
+The training is study.train_classifier's; the three files are renamed into place together, the
+model recording the digests of the history and the metrics.
 """
 from study.data.dataset import load_dataset
 from diy.serialization import save
-from study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, write_history
+from study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, file_digest, write_history
 from study.provenance import provenance
 from study.results import write_json
 from study.failures import recorded
@@ -25,6 +26,8 @@ with log_to(snakemake.log[0]), limit_threads(snakemake.threads), recorded(
     )
     out = snakemake.output
     with atomic_outputs(out.model, out.history, out.metrics) as (model_tmp, history_tmp, metrics_tmp):
-        save(model, model_tmp, {"classifier": variant.name, "dataset": dataset})
         write_history(history_tmp, history, CLASSIFIER_HISTORY_COLUMNS)
         write_json(metrics_tmp, {**metrics, "provenance": provenance()})
+        # The model records the digests of both: their readers check that they are its own.
+        save(model, model_tmp, {"classifier": variant.name, "dataset": dataset,
+                                "history": file_digest(history_tmp), "metrics": file_digest(metrics_tmp)})

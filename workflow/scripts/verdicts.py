@@ -1,16 +1,25 @@
 """Rule verdicts: each dataset's plan and its confirmation runs' documents ->
 results/tables/verdicts.csv and .md, the verdict of every primary question
-(study.confirmation.verdict_rows)."""
+(study.confirmation.verdict_rows). The plan must be the one made from this config and the
+exploration's documents there now (study.confirmation.read_plan), each document the one its
+job wrote (study.documents.read_document)."""
+
+# In a local run the warm job server (study.job_server) runs this script, its imports done once
+# for the run; without a server, run_in_server returns and the script runs here.
+from study.launch import run_in_server
+
+run_in_server(snakemake, __file__)
+
 import logging
 from collections import defaultdict
 from pathlib import Path
 
 from diy.atomic import write_text
 from study.analyses import ANALYSES
-from study.confirmation import verdict_rows, verdicts_table
+from study.confirmation import read_plan, verdict_rows, verdicts_table
+from study.documents import read_document
 from study.extensions import load_extensions
 from study.logs import log_to
-from study.results import read_json
 from study.tables import analysis_table, markdown_table, write_csv
 
 with log_to(snakemake.log[0]):
@@ -18,9 +27,9 @@ with log_to(snakemake.log[0]):
     plans, documents = [], defaultdict(lambda: defaultdict(list))
     for path in map(Path, snakemake.input):
         if path.name == "confirmation_plan.json":  # {results}/{dataset}/confirmation_plan.json
-            plans.append(read_json(path))
+            plans.append(read_plan(path, snakemake.config))
         else:  # {results}/{dataset}/{analysis}/{variant}.json
-            documents[path.parents[1].name][path.parent.name].append(read_json(path))
+            documents[path.parents[1].name][path.parent.name].append(read_document(path, snakemake.config))
     rows = []
     for plan in plans:
         found = documents[plan["dataset"]]

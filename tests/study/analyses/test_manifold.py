@@ -79,7 +79,7 @@ def test_rows_are_the_scores_of_clusters_computed_from_the_codes_alone(run_analy
 
 @pytest.mark.parametrize("section, message", [
     ({"n_neighbors": 1}, "config: analysis.manifold.n_neighbors = 1: must be >= 2"),
-    ({"min_dist": -0.5}, "config: analysis.manifold.min_dist = -0.5: must be >= 0"),
+    ({"min_dist": -0.5}, "config: analysis.manifold.min_dist = -0.5: must be in [0, 1]"),
     ({"n_components": 0}, "config: analysis.manifold.n_components = 0: must be >= 1"),
     ({"n_init": 0}, "config: analysis.manifold.n_init = 0: must be >= 1"),
 ])

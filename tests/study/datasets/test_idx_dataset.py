@@ -105,7 +105,7 @@ def test_register_fetch_and_build(tmp_path, repo_root, registered, mirror, array
         "data": {NAME: {"mirrors": [str(directory)], "timeout": 5, "retries": 0}},
         "training": {"epochs": 5}, "classifiers": {"epochs": 5},
         "families": {"mlp": {"hidden": {NAME: [8]}}}, "grid": {"latent_dim": [2]},
-        "analysis": {"tsne": {"perplexity": 3, "n_neighbors": 2, "knn_k": 3}}})
+        "analysis": {"tsne": {"perplexity": 3, "n_neighbors": 1, "knn_k": 3}, "manifold": {"n_neighbors": 3, "n_components": 2}}})
     config = validate_config(own, schema, defaults=defaults)
     assert config["families"]["mlp"]["hidden"][NAME] == [8] and config["training"]["epochs"] == 5
     assert config["training"]["lr"][NAME] == config["training"]["lr"]["digits"]
