@@ -44,10 +44,12 @@ onstart:
 
 onsuccess:
     stop_job_server()
+    cancel_scheduler_timers()
 
 
 onerror:
     stop_job_server()
+    cancel_scheduler_timers()
 
 
 # final_output() (common.smk) is called here, once every stage's file has declared its part.

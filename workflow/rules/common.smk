@@ -8,6 +8,7 @@ import json
 import os
 import shlex
 import sys
+import threading
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -332,6 +333,15 @@ def stop_job_server():
     os.environ.pop(SERVER_VARIABLE, None)
     while _JOB_SERVER:
         job_server.stop(*_JOB_SERVER.pop())
+
+
+def cancel_scheduler_timers():
+    """Once the run is over: Snakemake's scheduler starts a timer per finished job that sleeps out
+    the profile's max-jobs-per-timespan (3 s) before its next round, and the timers are not daemon
+    threads, so a finished run would wait up to 3 s for the last of them before it exits."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 # -- the confirmation stage (confirm.smk) ---------------------------------------------------
