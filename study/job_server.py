@@ -53,7 +53,7 @@ SCRIPTS = Path(__file__).resolve().parents[1] / "workflow" / "scripts"  # the sc
 # not installed is skipped: its job imports it, or fails, as without the server).
 PRELOAD = ("numpy", "study.analysis_job", "sklearn.cluster", "sklearn.linear_model", "sklearn.neighbors",
            "sklearn.manifold", "sklearn.metrics", "sklearn.mixture", "sklearn.pipeline",
-           "sklearn.preprocessing", "openTSNE")
+           "sklearn.preprocessing", "openTSNE", "pynndescent")  # openTSNE imports pynndescent (and numba) on its first map
 LEDGER_VARIABLE = "DIY_JOB_LEDGER"  # a file for each served job's cost (`_record`)
 _MESSAGE_LIMIT = 1 << 22  # bytes of one request (its environment and arguments)
 _PARENT_POLL = 1.0  # seconds between checks that Snakemake still runs

@@ -139,9 +139,9 @@ rule classifiers_table:
     log:
         f"{RESULTS}/logs/tables/classifiers.log",
     params:
-        # (dataset, variant) of each input, in order.
+        # [dataset, variant] of each input, in order (lists: JSON keeps them, study.launch).
         entries=[
-            (dataset, variant) for dataset in DATASETS for variant in trained(CLASSIFIER_VARIANTS, dataset)
+            [dataset, variant] for dataset in DATASETS for variant in trained(CLASSIFIER_VARIANTS, dataset)
         ],
     conda:
         "../envs/diy.yaml"
