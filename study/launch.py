@@ -1,6 +1,8 @@
 """A job's command: ``python -m study.launch [--benchmark TSV] MODULE ARGS...`` runs the job module
 MODULE with ARGS in the run's warm job server (study.job_server) if there is one, else in this
-process, and writes the job's wall time, CPU time and peak memory to TSV.
+process, and writes the job's wall time, CPU time and peak memory to TSV. A workflow script's
+first statement, `run_in_server`, does the same for a ``script:`` job, its ``snakemake`` object
+sent as JSON.
 
 Either way the job is the same: same arguments, files, log and exit code. This module imports
 only the standard library, so that a job started through the server costs an interpreter's start
