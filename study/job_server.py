@@ -48,7 +48,7 @@ from study import launch
 from study.launch import SCRIPT
 
 JOBS = ("study.analysis_job",)
-SCRIPTS = Path(__file__).resolve().parents[1] / "workflow" / "scripts"  # the script: jobs that run here
+SCRIPTS = Path(__file__).resolve().parents[1] / "workflow" / "scripts"  # the script: jobs that run here, by default
 # What the analyses compute with, imported once with what the scripts import (`preload`; a module
 # not installed is skipped: its job imports it, or fails, as without the server).
 PRELOAD = ("numpy", "study.analysis_job", "sklearn.cluster", "sklearn.linear_model", "sklearn.neighbors",
@@ -59,16 +59,17 @@ _MESSAGE_LIMIT = 1 << 22  # bytes of one request (its environment and arguments)
 _PARENT_POLL = 1.0  # seconds between checks that Snakemake still runs
 
 
-def start():
-    """Start a server for this process's jobs -> (its process, the socket's path); the socket
-    exists once this returns. The path goes into the jobs' environment (`SERVER_VARIABLE`)."""
+def start(scripts=SCRIPTS):
+    """Start a server for this process's jobs, and for the workflow scripts in the directory
+    `scripts` (the Snakefile's) -> (its process, the socket's path); the socket exists once this
+    returns. The path goes into the jobs' environment (`SERVER_VARIABLE`)."""
     directory = tempfile.mkdtemp(prefix="diy-jobs-")  # mode 0700: only this user connects
     path = os.path.join(directory, "socket")
     ready_read, ready_write = os.pipe()
     # One thread in the server, so that no BLAS or OpenMP worker threads exist when it forks; each
     # job sets its own number (study.threads.limit_threads, from the rule's threads).
     single = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    process = subprocess.Popen([sys.executable, "-m", "study.job_server", path, str(ready_write)],
+    process = subprocess.Popen([sys.executable, "-m", "study.job_server", path, str(ready_write), str(scripts)],
                                pass_fds=(ready_write,), stdin=subprocess.DEVNULL, env={**os.environ, **single})
     os.close(ready_write)
     with os.fdopen(ready_read) as ready:
@@ -86,9 +87,10 @@ def stop(process, path):
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
-def preload():
-    """Import `PRELOAD` and every module a workflow script imports (read from its source)."""
-    scripts = [ast.parse(script.read_text()) for script in sorted(SCRIPTS.glob("*.py"))]
+def preload(scripts):
+    """Import `PRELOAD` and every module a workflow script in `scripts` imports (read from its
+    source)."""
+    scripts = [ast.parse(script.read_text()) for script in sorted(scripts.glob("*.py"))]
     imported = [node.module if isinstance(node, ast.ImportFrom) else alias.name
                 for tree in scripts for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
                 for alias in node.names]
@@ -99,7 +101,7 @@ def preload():
             pass
 
 
-def serve(path, ready_fd):
+def serve(path, ready_fd, scripts):
     """Accept jobs on the Unix socket `path` until the parent process ends."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
@@ -110,7 +112,7 @@ def serve(path, ready_fd):
         ready.write("ready")
     # Snakemake goes on meanwhile; the first jobs wait in the socket's queue for about the time
     # their own imports would have taken.
-    preload()
+    preload(scripts)
     try:
         while os.getppid() == parent:
             _reap()
@@ -126,7 +128,7 @@ def serve(path, ready_fd):
                     # A Ctrl-C reaches the whole terminal's group: the handler outlives it to kill
                     # its job once the client, interrupted too, is gone.
                     signal.signal(signal.SIGINT, signal.SIG_IGN)
-                    _handle(connection)
+                    _handle(connection, scripts)
                 finally:
                     os._exit(0)
             connection.close()
@@ -144,10 +146,10 @@ def _reap():
         pass
 
 
-def _handle(connection):
+def _handle(connection, scripts):
     """One job: read the request, fork the job, send back its exit code."""
     request, descriptors = _receive(connection)
-    problem = _refused(request)
+    problem = _refused(request, scripts)
     if problem:
         connection.sendall(json.dumps({"error": problem}).encode() + b"\n")
         return
@@ -200,12 +202,12 @@ def _receive(connection):
     return json.loads(message), descriptors
 
 
-def _refused(request):
+def _refused(request, scripts):
     """Why the server does not run `request` (None: it does)."""
     if request["module"] == SCRIPT:
         script = Path(request["args"][0]).resolve()
-        if script.parent != SCRIPTS or script.suffix != ".py":
-            return f"not a workflow script: {request['args'][0]!r} (only those in {SCRIPTS} run here)"
+        if script.parent != scripts or script.suffix != ".py":
+            return f"not a workflow script: {request['args'][0]!r} (only those in {scripts} run here)"
     elif request["module"] not in JOBS:
         return f"not a job module: {request['module']!r}"
     return None
@@ -242,4 +244,4 @@ def _run_job(request, descriptors):
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]))
+    serve(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]).resolve())

@@ -27,7 +27,8 @@ IN_SERVER = False  # True in a job the server runs
 
 def on_server(path, module, args):
     """Run `module` with `args` in the server listening at `path` -> (its exit code, what it cost),
-    or None if no server answers there (a run that ended, a job run by hand with a stale variable)."""
+    or None if no server answers there (a run that ended, a job run by hand with a stale variable)
+    or it refuses the job (not one of its modules or scripts)."""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         client.connect(path)
@@ -43,9 +44,9 @@ def on_server(path, module, args):
             return 1, None
         reply += more
     answer = json.loads(reply)
-    if "error" in answer:
-        print(f"study.launch: {answer['error']}", file=sys.stderr)
-        return 2, None
+    if "error" in answer:  # not a job it runs: the job runs here
+        print(f"study.launch: {answer['error']}; running it here", file=sys.stderr)
+        return None
     code = answer.pop("exit_code")
     return (code if code >= 0 else 128 - code), answer  # killed by signal -code, as a shell says
 

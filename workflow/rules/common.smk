@@ -322,7 +322,7 @@ _JOB_SERVER = []
 def start_job_server():
     if workflow.local_exec and not _ISOLATED & set(workflow.deployment_settings.deployment_method):
         try:
-            _JOB_SERVER.append(job_server.start())
+            _JOB_SERVER.append(job_server.start(Path(workflow.basedir) / "workflow" / "scripts"))
         except (OSError, RuntimeError) as error:  # the jobs then start alone, as without it
             logger.warning(f"no job server ({error}): each job imports what it uses")
             return
