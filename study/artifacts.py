@@ -79,7 +79,7 @@ def read_history(path):
 TIMING = "seconds"
 
 
-def content_digest(data, name):
+def timeless_digest(data, name):
     """SHA-256 (hex) of a training file's bytes `data` but its timing: `name` ending ``.csv``, a
     history without its ``seconds`` column; ``.json``, metrics without their ``seconds`` key."""
     try:
@@ -98,9 +98,9 @@ def content_digest(data, name):
 
 
 def file_digest(path):
-    """:func:`content_digest` of the file at `path`."""
+    """:func:`timeless_digest` of the file at `path`."""
     with open(path, "rb") as f:
-        return content_digest(f.read(), str(path))
+        return timeless_digest(f.read(), str(path))
 
 
 def checked_beside_model(path, key, what):
@@ -117,7 +117,7 @@ def checked_beside_model(path, key, what):
     if key not in metadata:
         raise ValueError(f"{path}: the model beside it records no digest of its {what} (a results tree "
                          f"written before: re-run the study, or build it anew)")
-    if metadata[key] != content_digest(data, path.name):
+    if metadata[key] != timeless_digest(data, path.name):
         raise ValueError(f"{path}: not the {what} written with the model beside it (their digests differ): "
                          f"edited, cut short or copied from another variant or seed; {_RERUN}")
     return data
