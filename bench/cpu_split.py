@@ -19,6 +19,9 @@ too, so nothing is downloaded twice), as ``snakemake --cores N ARGS`` (ARGS: a s
     python bench/cpu_split.py --configfile workflow/configs/quick.yaml
     python bench/cpu_split.py --config 'datasets=[digits]'
     python bench/cpu_split.py --no-hooks --configfile workflow/configs/quick.yaml  # no job server
+    python bench/cpu_split.py --keep /tmp/digits --config 'datasets=[digits]'  # keep its results
+
+``--keep DIR`` copies the run's results tree to DIR, to compare its tables with another run's.
 """
 import argparse
 import os
@@ -95,6 +98,7 @@ def run(copy, cores, arguments, ledger):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="copy the run's results tree here")
     args, arguments = parser.parse_known_args()
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch, "study")
@@ -105,6 +109,8 @@ def main():
         served = pd.read_csv(ledger, sep="\t", names=["kind", "cpu_seconds", "seconds"])
         results = next(path for path in (copy / "results").rglob("benchmarks")).parent
         jobs = read_benchmarks(results)
+        if args.keep:
+            shutil.copytree(copy / "results", args.keep)
     trained = jobs[jobs["stage"].isin(["autoencoder", "pca", "pixels", "clf"])]
     analyses = served[served["kind"] == "study.analysis_job"]
     scripts = served[served["kind"] != "study.analysis_job"]
