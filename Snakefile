@@ -40,6 +40,7 @@ include: "workflow/rules/aggregate.smk"
 # take. Not in a dry run; stopped with the run.
 onstart:
     start_job_server()
+    one_scheduler_timer()
 
 
 onsuccess:
