@@ -2,8 +2,9 @@
 computation, the job server's imports, the jobs' process starts, and Snakemake's own process.
 
 Runs the study from an empty results directory in a copy of this checkout (its ``data/`` copied
-too, so nothing is downloaded twice), as ``snakemake --cores N ARGS`` (ARGS: a study's
-``--configfile``, ``--config`` values), and measures:
+too, so nothing is downloaded twice, and its ``.git``, so the results record the commit), as
+``snakemake --cores N ARGS`` (ARGS: a study's ``--configfile``, ``--config`` values), and
+measures:
 
 - the whole run's CPU: the ``snakemake`` process and every process it waited for, which is
   every job's (the job server waits for its jobs, Snakemake for the server): ``wait4``;
@@ -102,7 +103,7 @@ def main():
     args, arguments = parser.parse_known_args()
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch, "study")
-        shutil.copytree(REPOSITORY, copy, ignore=shutil.ignore_patterns(".git", ".snakemake", ".venv", "results"))
+        shutil.copytree(REPOSITORY, copy, ignore=shutil.ignore_patterns(".snakemake", ".venv", "results"))
         ledger = Path(scratch, "ledger.tsv")
         ledger.touch()
         wall, total, own = run(copy, args.cores, arguments, ledger)

@@ -72,7 +72,9 @@ def where(provenance):
                  if name != "python" and locked.get(name.lower()) != version]
     versions = ("the versions of `requirements.lock`" if not differing
                 else "versions differing from `requirements.lock`: " + ", ".join(differing))
-    return (f"commit `{provenance['commit'][:7]}`{provenance['commit'][40:]}, {provenance['cpu']}, "
+    commit = provenance["commit"]
+    commit = f"commit `{commit[:7]}`{commit[40:]}" if re.match(r"[0-9a-f]{40}", commit) else f"no commit recorded ({commit})"
+    return (f"{commit}, {provenance['cpu']}, "
             f"BLAS kernel {blas_kernel(provenance)}; Python {provenance['versions']['python']}, {versions}")
 
 
