@@ -8,7 +8,6 @@ import json
 import os
 import shlex
 import sys
-import threading
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -26,6 +25,7 @@ from study.provenance import lock_differences
 from study.extensions import EXTENSIONS_VARIABLE, load_extensions
 from study.launch import SERVER_VARIABLE
 from study.report import rebuild_command
+from study.scheduler_timers import cancel_scheduler_timers, one_scheduler_timer
 from study.representations import pca_name
 from study.settings import dataset_megabytes, dataset_settings, family_params, memory_mb, runtime_minutes, training_params
 from study.variants import AEVariant, ae_variants, classifier_variants
@@ -333,43 +333,6 @@ def stop_job_server():
     os.environ.pop(SERVER_VARIABLE, None)
     while _JOB_SERVER:
         job_server.stop(*_JOB_SERVER.pop())
-
-
-def one_scheduler_timer():
-    """Keep one of Snakemake's scheduler timers pending, not one per finished job.
-
-    Snakemake 9's scheduler ends every round by starting a timer that wakes it for another round
-    once the profile's max-jobs-per-timespan (3 s) has passed, so that jobs the rate limit held
-    back get their turn. A round a timer woke starts a timer too, so every finished job adds a
-    chain that never ends: after N jobs, N/3 rounds a second, each reading 50 ready jobs' params
-    and resources: the largest part of Snakemake's own CPU time in the digits study
-    (docs/performance.md). One pending timer wakes the scheduler as the rate limit needs. Where
-    the scheduler has no such method (another Snakemake), it is left as it is."""
-    from snakemake.scheduling.job_scheduler import JobScheduler
-
-    if not hasattr(JobScheduler, "_schedule_reevalutation"):
-        return
-
-    def schedule_once(scheduler, delay):
-        if getattr(scheduler, "_timer_pending", False):
-            return
-        scheduler._timer_pending = True
-
-        def wake():
-            scheduler._timer_pending = False
-            scheduler._open_jobs.release()
-
-        threading.Timer(delay, wake).start()
-
-    JobScheduler._schedule_reevalutation = schedule_once
-
-
-def cancel_scheduler_timers():
-    """Once the run is over: the scheduler's pending timer (one_scheduler_timer) is not a daemon
-    thread, so a finished run would wait up to 3 s for it before it exits."""
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.cancel()
 
 
 # -- the confirmation stage (confirm.smk) ---------------------------------------------------
