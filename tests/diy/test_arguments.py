@@ -14,6 +14,7 @@ import diy.optim
 import diy.random
 import diy.serialization
 import diy.train
+from arguments import call_with
 
 
 def net():
@@ -156,14 +157,7 @@ def _call(function, build, name, value):
     args, kwargs = build()
     if kwargs.get("optimizer", "absent") is None:
         kwargs["optimizer"] = diy.SGD(kwargs["net"], 0.1)
-    parameters = list(inspect.signature(function).parameters)
-    if parameters[len(args)] == name and inspect.signature(function).parameters[name].kind \
-            is inspect.Parameter.VAR_POSITIONAL:
-        return function(*args, value, **kwargs)
-    if parameters.index(name) == len(args) and name not in kwargs and \
-            inspect.signature(function).parameters[name].kind is not inspect.Parameter.KEYWORD_ONLY:
-        return function(*args, value, **kwargs)
-    return function(*args, **{**kwargs, name: value})
+    return call_with(function, args, kwargs, name, value)
 
 
 @pytest.mark.parametrize("function, build, name, value, shown", CASES,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from arguments import call_with
 from study import confirmation, statistics, verdicts
 from study.analyses import metric_named
 
@@ -89,19 +90,11 @@ CASES = [
 ]
 
 
-def _call(function, arguments, name, value):
-    args, kwargs = arguments
-    parameters = list(inspect.signature(function).parameters)
-    if parameters.index(name) == len(args) and name not in kwargs:
-        return function(*args, value, **kwargs)
-    return function(*args, **{**kwargs, name: value})
-
-
 @pytest.mark.parametrize("function, arguments, name, value, shown", CASES,
                          ids=[f"{case[0].__name__}-{case[2]}-{i}" for i, case in enumerate(CASES)])
 def test_a_bad_argument_is_refused_naming_it_and_its_value(function, arguments, name, value, shown):
     with np.errstate(all="ignore"), pytest.raises((ValueError, TypeError)) as caught:
-        _call(function, arguments, name, value)
+        call_with(function, *arguments, name, value)
     message = str(caught.value)
     assert message.startswith(f"{function.__name__}: ") and name.split("[")[0] in message and shown in message, message
 
