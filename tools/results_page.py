@@ -72,9 +72,10 @@ def where(provenance):
                  if name != "python" and locked.get(name.lower()) != version]
     versions = ("the versions of `requirements.lock`" if not differing
                 else "versions differing from `requirements.lock`: " + ", ".join(differing))
-    commit = provenance["commit"]
-    commit = f"commit `{commit[:7]}`{commit[40:]}" if re.match(r"[0-9a-f]{40}", commit) else f"no commit recorded ({commit})"
-    return (f"{commit}, {provenance['cpu']}, "
+    commit = provenance["commit"]  # a hash (``+ local changes``), or why there is none
+    made = (f"commit `{commit[:7]}`{commit[40:]}" if re.match(r"[0-9a-f]{40}", commit)
+            else f"no commit recorded ({commit})")
+    return (f"{made}, {provenance['cpu']}, "
             f"BLAS kernel {blas_kernel(provenance)}; Python {provenance['versions']['python']}, {versions}")
 
 
