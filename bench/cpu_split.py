@@ -11,11 +11,10 @@ measures:
 - Snakemake's own process and the job server's own (its imports, once): their ``/proc`` CPU
   counters, read every 0.2 s until they end;
 - each job the server ran, analysis or script: its CPU from the server (``DIY_JOB_LEDGER``);
-- training (autoencoders, classifiers, PCA and pixels): the CPU of those jobs' benchmark files
-  (Snakemake's sampling: a lower bound, bench/run_time.py);
+- training (autoencoders, classifiers, PCA): the CPU their jobs' benchmark files record, each
+  job's own whether the server ran it or not (bench/run_time.py);
 - the rest: the jobs' own processes, each an interpreter started to run one job (an analysis'
-  ``study.launch``, a script behind Snakemake's preamble, the shell around it), with whatever
-  the training benchmarks missed.
+  ``study.launch``, a script behind Snakemake's preamble, the shell around it).
 
     python bench/cpu_split.py --configfile workflow/configs/quick.yaml
     python bench/cpu_split.py --config 'datasets=[digits]'
@@ -41,6 +40,10 @@ from run_time import read_benchmarks  # noqa: E402 (bench/ is not a package)
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
+TRAINING_STAGES = ("autoencoder", "pca", "clf")  # run_time.read_benchmarks' stages of training jobs
+# The scripts of training jobs and of the pixels, whose ledger entries the training row (or, for
+# the pixels' copy of the data, the rest) already holds.
+TRAINING_SCRIPTS = ("train_autoencoder", "train_classifier", "representation")
 
 
 def own_cpu(pid):
@@ -112,10 +115,10 @@ def main():
         jobs = read_benchmarks(results)
         if args.keep:
             shutil.copytree(copy / "results", args.keep)
-    trained = jobs[jobs["stage"].isin(["autoencoder", "pca", "pixels", "clf"])]
+    trained = jobs[jobs["stage"].isin(TRAINING_STAGES)]
     analyses = served[served["kind"] == "study.analysis_job"]
-    scripts = served[served["kind"] != "study.analysis_job"]
-    rows = [("training (autoencoders, classifiers, PCA, pixels; benchmark files)", len(trained), trained["cpu_seconds"].sum()),
+    scripts = served[~served["kind"].isin(["study.analysis_job", *TRAINING_SCRIPTS])]
+    rows = [("training (autoencoders, classifiers, PCA; benchmark files)", len(trained), trained["cpu_seconds"].sum()),
             ("analyses' computation (in the job server)", len(analyses), analyses["cpu_seconds"].sum()),
             ("tables', figures' and summary's computation (in the job server)", len(scripts), scripts["cpu_seconds"].sum()),
             ("the job server's imports (once)", int(own["server"] > 0), own["server"]),

@@ -1,25 +1,24 @@
 """What a workflow job pays to exist: its wall time as a process against its own computation.
 
 For each kind of job the quick study runs (each analysis on one representation, ``pca8`` of
-digits; the tables; the summary; each kind of figure; a PCA representation), this runs the job
-as the workflow does, in a new process, on the files of a finished quick study (read only; the
-outputs go to a temporary directory):
+digits; the tables; the summary; each kind of figure; a PCA representation; an autoencoder's
+training, of 5 epochs), this runs the job as the workflow does, in a new process, on the files
+of a finished quick study (read only; the outputs go to a temporary directory):
 
 - an analysis, as rule analysis' command: ``python -m study.launch study.analysis_job ...`` with
   the settings its document recorded;
-- a ``script:`` job (tables, summary, figures, representations), as Snakemake runs one: the
-  script behind Snakemake's preamble (``sys.path``, the pickled ``snakemake`` object, the import
-  of ``snakemake.logging`` and ``snakemake.iocontainers``), in a file, by ``python``.
+- a ``script:`` job (tables, summary, figures, representations, training), as Snakemake runs
+  one: the script behind Snakemake's preamble (``sys.path``, the pickled ``snakemake`` object,
+  the import of ``snakemake.logging`` and ``snakemake.iocontainers``), in a file, by ``python``.
 
 Each job runs twice: alone (its process imports what it uses, as by hand or in a cluster's job)
-and served (through a warm job server, study.job_server, as in a local run; the representation
-jobs, whose scripts do not go through it, run alone both times). Then it times the same job's
-computation in this process, once everything it imports is imported (one warm-up run first): the
-analysis job's ``main`` or the script's body, reading inputs and writing outputs included. The
-difference, job minus computation, is what the job pays to exist: the interpreter's start, its
-imports (alone) or the fork (served), and whatever it does once per process (the git commit a
-document records). Each figure is a median over ``--runs`` runs; on a shared machine, compare two
-versions from runs made one after the other.
+and served (through a warm job server, study.job_server, as in a local run). Then it times the
+same job's computation in this process, once everything it imports is imported (one warm-up run
+first): the analysis job's ``main`` or the script's body, reading inputs and writing outputs
+included. The difference, job minus computation, is what the job pays to exist: the
+interpreter's start, its imports (alone) or the fork (served), and whatever it does once per
+process (the git commit a document records). Each figure is a median over ``--runs`` runs; on a
+shared machine, compare two versions from runs made one after the other.
 
     python bench/job_overhead.py                      # results/quick, 5 runs each
     python bench/job_overhead.py --results results/quick --runs 7 --only kmeans figure_metric
@@ -43,6 +42,7 @@ sys.path.insert(0, str(REPOSITORY))
 
 DATASET = "digits"
 REPRESENTATION = "pca8"
+TRAINED, TRAINING_EPOCHS = "mlp_latent8_relu_noise0_seed0", 5  # the training job's variant and epochs
 SCRIPTS = REPOSITORY / "workflow" / "scripts"
 # The jobs import this checkout's study package (as the workflow's jobs do, run from it).
 ENVIRONMENT = {**{key: value for key, value in os.environ.items() if key != "DIY_JOB_SERVER"},
@@ -84,6 +84,7 @@ def script_jobs(results, out, config):
     import snakemake.iocontainers as io
 
     from study.analyses import ANALYSES
+    from study.settings import family_params, training_params
 
     tables, digits = Path(results, "tables"), Path(results, DATASET)
     metrics = str(tables / "metrics.csv")
@@ -130,6 +131,15 @@ def script_jobs(results, out, config):
                                [("model", f"{out}/pca8/model.npz"), ("codes", f"{out}/pca8/codes.npz")],
                                [("seed", config["analysis"]["seed"])],
                                {"dataset": DATASET, "latent_dim": "8"}, "pca"),
+        # A short training (TRAINING_EPOCHS): its fixed cost is a long one's.
+        "train_autoencoder": ("train_autoencoder.py", [(None, str(REPOSITORY / "data" / f"{DATASET}.npz"))],
+                              [(key, f"{out}/{TRAINED}/{key}.{suffix}") for key, suffix in (
+                                  ("model", "npz"), ("history", "csv"), ("codes", "npz"), ("benchmark", "tsv"))],
+                              [("family", family_params(config["families"]["mlp"], DATASET)), ("noise_type", None),
+                               ("training", {**training_params(config["training"], DATASET),
+                                             "epochs": TRAINING_EPOCHS}),
+                               ("failed", f"{out}/failed/{TRAINED}.json")],
+                              {"dataset": DATASET, "variant": TRAINED}, "train_autoencoder"),
     }
     made = {}
     for name, (script, inputs, outputs, params, wildcards, rule) in jobs.items():

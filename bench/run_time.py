@@ -1,16 +1,19 @@
 """Where a finished run's time went, from the benchmark files its jobs wrote.
 
-Every job of the workflow writes ``{results}/benchmarks/{dataset}/{stage}/{name}.tsv``
-(Snakemake's ``benchmark:``: wall seconds, CPU seconds, peak memory). This prints, per rule
-kind and dataset, the number of jobs, their job-minutes (wall time summed over jobs), their
-CPU-minutes and the largest peak memory, and the whole run's span from the first job's start
-to the last job's end (from the benchmark files' modification times: a file is written when
-its job ends, and its job started ``s`` seconds earlier).
+Every training and analysis job writes ``{results}/benchmarks/{dataset}/{stage}/{name}.tsv``
+in Snakemake's benchmark columns: its wall seconds, CPU seconds and peak memory, its own
+(study.launch: of the job server's child that computed it, from ``wait4``, or of the job's
+process when it ran alone). This prints, per rule kind and dataset, the number of jobs, their
+job-minutes (wall time summed over jobs), their CPU-minutes and the largest peak memory, and the
+whole run's span from the first job's start to the last job's end (from the benchmark files'
+modification times: a file is written when its job ends, and its job started ``s`` seconds
+earlier).
 
-CPU-minutes are a lower bound. Snakemake samples a job's CPU time every 0.5 s for about its
-first 15 s, then every 30 s, and records the last sample: a job loses what it used after that
-(up to 30 s; a job shorter than 0.5 s records none). The whole run's CPU, every job included,
-is what ``/usr/bin/time`` reports for the ``snakemake`` command.
+The jobs' CPU leaves out Snakemake's own process and each job's launching interpreter; the
+whole run's CPU, every process included, is what ``/usr/bin/time`` reports for the
+``snakemake`` command (bench/cpu_split.py splits it). In the runs docs/results.md records up to
+``153a899``, Snakemake's ``benchmark:`` timed the training jobs: their CPU there is a lower
+bound, its last sample, taken every 30 s after a job's first 15 s.
 
 Each job belongs to one of the study's two stages (study.confirmation): ``confirmation``, the
 training and analyses of a variant on a fresh seed that a dataset's
@@ -89,7 +92,7 @@ def main():
     span = (jobs["end"].max() - (jobs["end"] - jobs["seconds"]).min()) / 60
     print(f"\nwall time from the first job's start to the last job's end: {span:.1f} minutes "
           f"({len(jobs)} jobs with a benchmark file; download, tables and figures have none)")
-    print("CPU-minutes: Snakemake's last sample of each job, at most 30 s before it ended (a lower bound)\n")
+    print("CPU-minutes: each job's own, its launching process left out\n")
     table = stages(jobs, args.results)
     print(table.to_markdown(index=False, floatfmt=".1f"))
     cpu = dict(zip(table["stage of the study"], table["cpu_minutes"]))

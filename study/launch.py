@@ -10,6 +10,7 @@ and a fork, not a second of imports. The benchmark is the job's own, in Snakemak
 columns (those it cannot measure: NA): Snakemake's would time this process, not the server's child
 that computes.
 """
+import atexit
 import importlib
 import json
 import os
@@ -96,21 +97,36 @@ def as_json(snakemake):
 def run_in_server(snakemake, script):
     """The first statement of a workflow script: if the run has a job server, run `script` (the
     script's own path, ``__file__``) there with this job and exit with its code; else return, and
-    the script runs here."""
+    the script runs here. A rule with a ``benchmark`` output (the training rules) gets the job's
+    cost written there, as `main` writes an analysis job's: the server's child's, or this whole
+    process's when it exits."""
     path = os.environ.get(SERVER_VARIABLE)
+    benchmark = getattr(snakemake.output, "benchmark", None)
     job = None if IN_SERVER or not path else as_json(snakemake)
     result = on_server(path, SCRIPT, [os.path.abspath(script), job]) if job else None
     if result is not None:
-        sys.exit(result[0])
+        code, cost = result
+        if code == 0 and benchmark:
+            write_benchmark(benchmark, cost)
+        sys.exit(code)
+    if benchmark and not IN_SERVER:
+        # At exit, also after a failure: Snakemake then removes the job's outputs, this one too.
+        atexit.register(lambda: write_benchmark(benchmark, own_cost()))
+
+
+def own_cost():
+    """What this process has cost so far: wall seconds since it imported this module, CPU seconds
+    and peak memory (MB)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"seconds": time.monotonic() - _STARTED, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "max_rss_mb": usage.ru_maxrss / 1024}
 
 
 def in_process(module, args):
     """Run `module` here -> (0, what it cost: this whole process), or raise as the job does."""
     sys.argv = [module, *args]
     importlib.import_module(module).run_main()
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return 0, {"seconds": time.monotonic() - _STARTED, "cpu_seconds": usage.ru_utime + usage.ru_stime,
-               "max_rss_mb": usage.ru_maxrss / 1024}
+    return 0, own_cost()
 
 
 def write_benchmark(path, cost):

@@ -133,7 +133,7 @@ def section(results, title, command=None, log=None, note=None):
     total = table.iloc[-1]
     lines.append(f"- Its jobs (`python bench/run_time.py {results}`): {len(jobs):,} with a benchmark file "
                  f"(downloads, tables and figures have none), {total['job_minutes']:.1f} job-minutes, "
-                 f"{total['cpu_minutes']:.1f} CPU-minutes (a lower bound).")
+                 f"{total['cpu_minutes']:.1f} CPU-minutes.")
     lines.append(f"- {primary_questions(results)}.\n")
     table = table.round({"job_minutes": 2, "cpu_minutes": 2}).astype({"peak_mb": int})
     table = table.rename(columns={"job_minutes": "job-minutes", "cpu_minutes": "CPU-minutes", "peak_mb": "peak MB"})

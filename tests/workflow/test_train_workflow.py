@@ -140,6 +140,33 @@ def test_rerun_of_one_variant_is_bit_identical(digits_run):
             np.testing.assert_array_equal(npz[key], codes_before[key], err_msg=key)
 
 
+def _files(directory, names):
+    return {name: (directory / name).read_bytes() for name in names}
+
+
+def test_a_training_served_and_alone_writes_the_same_files(digits_run, tmp_path):
+    # A local run trains in the warm job server (study.launch.run_in_server); --no-hooks, as a
+    # cluster's job, in its own process. The model and codes are the same bytes, the history the
+    # same but for its seconds, and either way the benchmark holds the job's own cost.
+    directory = digits_run.path(f"{R}/digits/repr/mlp_latent2_tanh_noise0_seed0")
+    benchmark = digits_run.path(f"{R}/benchmarks/digits/repr/mlp_latent2_tanh_noise0_seed0.tsv")
+    target = f"{directory.relative_to(digits_run.workdir)}/model.npz"
+    outputs = {}
+    for how, options in (("served", []), ("alone", ["--no-hooks"])):
+        ledger = tmp_path / f"{how}.tsv"
+        ledger.touch()
+        output = digits_run.run("--cores", "1", *options, "-f", target, env={"DIY_JOB_LEDGER": str(ledger)})
+        assert job_counts(output.stdout + output.stderr) == {"train_autoencoder": 1}
+        served = [line.split("\t")[0] for line in ledger.read_text().splitlines()]
+        assert served == (["train_autoencoder"] if how == "served" else [])
+        header, row = benchmark.read_text().splitlines()
+        values = dict(zip(header.split("\t"), row.split("\t")))
+        assert float(values["s"]) > 0 and float(values["cpu_time"]) > 0 and float(values["max_rss"]) > 10
+        outputs[how] = _files(directory, ("model.npz", "codes.npz"))
+        outputs[how]["history"] = [line.rsplit(",", 1)[0] for line in (directory / "history.csv").read_text().splitlines()]
+    assert outputs["served"] == outputs["alone"]
+
+
 def _dry_runs(run, schema, configs):
     """Dry runs of each config's training targets in `run`'s directory, side by side.
 

@@ -28,10 +28,10 @@ rule train_autoencoder:
         model=f"{RESULTS}/{{dataset}}/repr/{{variant}}/model.npz",
         history=f"{RESULTS}/{{dataset}}/repr/{{variant}}/history.csv",
         codes=f"{RESULTS}/{{dataset}}/repr/{{variant}}/codes.npz",
+        # The job's own benchmark (study.launch.run_in_server), as the analyses' (analysis.smk).
+        benchmark=f"{RESULTS}/benchmarks/{{dataset}}/repr/{{variant}}.tsv",
     log:
         f"{RESULTS}/logs/{{dataset}}/repr/{{variant}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/{{dataset}}/repr/{{variant}}.tsv"
     wildcard_constraints:
         variant=AE_VARIANT_REGEX,
     params:
@@ -72,10 +72,9 @@ rule pca:
     output:
         model=f"{RESULTS}/{{dataset}}/repr/pca{{latent_dim}}/model.npz",
         codes=f"{RESULTS}/{{dataset}}/repr/pca{{latent_dim}}/codes.npz",
+        benchmark=f"{RESULTS}/benchmarks/{{dataset}}/repr/pca{{latent_dim}}.tsv",
     log:
         f"{RESULTS}/logs/{{dataset}}/repr/pca{{latent_dim}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/{{dataset}}/repr/pca{{latent_dim}}.tsv"
     wildcard_constraints:
         latent_dim="[1-9][0-9]*",
     params:
@@ -95,10 +94,9 @@ rule train_classifier:
         model=f"{RESULTS}/{{dataset}}/clf/{{variant}}/model.npz",
         history=f"{RESULTS}/{{dataset}}/clf/{{variant}}/history.csv",
         metrics=f"{RESULTS}/{{dataset}}/clf/{{variant}}/metrics.json",
+        benchmark=f"{RESULTS}/benchmarks/{{dataset}}/clf/{{variant}}.tsv",
     log:
         f"{RESULTS}/logs/{{dataset}}/clf/{{variant}}.log",
-    benchmark:
-        f"{RESULTS}/benchmarks/{{dataset}}/clf/{{variant}}.tsv"
     wildcard_constraints:
         variant=CLASSIFIER_VARIANT_REGEX,
     params:

@@ -3,6 +3,14 @@
 The training is study.train_autoencoder's; the three files are renamed into place together, the
 model recording the history's digest and the codes the model's.
 """
+
+# In a local run the warm job server (study.job_server) runs this script, its imports done once
+# for the run; without a server, run_in_server returns and the script runs here. Either way a
+# benchmark output, if the rule has one, gets the job's cost.
+from study.launch import run_in_server
+
+run_in_server(snakemake, __file__)
+
 from diy.serialization import save
 from study.artifacts import AE_HISTORY_COLUMNS, atomic_outputs, file_digest, write_codes, write_history
 from study.data.dataset import load_dataset

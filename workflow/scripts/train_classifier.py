@@ -3,6 +3,14 @@
 The training is study.train_classifier's; the three files are renamed into place together, the
 model recording the digests of the history and the metrics.
 """
+
+# In a local run the warm job server (study.job_server) runs this script, its imports done once
+# for the run; without a server, run_in_server returns and the script runs here. Either way a
+# benchmark output, if the rule has one, gets the job's cost.
+from study.launch import run_in_server
+
+run_in_server(snakemake, __file__)
+
 from study.data.dataset import load_dataset
 from diy.serialization import save
 from study.artifacts import CLASSIFIER_HISTORY_COLUMNS, atomic_outputs, file_digest, write_history
