@@ -1,5 +1,5 @@
-"""A warm process that runs a local run's analysis, table and figure jobs: their imports paid once
-per run, not once per job.
+"""A warm process that runs a local run's analysis, training, table and figure jobs: their imports
+paid once per run, not once per job.
 
 An analysis job computes for a fraction of a second on digits, but a new interpreter first spends
 about a second importing scikit-learn (which imports scipy.stats and pandas), openTSNE and the
